@@ -1,0 +1,236 @@
+/**
+ * The plan configuration, as a zod schema: the one place that says what `lifeboat.config.ts`
+ * may contain. Messages are written for the person editing the file: each says what was
+ * expected, and the formatter (./problems.ts) adds the path and what was found.
+ */
+import { z } from "zod";
+import { parseDuration } from "../duration";
+import { parseSchedule } from "../schedule";
+
+const wholeNumber = (min: number) =>
+  z
+    .number({ error: `expected a whole number ≥ ${min}` })
+    .int({ error: `expected a whole number ≥ ${min}` })
+    .min(min, { error: `expected a whole number ≥ ${min}` });
+
+/** "90s", "20m", "1h30m", "7d": stored as written, read with parseDuration. */
+const duration = z
+  .string({ error: 'expected a duration such as "90s", "20m", "1h30m" or "7d"' })
+  .refine((text) => parseDuration(text) !== undefined && (parseDuration(text) ?? 0) > 0, {
+    error: 'expected a duration such as "90s", "20m", "1h30m" or "7d"',
+  });
+
+/** Lower-case letters, digits and dashes: plan names go into snapshot names, rule names and S3 keys. */
+const slug = z
+  .string({ error: "expected a name of lower-case letters, digits and dashes" })
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
+    error: "expected 1–32 lower-case letters, digits and dashes, starting and ending with a letter or digit",
+  });
+
+const schedule = z.string({ error: "expected an EventBridge schedule expression" }).superRefine((text, ctx) => {
+  const parsed = parseSchedule(text);
+  if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error, input: text });
+});
+
+const slackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,}$/, { error: 'expected a Slack user id such as "U024BE7LH" (not a @name)' });
+
+/** A droplet is named by its numeric id, its name, or a tag that selects several. */
+const dropletSelector = z.union(
+  [
+    z.strictObject({ id: wholeNumber(1) }),
+    z.strictObject({ name: z.string().min(1) }),
+    z.strictObject({
+      tag: z.string().regex(/^[a-zA-Z0-9_\-:]{1,255}$/, { error: "expected a DigitalOcean tag name" }),
+    }),
+  ],
+  { error: 'expected { id: 123 }, { name: "web-1" } or { tag: "backup" }' },
+);
+
+const approval = z.strictObject({
+  required: z.boolean({ error: "expected true or false" }).default(true),
+  approvers: z.array(slackUserId, { error: "expected a list of Slack user ids" }).default([]),
+  timeout: duration.default("2h"),
+  onTimeout: z.enum(["proceed", "skip", "live"], { error: 'expected "proceed", "skip" or "live"' }).default("skip"),
+});
+
+const snapshot = z.strictObject({
+  mode: z
+    .enum(["offline", "live", "none"], { error: 'expected "offline" (power off first), "live" or "none"' })
+    .default("offline"),
+  approval: approval.default({ required: true, approvers: [], timeout: "2h", onTimeout: "skip" }),
+  shutdownTimeout: duration.default("2m"),
+  maxDowntime: duration.default("2h"),
+});
+
+const retention = z.strictObject({
+  keepLast: wholeNumber(0).default(0),
+  keepDaily: wholeNumber(0).default(0),
+  keepWeekly: wholeNumber(0).default(0),
+  keepMonthly: wholeNumber(0).default(0),
+  keepYearly: wholeNumber(0).default(0),
+});
+
+const nameFilter = z.strictObject({
+  include: z.array(z.string().min(1)).default(["*"]),
+  exclude: z.array(z.string().min(1)).default([]),
+});
+
+const containers = z.strictObject({
+  include: z.array(z.string().min(1)).default(["*"]),
+  exclude: z.array(z.string().min(1)).default([]),
+  capture: z
+    .enum(["commit", "export", "none"], { error: 'expected "commit" (commit + save), "export" or "none"' })
+    .default("commit"),
+  stopDuringArchive: z.array(z.string().min(1)).default([]),
+});
+
+const absolutePath = z.string().regex(/^\/\S*$/, { error: "expected an absolute path on the droplet" });
+
+const duplicity = z.strictObject({
+  paths: z.array(absolutePath).min(1, { error: "expected at least one path to back up" }),
+  exclude: z.array(absolutePath).default([]),
+  encryption: z.discriminatedUnion(
+    "type",
+    [
+      z.strictObject({
+        type: z.literal("gpg"),
+        /** The public key's fingerprint (40 hex digits); the armored key is given with the secret or on the droplet. */
+        keyFingerprint: z
+          .string()
+          .regex(/^[0-9A-F]{40}$/, { error: "expected the key's 40-character fingerprint, upper-case hex" }),
+      }),
+      z.strictObject({ type: z.literal("passphrase") }),
+    ],
+    { error: 'expected { type: "gpg", keyFingerprint: "…" } or { type: "passphrase" } (passphrase from the secret)' },
+  ),
+  fullEvery: duration.default("30d"),
+  keepFull: wholeNumber(1).default(2),
+});
+
+const hook = z.strictObject({
+  command: z.string().min(1, { error: "expected a command" }),
+  timeout: duration.default("5m"),
+});
+
+const plan = z.strictObject({
+  name: slug,
+  schedule,
+  droplets: z.array(dropletSelector).min(1, { error: "expected at least one droplet selector" }),
+  concurrency: wholeNumber(1).default(2),
+  snapshot: snapshot.default({
+    mode: "offline",
+    approval: { required: true, approvers: [], timeout: "2h", onTimeout: "skip" },
+    shutdownTimeout: "2m",
+    maxDowntime: "2h",
+  }),
+  retention: retention.default({ keepLast: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 }),
+  containers: containers.default({ include: ["*"], exclude: [], capture: "none", stopDuringArchive: [] }),
+  volumes: nameFilter.default({ include: [], exclude: [] }),
+  duplicity: duplicity.optional(),
+  hooks: z
+    .strictObject({ pre: z.array(hook).default([]), post: z.array(hook).default([]) })
+    .default({ pre: [], post: [] }),
+});
+
+const sshFingerprint = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'expected "SHA256:" and 43 characters, as `ssh-keygen -lf` prints' });
+
+const ssh = z.strictObject({
+  user: z.string().min(1).default("root"),
+  port: wholeNumber(1).max(65_535, { error: "expected a port from 1 to 65535" }).default(22),
+  /** Per droplet name: the pinned host key, and an address when the droplet's public IPv4 is not the one to use. */
+  droplets: z
+    .record(z.string(), z.strictObject({ hostKey: sshFingerprint, address: z.string().min(1).optional() }))
+    .default({}),
+});
+
+const storage = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("s3"),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
+      region: z.string().min(1),
+      /** For DigitalOcean Spaces, e.g. "https://fra1.digitaloceanspaces.com". */
+      endpoint: z.url({ error: "expected an https:// URL" }).optional(),
+      prefix: z.string().default("lifeboat/"),
+    }),
+    z.strictObject({ type: z.literal("local"), directory: z.string().min(1).default(".lifeboat") }),
+  ],
+  { error: 'expected { type: "s3", bucket, region } or { type: "local", directory }' },
+);
+
+export const configSchema = z
+  .strictObject({
+    plans: z.array(plan, { error: "expected a list of plans" }).min(1, { error: "expected at least one plan" }),
+    ssh: ssh.default({ user: "root", port: 22, droplets: {} }),
+    storage: storage.default({ type: "local", directory: ".lifeboat" }),
+    slack: z
+      .strictObject({
+        channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a channel id such as "C0123ABCD"' }),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.plans.forEach((p, i) => {
+      const first = seen.get(p.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["plans", i, "name"],
+          input: p.name,
+          message: `plan name already used by plans[${first}]; names must be unique`,
+        });
+      } else seen.set(p.name, i);
+
+      const r = p.retention;
+      if (r.keepLast + r.keepDaily + r.keepWeekly + r.keepMonthly + r.keepYearly === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["plans", i, "retention"],
+          message: "this policy keeps nothing; set keepLast (or another keep*) to 1 or more",
+        });
+      }
+      const s = p.snapshot;
+      if (s.mode === "offline" && s.approval.required && s.approval.approvers.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["plans", i, "snapshot", "approval", "approvers"],
+          message: "approval is required but nobody can approve; add Slack user ids, or set required: false",
+        });
+      }
+      const shutdown = parseDuration(s.shutdownTimeout) ?? 0;
+      const maxDowntime = parseDuration(s.maxDowntime) ?? 0;
+      if (s.mode === "offline" && maxDowntime <= shutdown) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["plans", i, "snapshot", "maxDowntime"],
+          input: s.maxDowntime,
+          message: `must be longer than shutdownTimeout (${s.shutdownTimeout}), or the watchdog powers the droplet on mid-snapshot`,
+        });
+      }
+      for (const [j, name] of p.containers.stopDuringArchive.entries()) {
+        if (p.containers.capture === "none" && p.volumes.include.length === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["plans", i, "containers", "stopDuringArchive", j],
+            input: name,
+            message: "nothing is archived in this plan, so nothing would be stopped; add volumes.include or remove it",
+          });
+        }
+      }
+    });
+  });
+
+/** What a config file is written as (defaults optional). */
+export type LifeboatConfigInput = z.input<typeof configSchema>;
+/** A validated config with every default filled in. */
+export type LifeboatConfig = z.output<typeof configSchema>;
+export type Plan = LifeboatConfig["plans"][number];
+export type DropletSelector = Plan["droplets"][number];
+export type RetentionPolicy = Plan["retention"];
+export type StorageConfig = LifeboatConfig["storage"];

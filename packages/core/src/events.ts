@@ -1,0 +1,109 @@
+/**
+ * lifeboat's events: the one place their schema is written down. The routine emits them
+ * (EventBridge, source "lifeboat", detail-type = the event's `type`), the Slack report
+ * consumes them, and the CLI prints them. Every detail carries `runId`, `plan` and `droplet`
+ * (the droplet's name; "*" for plan-wide events) and the figures of its phase.
+ * Secrets never go into an event.
+ */
+
+export const EVENT_SOURCE = "lifeboat";
+
+interface Base {
+  /** The durable execution name of the run: `<plan>-<scheduled UTC time>` or a Slack/CLI one-off id. */
+  runId: string;
+  plan: string;
+  /** Droplet name, or "*" for an event about the whole plan. */
+  droplet: string;
+  /** ISO-8601 UTC time the event was produced (inside a durable step, so it survives replays). */
+  at: string;
+}
+
+export type LifeboatEvent =
+  | (Base & { type: "run.started"; trigger: "schedule" | "slack" | "cli"; droplets: string[]; requestedBy?: string })
+  | (Base & {
+      type: "approval.requested";
+      callbackId: string;
+      dropletId: number;
+      /** Expected time the droplet is off, in seconds. */
+      expectedDowntimeSeconds: number;
+      /** When the approval times out, and what happens then. */
+      expiresAt: string;
+      onTimeout: "proceed" | "skip" | "live";
+      approvers: string[];
+      /** 1 for the first ask; more after each postpone. */
+      attempt: number;
+    })
+  | (Base & {
+      type: "approval.decided";
+      callbackId: string;
+      decision: "approve" | "postpone" | "skip" | "live" | "timeout";
+      /** What the run does as a result (for a timeout: the plan's onTimeout). */
+      outcome: "proceed" | "postpone" | "skip" | "live";
+      decidedBy?: string;
+    })
+  | (Base & { type: "droplet.powered_off"; dropletId: number; how: "shutdown" | "power_off"; waitedSeconds: number })
+  | (Base & {
+      type: "snapshot.completed";
+      dropletId: number;
+      snapshotName: string;
+      snapshotId?: string;
+      sizeGb?: number;
+      durationSeconds: number;
+      live: boolean;
+    })
+  | (Base & {
+      type: "droplet.powered_on";
+      dropletId: number;
+      /** Seconds from powered off to active again. */
+      downtimeSeconds: number;
+      containersRestarted: string[];
+      containersFailed: string[];
+    })
+  | (Base & {
+      type: "archive.stored";
+      kind: "image" | "volume" | "manifest";
+      name: string;
+      key: string;
+      bytes: number;
+      sha256: string;
+    })
+  | (Base & {
+      type: "duplicity.completed";
+      mode: "full" | "incremental";
+      chains: number;
+      lastFull?: string;
+      bytes: number;
+      durationSeconds: number;
+    })
+  | (Base & {
+      type: "retention.applied";
+      target: "snapshots" | "archives" | "duplicity";
+      kept: string[];
+      deleted: string[];
+      dryRun: boolean;
+    })
+  | (Base & {
+      type: "run.finished";
+      outcome: "succeeded" | "skipped" | "partial";
+      durationSeconds: number;
+      /** Per droplet: what happened, for the final summary. */
+      summary: Array<{ droplet: string; outcome: "succeeded" | "skipped" | "failed"; detail: string }>;
+      monthlyCostUsd?: number;
+    })
+  | (Base & {
+      type: "run.failed";
+      phase: string;
+      /** What failed, in plain words. */
+      error: string;
+      /** What lifeboat did about it, e.g. "powered web-1 back on after the snapshot failed". */
+      recovery: string;
+    })
+  | (Base & { type: "watchdog.recovered"; dropletId: number; offSinceSeconds: number; maxDowntimeSeconds: number });
+
+export type LifeboatEventType = LifeboatEvent["type"];
+export type EventOf<T extends LifeboatEventType> = Extract<LifeboatEvent, { type: T }>;
+
+/** Where events go: EventBridge in Lambda, the terminal in the CLI, a list in tests. */
+export interface EventSink {
+  emit(event: LifeboatEvent): Promise<void>;
+}

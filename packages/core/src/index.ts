@@ -1,0 +1,23 @@
+export { ConfigError, defineConfig, type ParsedConfig, parseConfig, validateConfig } from "./config/define";
+export { type ConfigProblem, formatPath } from "./config/problems";
+export {
+  configSchema,
+  type DropletSelector,
+  type LifeboatConfig,
+  type LifeboatConfigInput,
+  type Plan,
+  type RetentionPolicy,
+  type StorageConfig,
+} from "./config/schema";
+export { formatDuration, parseDuration } from "./duration";
+export { EVENT_SOURCE, type EventOf, type EventSink, type LifeboatEvent, type LifeboatEventType } from "./events";
+export { describePlan, type PlanSummary } from "./plan-summary";
+export type {
+  ActionStatus,
+  Droplet,
+  DropletAction,
+  DropletApi,
+  DropletSnapshot,
+  DropletStatus,
+} from "./ports/digitalocean";
+export { nextRuns, parseSchedule, type Schedule } from "./schedule";

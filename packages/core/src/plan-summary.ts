@@ -1,0 +1,66 @@
+import type { Plan } from "./config/schema";
+import { formatDuration, parseDuration } from "./duration";
+import { nextRuns, parseSchedule } from "./schedule";
+
+export interface PlanSummary {
+  name: string;
+  schedule: string;
+  nextRuns: Date[];
+  /** What one run does, in order, as sentences. */
+  steps: string[];
+}
+
+const selectorText = (d: Plan["droplets"][number]) =>
+  "id" in d ? `droplet #${d.id}` : "name" in d ? `droplet "${d.name}"` : `droplets tagged "${d.tag}"`;
+
+const seconds = (text: string) => parseDuration(text) ?? 0;
+
+/** What a plan will do and when: the text `lifeboat plan` prints. Pure: `now` is given. */
+export function describePlan(plan: Plan, now: Date, runs = 3): PlanSummary {
+  const schedule = parseSchedule(plan.schedule);
+  const steps: string[] = [];
+  steps.push(`back up ${plan.droplets.map(selectorText).join(", ")} (${plan.concurrency} at a time)`);
+  if (plan.hooks.pre.length > 0) steps.push(`run ${plan.hooks.pre.length} pre hook(s) on the droplet`);
+  if (plan.containers.capture !== "none") {
+    steps.push(`save container images (${plan.containers.capture === "commit" ? "commit + save" : "export"})`);
+  }
+  if (plan.volumes.include.length > 0) steps.push(`archive Docker volumes matching ${plan.volumes.include.join(", ")}`);
+  if (plan.duplicity) {
+    steps.push(
+      `duplicity ${plan.duplicity.paths.join(", ")} → storage (full every ${formatDuration(seconds(plan.duplicity.fullEvery))}, keep ${plan.duplicity.keepFull} full chains)`,
+    );
+  }
+  const s = plan.snapshot;
+  if (s.mode === "offline") {
+    if (s.approval.required) {
+      steps.push(
+        `ask ${s.approval.approvers.length} approver(s) in Slack; after ${formatDuration(seconds(s.approval.timeout))} without an answer: ${s.approval.onTimeout}`,
+      );
+    }
+    steps.push(
+      `shut down gracefully (power off after ${formatDuration(seconds(s.shutdownTimeout))}), snapshot, power back on; watchdog at ${formatDuration(seconds(s.maxDowntime))}`,
+    );
+  } else if (s.mode === "live") {
+    steps.push("snapshot while running (no power-off)");
+  }
+  if (s.mode !== "none") {
+    const r = plan.retention;
+    const keep = Object.entries({
+      last: r.keepLast,
+      daily: r.keepDaily,
+      weekly: r.keepWeekly,
+      monthly: r.keepMonthly,
+      yearly: r.keepYearly,
+    })
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`);
+    steps.push(`retention: keep ${keep.join(", ")}; delete older lifeboat snapshots of this plan only`);
+  }
+  if (plan.hooks.post.length > 0) steps.push(`run ${plan.hooks.post.length} post hook(s) on the droplet`);
+  return {
+    name: plan.name,
+    schedule: plan.schedule,
+    nextRuns: "error" in schedule ? [] : nextRuns(schedule, now, runs),
+    steps,
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * What an integration suite uses to reach the harness's services, and to skip (with the
+ * install line) when one is missing on a laptop. Under CI=true the global setup has already
+ * failed the run instead.
+ */
+import { inject } from "vitest";
+import type { Harness, ServiceName } from "./global-setup";
+
+export type { Harness };
+
+export function harness(): Harness {
+  return inject("harness");
+}
+
+/** Why a suite needing `services` must skip here, or undefined when all are up. */
+export function missingServices(...services: ServiceName[]): string | undefined {
+  const h = harness();
+  const reasons = services.map((s) => h.missing[s]).filter((r): r is string => !!r);
+  return reasons.length > 0 ? reasons.join("; ") : undefined;
+}
