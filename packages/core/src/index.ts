@@ -9,6 +9,13 @@ export {
   type RetentionPolicy,
   type StorageConfig,
 } from "./config/schema";
+export {
+  type ApprovalAnswer,
+  type ApprovalDecision,
+  executionName,
+  isApprovalAnswer,
+  type RunRequest,
+} from "./contracts";
 export { formatDuration, parseDuration } from "./duration";
 export { EVENT_SOURCE, type EventOf, type EventSink, type LifeboatEvent, type LifeboatEventType } from "./events";
 export { describePlan, type PlanSummary } from "./plan-summary";

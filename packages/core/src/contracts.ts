@@ -1,0 +1,55 @@
+/**
+ * The messages that cross process boundaries between lifeboat's parts. Each is JSON.
+ *
+ * - RunRequest: the input of the `backup-run` durable function, from the EventBridge
+ *   schedule (`{ plan }` plus the scheduled time EventBridge adds), Slack, or the CLI.
+ * - ApprovalAnswer: what Slack sends back to a waiting run with
+ *   SendDurableExecutionCallbackSuccess (the `Result`), keyed by the callback id carried in
+ *   the `approval.requested` event.
+ */
+
+export interface RunRequest {
+  plan: string;
+  /** Only these droplets (by name) of the plan; all of them when absent. */
+  droplets?: string[];
+  trigger: "schedule" | "slack" | "cli";
+  /** Slack user id (or local user name) who asked, for the report. */
+  requestedBy?: string;
+  /** ISO-8601 UTC: the schedule's intended time; with the plan it forms the execution name. */
+  scheduledTime?: string;
+  /** Retention only reports what it would delete. */
+  dryRun?: boolean;
+}
+
+export type ApprovalDecision = "approve" | "postpone" | "skip" | "live";
+
+export interface ApprovalAnswer {
+  decision: ApprovalDecision;
+  /** Slack user id of the approver who decided. */
+  by: string;
+}
+
+/**
+ * The durable execution name for a run: the same plan and scheduled time always give the
+ * same name, so a duplicate schedule delivery does not start a second run.
+ * Lambda allows [A-Za-z0-9_-] up to 64 characters.
+ * @example executionName("weekly", "2026-11-29T03:00:00Z") // "weekly-20261129T030000Z"
+ */
+export function executionName(plan: string, scheduledTime: string, suffix?: string): string {
+  const stamp = new Date(scheduledTime)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
+  const name = `${plan}-${stamp}${suffix ? `-${suffix}` : ""}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  return name.slice(0, 64);
+}
+
+export function isApprovalAnswer(value: unknown): value is ApprovalAnswer {
+  const v = value as ApprovalAnswer;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    ["approve", "postpone", "skip", "live"].includes(v.decision) &&
+    typeof v.by === "string"
+  );
+}
