@@ -27,4 +27,13 @@ export type {
   DropletSnapshot,
   DropletStatus,
 } from "./ports/digitalocean";
+export {
+  applyRetention,
+  isoWeek,
+  type KeepReason,
+  type Retainable,
+  type RetentionDecision,
+} from "./retention/policy";
+export { type RetentionSimulation, simulateRetention } from "./retention/simulate";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
+export { parseSnapshotName, snapshotName, snapshotPrefix } from "./snapshot-name";
