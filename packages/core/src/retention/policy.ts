@@ -56,7 +56,7 @@ export function applyRetention<T extends Retainable>(
   if (sorted[0]) mark(sorted[0], "newest");
   const protect = new Set(options.protect ?? []);
   for (const item of sorted) if (protect.has(item.id)) mark(item, "protected");
-  sorted.slice(0, policy.keepLast).forEach((item) => mark(item, "last"));
+  for (const item of sorted.slice(0, policy.keepLast)) mark(item, "last");
 
   for (const [reason, key, bucketOf] of BUCKETS) {
     const limit = policy[key];
