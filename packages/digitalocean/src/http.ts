@@ -39,7 +39,8 @@ export function createHttpClient(options: {
     },
     (error: unknown) => {
       clock.leaveBusy?.();
-      if (isAxiosError(error) && error.response) options.budget.observe(error.response.headers);
+      // Called even without an answer, so a first request that failed frees the next one.
+      options.budget.observe(isAxiosError(error) && error.response ? error.response.headers : {});
       return Promise.reject(error);
     },
   );

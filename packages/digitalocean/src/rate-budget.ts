@@ -24,6 +24,9 @@ export class RateBudget {
   private resetAt = 0;
   private pausedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Until the first answer tells us what is left of the hour, one request at a time. */
+  private probe: Promise<void> | undefined;
+  private probeDone: (() => void) | undefined;
   /** Total milliseconds callers were held back. */
   waitedMs = 0;
 
@@ -41,6 +44,9 @@ export class RateBudget {
 
   /** Reads DO's rate-limit headers from any response. */
   observe(headers: Record<string, unknown>): void {
+    this.probeDone?.();
+    this.probe = undefined;
+    this.probeDone = undefined;
     const remaining = Number(headers["ratelimit-remaining"]);
     const reset = Number(headers["ratelimit-reset"]);
     if (Number.isFinite(remaining)) this.remaining = remaining;
@@ -53,6 +59,12 @@ export class RateBudget {
   }
 
   private async waitForRoom(): Promise<void> {
+    while (this.remaining === undefined && this.probe) await this.probe;
+    if (this.remaining === undefined) {
+      this.probe = new Promise((resolve) => {
+        this.probeDone = resolve;
+      });
+    }
     for (;;) {
       const now = this.clock.now();
       this.sent = this.sent.filter((t) => t > now - 60_000);
@@ -73,7 +85,14 @@ export class RateBudget {
   private hourWait(now: number): number {
     if (this.remaining === undefined || this.remaining > this.limits.hourlyLowWater) return 0;
     const untilReset = Math.max(0, this.resetAt - now);
-    if (this.remaining <= this.limits.hourlyReserve) return Math.max(untilReset, 1_000);
+    if (this.remaining <= this.limits.hourlyReserve) {
+      if (untilReset > 0) return untilReset;
+      // The oldest request has expired, so one slot is free; its answer brings fresh headers.
+      // Until then (at most a second) nobody else goes.
+      this.remaining = this.limits.hourlyReserve + 1;
+      this.resetAt = now + 1_000;
+      return 0;
+    }
     // Spread what is left over the time until the oldest request expires.
     const spacing = untilReset / (this.remaining - this.limits.hourlyReserve);
     const last = this.sent[this.sent.length - 1] ?? 0;
