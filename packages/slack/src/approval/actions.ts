@@ -3,14 +3,13 @@
  *
  * Who counts: only the plan's approvers from lifeboat.config.ts; anyone else gets an
  * ephemeral refusal and the attempt is logged.
- * First decision wins, across Lambda invocations, in two layers:
- *  1. the card itself: once decided it carries the decision and the decider in a block id,
- *     and Slack sends the message as it is with every click — a later click is answered
- *     from it without calling AWS;
- *  2. the durable callback: it accepts one answer only. When two clicks race (both saw an
- *     undecided card), the loser's SendDurableExecutionCallbackSuccess is refused with
- *     CallbackTimeoutException; the loser then re-reads the card from Slack to name the
- *     winner, or, past the deadline, shows the timeout.
+ * First decision wins, across Lambda invocations, because the durable callback accepts one
+ * answer only: a later click (a double click, or a second approver whose client still shows
+ * the buttons) gets CallbackTimeoutException for its SendDurableExecutionCallbackSuccess.
+ * That click then re-reads the card from Slack — a decided card carries the decision and
+ * the decider in a block id — to tell the clicker who decided, or, past the deadline, shows
+ * the timeout. No store of our own is needed. (The card the click arrived with is checked
+ * first, a cheap guard should Slack send it already decided.)
  */
 import { type ApprovalDecision, isApprovalAnswer } from "@lifeboat/core";
 import type { App, BlockButtonAction } from "@slack/bolt";

@@ -5,8 +5,6 @@ import { capBlocks, context, header, listText, section } from "../blocks";
 import { formatAge, formatBytes, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
 
-const GIB = 1024 ** 3;
-
 function runLine(run: RunInfo, now: Date): string {
   const when = run.finishedAt
     ? `finished ${formatAge(run.finishedAt, now)}`
@@ -118,5 +116,3 @@ export function restoreOptionsView(droplet: string, options: RestoreOption[], no
     blocks.push(context(`… and ${options.length - shown.length} older ones; ask for them with the CLI`));
   return { text: `${options.length} restore options for ${droplet}`, blocks };
 }
-
-export const gib = (bytes: number) => bytes / GIB;
