@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { esbuildOptions } from "../stacks/bundling";
+import { lifeboatConfig } from "../stacks/config";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "slack-cold-"));
@@ -45,8 +47,11 @@ process.exit(0);
 `,
 );
 
-async function bundle(entry: string, out: string): Promise<number> {
+/** The deployed options for lifeboat's handler (stacks/bundling.ts); bare Bolt gets SST's defaults only. */
+async function bundle(entry: string, out: string, deployed = false): Promise<number> {
   await build({
+    ...(deployed ? esbuildOptions(lifeboatConfig) : {}),
+    keepNames: true,
     entryPoints: [entry],
     outfile: out,
     bundle: true,
@@ -110,7 +115,7 @@ const median = (xs: number[]) => {
 try {
   const lifeboatOut = join(work, "slack.mjs");
   const bareOut = join(work, "bare.mjs");
-  const lifeboatBytes = await bundle(join(root, "functions/slack.ts"), lifeboatOut);
+  const lifeboatBytes = await bundle(join(root, "functions/slack.ts"), lifeboatOut, true);
   const bareBytes = await bundle(bareEntry, bareOut);
 
   const lifeboat: number[] = [];

@@ -3,18 +3,18 @@
  * "lifeboat") and keeps one Slack thread per run. Deploy with reserved concurrency 1 (see
  * packages/slack/src/report/thread.ts). The logic is in @lifeboat/slack.
  */
-import { validateConfig } from "@lifeboat/core";
 import { createReportHandler, type EventBridgeDelivery, jsonLogger, WebClient } from "@lifeboat/slack";
-import lifeboatConfig from "../lifeboat.config";
-import { optional, required } from "./slack-env";
+import { config } from "./config";
+import { loadSecrets } from "./secrets";
+import { optional } from "./slack-env";
 
-const config = validateConfig(lifeboatConfig);
 if (!config.slack)
   throw new Error("lifeboat.config.ts has no slack.channel; reports need a channel id such as C0123ABCD");
 const slackApiUrl = optional("SLACK_API_URL");
+const { SLACK_BOT_TOKEN } = await loadSecrets(["SLACK_BOT_TOKEN"]);
 
 const report = createReportHandler({
-  client: new WebClient(required("SLACK_BOT_TOKEN"), {
+  client: new WebClient(SLACK_BOT_TOKEN, {
     retryConfig: { retries: 3 },
     ...(slackApiUrl ? { slackApiUrl } : {}),
   }),

@@ -4,7 +4,6 @@
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { validateConfig } from "@lifeboat/core";
 import {
   approvalResponder,
   createSlackHandler,
@@ -13,11 +12,12 @@ import {
   runStarter,
   scheduleSwitch,
 } from "@lifeboat/slack";
-import lifeboatConfig from "../lifeboat.config";
+import { config } from "./config";
+import { loadSecrets } from "./secrets";
 import { deployedBackend } from "./slack-backend";
 import { optional, required } from "./slack-env";
 
-const config = validateConfig(lifeboatConfig);
+const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"]);
 const lambda = new LambdaClient({});
 const eventBusName = optional("LIFEBOAT_EVENT_BUS");
 const slackApiUrl = optional("SLACK_API_URL");
@@ -25,8 +25,8 @@ const botId = optional("SLACK_BOT_ID");
 const botUserId = optional("SLACK_BOT_USER_ID");
 
 const slackHandler = createSlackHandler({
-  signingSecret: required("SLACK_SIGNING_SECRET"),
-  botToken: required("SLACK_BOT_TOKEN"),
+  signingSecret: secrets.SLACK_SIGNING_SECRET,
+  botToken: secrets.SLACK_BOT_TOKEN,
   ...(botId && botUserId ? { botId, botUserId } : {}),
   ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}),
   deps: {
