@@ -1,0 +1,143 @@
+/**
+ * The S3 sink: AWS S3 or DigitalOcean Spaces (custom endpoint). Uploads stream through
+ * lib-storage's multipart `Upload` with bounded memory (queueSize × partSize), the sha256 is
+ * computed in the stream, and any failure — the source breaking, a part refused — aborts the
+ * multipart upload so no partial object remains.
+ */
+
+import type { Readable } from "node:stream";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { HashingStream } from "./hashing";
+import { checkKey } from "./layout";
+import type { ListedObject, Sink, StoredObject } from "./sink";
+
+export interface S3SinkOptions {
+  bucket: string;
+  region: string;
+  /** e.g. "https://fra1.digitaloceanspaces.com" for Spaces. */
+  endpoint?: string;
+  /** Prepended to every key, e.g. "lifeboat/". */
+  prefix?: string;
+  credentials?: S3ClientConfig["credentials"];
+  /** Path-style URLs (some S3-compatible servers need them). */
+  forcePathStyle?: boolean;
+  /** Checksum behaviour; "WHEN_REQUIRED" for servers that do not understand SDK checksums. */
+  checksums?: "WHEN_SUPPORTED" | "WHEN_REQUIRED";
+  /** Multipart part size in bytes (≥ 5 MiB). Default 16 MiB. */
+  partSize?: number;
+  /** Parts in flight. Memory is about queueSize × partSize. Default 2. */
+  queueSize?: number;
+  /** A ready client (tests inject one that refuses parts). */
+  client?: S3Client;
+}
+
+export class S3Sink implements Sink {
+  readonly location: string;
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(private readonly options: S3SinkOptions) {
+    this.prefix = options.prefix ?? "";
+    this.location = `s3://${options.bucket}/${this.prefix}`;
+    this.client =
+      options.client ??
+      new S3Client({
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
+        ...(options.checksums
+          ? { requestChecksumCalculation: options.checksums, responseChecksumValidation: options.checksums }
+          : {}),
+      });
+  }
+
+  private full(key: string): string {
+    return `${this.prefix}${checkKey(key)}`;
+  }
+
+  async put(key: string, body: Readable, options: { contentType?: string } = {}): Promise<StoredObject> {
+    const hashing = new HashingStream();
+    body.on("error", (e) => hashing.destroy(e));
+    body.pipe(hashing);
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.options.bucket,
+        Key: this.full(key),
+        Body: hashing,
+        ContentType: options.contentType ?? "application/octet-stream",
+      },
+      partSize: this.options.partSize ?? 16 * 1024 * 1024,
+      queueSize: this.options.queueSize ?? 2,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      body.destroy();
+      hashing.destroy();
+      await upload.abort().catch(() => undefined);
+      // A single-part upload may have completed just before the source failed: remove it.
+      if (hashing.errored || body.errored) await this.delete(key).catch(() => undefined);
+      throw error;
+    }
+    if (body.errored || hashing.errored) {
+      await this.delete(key);
+      throw body.errored ?? hashing.errored;
+    }
+    return { key, bytes: hashing.bytes, sha256: hashing.digest() };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+    return out.Body as Readable;
+  }
+
+  async head(key: string): Promise<{ bytes: number } | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+      return { bytes: out.ContentLength ?? 0 };
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    const out: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: `${this.prefix}${prefix}`,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        out.push({
+          key: o.Key.slice(this.prefix.length),
+          bytes: o.Size ?? 0,
+          lastModified: o.LastModified ?? new Date(0),
+        });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+  }
+}
