@@ -7,6 +7,7 @@
 
 import type { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -35,8 +36,8 @@ export interface S3SinkOptions {
   partSize?: number;
   /** Parts in flight. Memory is about queueSize × partSize. Default 2. */
   queueSize?: number;
-  /** A ready client (tests inject one that refuses parts). */
-  client?: S3Client;
+  /** Called with the new client, e.g. to add middleware (the tests refuse parts through it). */
+  onClient?: (client: S3Client) => void;
 }
 
 export class S3Sink implements Sink {
@@ -47,17 +48,16 @@ export class S3Sink implements Sink {
   constructor(private readonly options: S3SinkOptions) {
     this.prefix = options.prefix ?? "";
     this.location = `s3://${options.bucket}/${this.prefix}`;
-    this.client =
-      options.client ??
-      new S3Client({
-        region: options.region,
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-        ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
-        ...(options.checksums
-          ? { requestChecksumCalculation: options.checksums, responseChecksumValidation: options.checksums }
-          : {}),
-      });
+    this.client = new S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
+      ...(options.checksums
+        ? { requestChecksumCalculation: options.checksums, responseChecksumValidation: options.checksums }
+        : {}),
+    });
+    options.onClient?.(this.client);
   }
 
   private full(key: string): string {
@@ -78,16 +78,17 @@ export class S3Sink implements Sink {
       },
       partSize: this.options.partSize ?? 16 * 1024 * 1024,
       queueSize: this.options.queueSize ?? 2,
-      leavePartsOnError: false,
+      // We abort ourselves (below) so the original error is the one reported, even when
+      // the abort itself fails.
+      leavePartsOnError: true,
     });
     try {
       await upload.done();
     } catch (error) {
       body.destroy();
       hashing.destroy();
-      await upload.abort().catch(() => undefined);
-      // A single-part upload may have completed just before the source failed: remove it.
-      if (hashing.errored || body.errored) await this.delete(key).catch(() => undefined);
+      await upload.abort();
+      if (upload.uploadId) await this.abortMultipart(key, upload.uploadId, error as Error);
       throw error;
     }
     if (body.errored || hashing.errored) {
@@ -95,6 +96,19 @@ export class S3Sink implements Sink {
       throw body.errored ?? hashing.errored;
     }
     return { key, bytes: hashing.bytes, sha256: hashing.digest() };
+  }
+
+  /** Aborts a multipart upload so its parts are dropped; notes on `error` when S3 refuses. */
+  private async abortMultipart(key: string, uploadId: string, error: Error): Promise<void> {
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.full(key), UploadId: uploadId }),
+      );
+    } catch (abortError) {
+      // The object never became visible (it is not completed); its parts stay until a bucket
+      // lifecycle rule (AbortIncompleteMultipartUpload) removes them.
+      error.message += `; aborting multipart upload ${uploadId} also failed: ${(abortError as Error).message}`;
+    }
   }
 
   async get(key: string): Promise<Readable> {

@@ -156,7 +156,7 @@ export async function restoreDuplicity(session: RemoteSession, options: Duplicit
   const binary = options.binary ?? "duplicity";
   await checkDuplicity(session, binary);
   const into = absolutePath(options.into);
-  const select = options.path ? [`--path-to-restore=${absolutePath(options.path).replace(/^\/+/, "")}`] : [];
+  const select = options.path ? [`--file-to-restore=${absolutePath(options.path).replace(/^\/+/, "")}`] : [];
   if (options.time !== undefined && !/^[A-Za-z0-9:.+-]+$/.test(options.time)) {
     throw new Error(`duplicity time ${JSON.stringify(options.time)} is not a time such as "3D" or an ISO date`);
   }
