@@ -27,12 +27,16 @@ export class LocalSink implements Sink {
   }
 
   async put(key: string, body: Readable): Promise<StoredObject> {
-    const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}${TEMP_MARK}${randomBytes(6).toString("hex")}`;
+    // Attach to the source at once: it may fail while the directory is being made.
     const hashing = new HashingStream();
+    body.on("error", (e) => hashing.destroy(e));
+    hashing.on("error", () => undefined); // reported by the pipeline/upload below, which see it errored
+    body.pipe(hashing);
+    const path = this.path(key);
+    const temp = `${path}${TEMP_MARK}${randomBytes(6).toString("hex")}`;
     try {
-      await pipeline(body, hashing, createWriteStream(temp, { flags: "wx" }));
+      await mkdir(dirname(path), { recursive: true });
+      await pipeline(hashing, createWriteStream(temp, { flags: "wx" }));
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });

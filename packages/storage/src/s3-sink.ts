@@ -67,6 +67,7 @@ export class S3Sink implements Sink {
   async put(key: string, body: Readable, options: { contentType?: string } = {}): Promise<StoredObject> {
     const hashing = new HashingStream();
     body.on("error", (e) => hashing.destroy(e));
+    hashing.on("error", () => undefined); // reported by the pipeline/upload below, which see it errored
     body.pipe(hashing);
     const upload = new Upload({
       client: this.client,

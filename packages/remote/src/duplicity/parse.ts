@@ -46,7 +46,8 @@ export function parseCollectionStatus(text: string): CollectionStatus {
     .filter((t): t is string => !!t)
     .sort()
     .at(-1);
-  const sets = Number(/Number of contained backup sets: (\d+)/.exec(text)?.[1] ?? 0);
+  const primaryText = text.split(/Found primary backup chain/)[1] ?? "";
+  const sets = Number(/Number of contained backup sets: (\d+)/.exec(primaryText)?.[1] ?? 0);
   return { chains: secondary + primary, ...(lastFull ? { lastFull } : {}), sets };
 }
 
