@@ -53,6 +53,16 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
         readyTimeout: options.readyTimeoutMs ?? 20_000,
         keepaliveInterval: options.keepaliveIntervalMs ?? 10_000,
         keepaliveCountMax: options.keepaliveCountMax ?? 3,
+        // AES-GCM first: Node's OpenSSL runs it with AES-NI; ssh2's chacha20 may be pure JS.
+        algorithms: {
+          cipher: [
+            "aes128-gcm@openssh.com",
+            "aes256-gcm@openssh.com",
+            "chacha20-poly1305@openssh.com",
+            "aes128-ctr",
+            "aes256-ctr",
+          ],
+        },
         hostVerifier: (key: Buffer) => {
           offered = hostKeyFingerprint(key);
           return offered === options.hostKey;
