@@ -83,6 +83,8 @@ const env = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "AKIDBENCH",
   AWS_SECRET_ACCESS_KEY: "bench",
+  DIGITALOCEAN_TOKEN: "bench-do-token",
+  LIFEBOAT_BUCKET: "bench-bucket",
 };
 
 function coldAnswerMs(bundlePath: string, command: string, text: string): Promise<number> {

@@ -1,25 +1,279 @@
 /**
- * The SlackBackend the deployed Slack function uses. Its data comes from the DigitalOcean
- * client, the archive catalog and the retention policy, which are built in parallel; until
- * they land every method says so plainly (the user sees it as the command's answer), and
- * nothing pretends to have data.
+ * The SlackBackend the deployed Slack function uses, built from the other adapters: the
+ * DigitalOcean client (droplets, snapshots), the archive store's catalog, the durable
+ * executions of backup-run (run status), and core's retention policy and prices.
  */
-import type { SlackBackend } from "@lifeboat/slack";
+import { type LambdaClient, ListDurableExecutionsByFunctionCommand } from "@aws-sdk/client-lambda";
+import {
+  applyRetention,
+  type Droplet,
+  type DropletApi,
+  type LifeboatConfig,
+  type Plan,
+  PRICES,
+  parseSnapshotName,
+} from "@lifeboat/core";
+import type { DropletBackups, DropletRef, PlanStatus, RetentionTarget, RunInfo, SlackBackend } from "@lifeboat/slack";
+import { applyArchiveRetention, listRuns, type Sink } from "@lifeboat/storage";
 
-const notYet = (what: string) => () =>
-  Promise.reject(
-    new Error(`${what} is not wired into the Slack function yet (needs @lifeboat/digitalocean and @lifeboat/storage)`),
+export interface BackendDeps {
+  config: LifeboatConfig;
+  droplets: DropletApi;
+  archives: Sink;
+  /** Whether `archives` is S3 or Spaces, for its price. */
+  archivePrices: keyof typeof PRICES;
+  lambda: LambdaClient;
+  /** The backup-run function (name or ARN, unqualified). */
+  backupFunction: string;
+}
+
+/** Whether a plan's selectors pick this droplet. */
+export function planSelects(plan: Plan, droplet: Droplet): boolean {
+  return plan.droplets.some((s) =>
+    "id" in s ? s.id === droplet.id : "name" in s ? s.name === droplet.name : droplet.tags.includes(s.tag),
   );
+}
 
-export function deployedBackend(): SlackBackend {
+/** A run id (durable execution name) belongs to the longest plan name it starts with. */
+export function planOfRun(runId: string, plans: readonly string[]): string | undefined {
+  return [...plans].sort((a, b) => b.length - a.length).find((p) => new RegExp(`^${p}-\\d{8}T`).test(runId));
+}
+
+const isNotFound = (error: unknown) => (error as { status?: number }).status === 404;
+
+export function deployedBackend(deps: BackendDeps): SlackBackend {
+  const { config, droplets, archives } = deps;
+  const planNamed = (name: string) => config.plans.find((p) => p.name === name);
+
+  async function dropletsOf(plan: Plan): Promise<Droplet[]> {
+    const found = new Map<number, Droplet>();
+    for (const selector of plan.droplets) for (const d of await droplets.findDroplets(selector)) found.set(d.id, d);
+    return [...found.values()];
+  }
+
+  /** This plan's own snapshots of a droplet: lifeboat's name form AND that droplet's id. */
+  async function planSnapshots(plan: Plan, droplet: Droplet) {
+    return (await droplets.listDropletSnapshots(droplet.id)).flatMap((s) => {
+      const at = s.dropletId === droplet.id ? parseSnapshotName(s.name, plan.name, droplet.name) : undefined;
+      return at ? [{ ...s, at }] : [];
+    });
+  }
+
+  async function snapshotRetention(plan: Plan) {
+    const perDroplet = [];
+    for (const droplet of await dropletsOf(plan)) {
+      const snapshots = await planSnapshots(plan, droplet);
+      const decision = applyRetention(
+        snapshots.map((s) => ({ ...s, createdAt: s.at })),
+        plan.retention,
+      );
+      perDroplet.push({ droplet, decision });
+    }
+    return perDroplet;
+  }
+
+  async function runs(): Promise<RunInfo[]> {
+    const names = config.plans.map((p) => p.name);
+    const out = await deps.lambda.send(
+      new ListDurableExecutionsByFunctionCommand({
+        FunctionName: deps.backupFunction,
+        ReverseOrder: true,
+        MaxItems: 100,
+      }),
+    );
+    return (out.DurableExecutions ?? []).flatMap((e) => {
+      const runId = e.DurableExecutionName ?? "";
+      const plan = planOfRun(runId, names);
+      if (!plan) return [];
+      const status =
+        e.Status === "RUNNING"
+          ? "running"
+          : e.Status === "SUCCEEDED"
+            ? "succeeded"
+            : e.Status === "FAILED"
+              ? "failed"
+              : "stopped";
+      return [
+        {
+          runId,
+          plan,
+          status,
+          startedAt: (e.StartTimestamp ?? new Date(0)).toISOString(),
+          ...(e.EndTimestamp ? { finishedAt: e.EndTimestamp.toISOString() } : {}),
+        } satisfies RunInfo,
+      ];
+    });
+  }
+
   return {
-    status: notYet("run status"),
-    findDroplet: notYet("droplet lookup"),
-    listBackups: notYet("listing backups"),
-    previewRetention: notYet("retention preview"),
-    applyRetention: notYet("applying retention"),
-    costFigures: notYet("cost figures"),
-    restoreOptions: notYet("restore listing"),
-    startRestore: notYet("starting a restore"),
+    async status(plans): Promise<PlanStatus[]> {
+      const all = await runs();
+      return plans.map((plan) => {
+        const mine = all.filter((r) => r.plan === plan);
+        const lastFinished = mine.find((r) => r.status !== "running");
+        return { plan, running: mine.filter((r) => r.status === "running"), ...(lastFinished ? { lastFinished } : {}) };
+      });
+    },
+
+    async findDroplet(name): Promise<DropletRef | undefined> {
+      try {
+        const [droplet] = await droplets.findDroplets({ name });
+        if (!droplet) return undefined;
+        return {
+          id: droplet.id,
+          name: droplet.name,
+          plans: config.plans.filter((p) => planSelects(p, droplet)).map((p) => p.name),
+        };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async listBackups(ref): Promise<DropletBackups> {
+      const snapshots = (await droplets.listDropletSnapshots(ref.id))
+        .filter((s) => s.name.startsWith("lifeboat-"))
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+        .map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, sizeGb: s.sizeGb }));
+      const catalog = await listRuns(archives, ref.name);
+      return {
+        droplet: ref,
+        snapshots,
+        archiveRuns: [
+          ...catalog.runs.map((r) => ({
+            runId: r.runId,
+            plan: r.manifest.plan,
+            createdAt: r.createdAt,
+            bytes: r.bytes,
+            items: r.manifest.containers.length + r.manifest.volumes.length,
+            complete: true,
+          })),
+          ...catalog.incomplete.map((runId) => ({
+            runId,
+            plan: "?",
+            createdAt: "",
+            bytes: 0,
+            items: 0,
+            complete: false,
+          })),
+        ],
+      };
+    },
+
+    async previewRetention(planName) {
+      const plan = planNamed(planName);
+      if (!plan) throw new Error(`unknown plan ${planName}`);
+      const targets: RetentionTarget[] = [];
+      const snapshots = await snapshotRetention(plan);
+      targets.push({
+        target: "snapshots",
+        keep: snapshots.flatMap(({ decision }) =>
+          decision.keep.map((k) => ({ name: k.item.name, reason: k.reasons.join(", ") })),
+        ),
+        delete: snapshots.flatMap(({ decision }) => decision.remove.map((s) => ({ name: s.name }))),
+      });
+      const archiveKeep: RetentionTarget["keep"] = [];
+      const archiveDelete: RetentionTarget["delete"] = [];
+      for (const droplet of await dropletsOf(plan)) {
+        const r = await applyArchiveRetention(archives, {
+          droplet: droplet.name,
+          plan: plan.name,
+          policy: plan.retention,
+          dryRun: true,
+        });
+        archiveKeep.push(...r.kept.map((name) => ({ name: `${droplet.name}/${name}`, reason: "policy" })));
+        archiveDelete.push(...r.deleted.map((name) => ({ name: `${droplet.name}/${name}` })));
+      }
+      targets.push({ target: "archives", keep: archiveKeep, delete: archiveDelete });
+      return { plan: planName, targets };
+    },
+
+    async applyRetention(planName) {
+      const plan = planNamed(planName);
+      if (!plan) throw new Error(`unknown plan ${planName}`);
+      const deleted: string[] = [];
+      for (const { decision } of await snapshotRetention(plan)) {
+        for (const snapshot of decision.remove) {
+          await droplets.deleteSnapshot(snapshot.id);
+          deleted.push(snapshot.name);
+        }
+      }
+      for (const droplet of await dropletsOf(plan)) {
+        const r = await applyArchiveRetention(archives, {
+          droplet: droplet.name,
+          plan: plan.name,
+          policy: plan.retention,
+        });
+        deleted.push(...r.deleted.map((id) => `${droplet.name}/${id}`));
+      }
+      return { plan: planName, deleted };
+    },
+
+    async costFigures() {
+      const plans = [];
+      for (const plan of config.plans) {
+        let snapshotGb = 0;
+        let archiveBytes = 0;
+        for (const droplet of await dropletsOf(plan)) {
+          snapshotGb += (await planSnapshots(plan, droplet)).reduce((sum, s) => sum + s.sizeGb, 0);
+          archiveBytes += (await listRuns(archives, droplet.name)).runs
+            .filter((r) => r.manifest.plan === plan.name)
+            .reduce((sum, r) => sum + r.bytes, 0);
+        }
+        plans.push({ plan: plan.name, snapshotGb, archiveGb: archiveBytes / 1024 ** 3 });
+      }
+      const prices = PRICES[deps.archivePrices];
+      return {
+        snapshotUsdPerGbMonth: prices.snapshotPerGbMonth,
+        storageUsdPerGbMonth: prices.archivePerGbMonth,
+        plans,
+      };
+    },
+
+    async restoreOptions(ref) {
+      const { snapshots, archiveRuns } = await this.listBackups(ref);
+      return [
+        ...snapshots.map((s) => ({
+          id: `snapshot:${s.id}`,
+          kind: "snapshot" as const,
+          label: s.name,
+          createdAt: s.createdAt,
+          bytes: Math.round(s.sizeGb * 1024 ** 3),
+        })),
+        ...archiveRuns
+          .filter((r) => r.complete)
+          .map((r) => ({
+            id: `archive:${r.runId}`,
+            kind: "archive-run" as const,
+            label: `${r.plan} ${r.runId}`,
+            createdAt: r.createdAt,
+            bytes: r.bytes,
+          })),
+      ].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    },
+
+    /**
+     * A snapshot is restored as a NEW droplet beside the original (never over it). Archive runs
+     * need SSH to the droplet, which the Slack function does not hold: they are restored with
+     * the CLI (`lifeboat restore`), and this says so instead of pretending.
+     */
+    async startRestore(request) {
+      const [kind, id] = request.optionId.split(/:(.*)/s);
+      if (kind !== "snapshot" || !id) {
+        throw new Error(
+          `archive runs are restored over SSH with the CLI: npm run lifeboat -- restore ${request.droplet} ${id ?? request.optionId}`,
+        );
+      }
+      const [original] = await droplets.findDroplets({ name: request.droplet });
+      if (!original) throw new Error(`droplet ${request.droplet} not found`);
+      const name = `${request.droplet}-restored-${new Date().toISOString().slice(0, 10)}`;
+      const created = await droplets.createDropletFromSnapshot({
+        name,
+        snapshotId: id,
+        region: original.region,
+        sizeSlug: original.sizeSlug,
+      });
+      return { restoreId: `droplet-${created.id}` };
+    },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import {
   approvalResponder,
   createSlackHandler,
@@ -12,12 +13,15 @@ import {
   runStarter,
   scheduleSwitch,
 } from "@lifeboat/slack";
+import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { loadSecrets } from "./secrets";
 import { deployedBackend } from "./slack-backend";
 import { optional, required } from "./slack-env";
 
-const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"]);
+const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DIGITALOCEAN_TOKEN"]);
+const archives = deployedArchiveSink(config);
+const backupFunction = required("LIFEBOAT_BACKUP_FUNCTION");
 const lambda = new LambdaClient({});
 const eventBusName = optional("LIFEBOAT_EVENT_BUS");
 const slackApiUrl = optional("SLACK_API_URL");
@@ -31,8 +35,16 @@ const slackHandler = createSlackHandler({
   ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}),
   deps: {
     config,
-    backend: deployedBackend(),
-    startRun: runStarter({ lambda, functionName: required("LIFEBOAT_BACKUP_FUNCTION") }),
+    backend: deployedBackend({
+      config,
+      droplets: new DigitalOceanClient({ token: secrets.DIGITALOCEAN_TOKEN }),
+      archives: archives.sink,
+      archivePrices: archives.prices,
+      lambda,
+      // The alias ARN without its qualifier: executions are listed per function.
+      backupFunction: backupFunction.replace(/:live$/, ""),
+    }),
+    startRun: runStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({
       eventBridge: new EventBridgeClient({}),

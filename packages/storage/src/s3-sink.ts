@@ -2,20 +2,12 @@
  * The S3 sink: AWS S3 or DigitalOcean Spaces (custom endpoint). Uploads stream through
  * lib-storage's multipart `Upload` with bounded memory (queueSize × partSize), the sha256 is
  * computed in the stream, and any failure — the source breaking, a part refused — aborts the
- * multipart upload so no partial object remains.
+ * multipart upload so no partial object remains. The AWS SDK is loaded on first use: a run
+ * that stores locally does not pay its ~30 MB of memory.
  */
 
 import type { Readable } from "node:stream";
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { HashingStream } from "./hashing";
 import { checkKey } from "./layout";
 import type { ListedObject, Sink, StoredObject } from "./sink";
@@ -40,24 +32,37 @@ export interface S3SinkOptions {
   onClient?: (client: S3Client) => void;
 }
 
+type S3Sdk = typeof import("@aws-sdk/client-s3");
+type UploadClass = typeof import("@aws-sdk/lib-storage").Upload;
+
 export class S3Sink implements Sink {
   readonly location: string;
-  private readonly client: S3Client;
   private readonly prefix: string;
+  private sdk?: Promise<{ s3: S3Sdk; Upload: UploadClass; client: S3Client }>;
 
   constructor(private readonly options: S3SinkOptions) {
     this.prefix = options.prefix ?? "";
     this.location = `s3://${options.bucket}/${this.prefix}`;
-    this.client = new S3Client({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
-      ...(options.checksums
-        ? { requestChecksumCalculation: options.checksums, responseChecksumValidation: options.checksums }
-        : {}),
-    });
-    options.onClient?.(this.client);
+  }
+
+  /** The SDK and the client, loaded and made once, on first use. */
+  private connect() {
+    this.sdk ??= (async () => {
+      const [s3, { Upload }] = await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage")]);
+      const { options } = this;
+      const client = new s3.S3Client({
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
+        ...(options.checksums
+          ? { requestChecksumCalculation: options.checksums, responseChecksumValidation: options.checksums }
+          : {}),
+      });
+      options.onClient?.(client);
+      return { s3, Upload, client };
+    })();
+    return this.sdk;
   }
 
   private full(key: string): string {
@@ -65,12 +70,13 @@ export class S3Sink implements Sink {
   }
 
   async put(key: string, body: Readable, options: { contentType?: string } = {}): Promise<StoredObject> {
+    const { Upload, client } = await this.connect();
     const hashing = new HashingStream();
     body.on("error", (e) => hashing.destroy(e));
     hashing.on("error", () => undefined); // reported by the pipeline/upload below, which see it errored
     body.pipe(hashing);
     const upload = new Upload({
-      client: this.client,
+      client,
       params: {
         Bucket: this.options.bucket,
         Key: this.full(key),
@@ -101,9 +107,10 @@ export class S3Sink implements Sink {
 
   /** Aborts a multipart upload so its parts are dropped; notes on `error` when S3 refuses. */
   private async abortMultipart(key: string, uploadId: string, error: Error): Promise<void> {
+    const { s3, client } = await this.connect();
     try {
-      await this.client.send(
-        new AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.full(key), UploadId: uploadId }),
+      await client.send(
+        new s3.AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: this.full(key), UploadId: uploadId }),
       );
     } catch (abortError) {
       // The object never became visible (it is not completed); its parts stay until a bucket
@@ -113,13 +120,15 @@ export class S3Sink implements Sink {
   }
 
   async get(key: string): Promise<Readable> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+    const { s3, client } = await this.connect();
+    const out = await client.send(new s3.GetObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
     return out.Body as Readable;
   }
 
   async head(key: string): Promise<{ bytes: number } | undefined> {
+    const { s3, client } = await this.connect();
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+      const out = await client.send(new s3.HeadObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
       return { bytes: out.ContentLength ?? 0 };
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -129,11 +138,12 @@ export class S3Sink implements Sink {
   }
 
   async list(prefix: string): Promise<ListedObject[]> {
+    const { s3, client } = await this.connect();
     const out: ListedObject[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
+      const page = await client.send(
+        new s3.ListObjectsV2Command({
           Bucket: this.options.bucket,
           Prefix: `${this.prefix}${prefix}`,
           ...(token ? { ContinuationToken: token } : {}),
@@ -153,6 +163,7 @@ export class S3Sink implements Sink {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+    const { s3, client } = await this.connect();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
   }
 }

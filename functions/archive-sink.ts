@@ -1,0 +1,27 @@
+/**
+ * Where a deployed function keeps archives: the storage the config names when it is S3 or
+ * Spaces, else the stack's own bucket (LIFEBOAT_BUCKET) — a Lambda has no local disk to keep.
+ */
+import type { LifeboatConfig } from "@lifeboat/core";
+import { S3Sink, type Sink } from "@lifeboat/storage";
+
+export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; prices: "s3" | "spaces" } {
+  const storage = config.storage;
+  if (storage.type === "s3") {
+    return {
+      sink: new S3Sink({
+        bucket: storage.bucket,
+        region: storage.region,
+        prefix: storage.prefix,
+        ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
+      }),
+      prices: storage.endpoint?.includes("digitaloceanspaces.com") ? "spaces" : "s3",
+    };
+  }
+  const bucket = process.env.LIFEBOAT_BUCKET;
+  if (!bucket) throw new Error("LIFEBOAT_BUCKET is not set; deploy with the Storage stack");
+  return {
+    sink: new S3Sink({ bucket, region: process.env.AWS_REGION ?? "us-east-1", prefix: "lifeboat/" }),
+    prices: "s3",
+  };
+}
