@@ -16,6 +16,16 @@ export {
   isApprovalAnswer,
   type RunRequest,
 } from "./contracts";
+export {
+  type CostLine,
+  type CostReport,
+  DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH,
+  expectedSnapshotSeconds,
+  monthlyCost,
+  type PlanUsage,
+  PRICES,
+  type Prices,
+} from "./cost";
 export { formatDuration, parseDuration } from "./duration";
 export { EVENT_SOURCE, type EventOf, type EventSink, type LifeboatEvent, type LifeboatEventType } from "./events";
 export { describePlan, type PlanSummary } from "./plan-summary";

@@ -1,0 +1,82 @@
+/**
+ * What backups cost per month, from sizes lifeboat already knows. Prices are list prices in
+ * USD (DigitalOcean snapshots $0.06/GB-month; AWS S3 Standard us-east-1 $0.023/GB-month;
+ * DigitalOcean Spaces $5 for the first 250 GB, then $0.02/GB); pass your own to override.
+ */
+
+export interface Prices {
+  snapshotPerGbMonth: number;
+  archivePerGbMonth: number;
+  /** A flat monthly charge that includes `includedGb` of archive storage (Spaces), else 0. */
+  archiveBaseMonthly: number;
+  archiveIncludedGb: number;
+}
+
+export const DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH = 0.06;
+
+export const PRICES: Record<"s3" | "spaces" | "local", Prices> = {
+  s3: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0.023, archiveBaseMonthly: 0, archiveIncludedGb: 0 },
+  spaces: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0.02, archiveBaseMonthly: 5, archiveIncludedGb: 250 },
+  local: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0, archiveBaseMonthly: 0, archiveIncludedGb: 0 },
+};
+
+export interface PlanUsage {
+  plan: string;
+  /** Sizes of the snapshots lifeboat keeps for this plan, in GB (DO's size_gigabytes). */
+  snapshotGb: number[];
+  /** Bytes of archives (images, volumes, duplicity) kept for this plan. */
+  archiveBytes: number;
+}
+
+export interface CostLine {
+  plan: string;
+  snapshots: number;
+  snapshotGb: number;
+  snapshotUsd: number;
+  archiveGb: number;
+  archiveUsd: number;
+  totalUsd: number;
+}
+
+export interface CostReport {
+  plans: CostLine[];
+  /** The flat storage charge (Spaces), counted once for the account, not per plan. */
+  baseUsd: number;
+  totalUsd: number;
+}
+
+const GB = 1024 ** 3;
+const cents = (usd: number) => Math.round(usd * 100) / 100;
+
+/**
+ * Monthly cost per plan and in total.
+ * @example monthlyCost([{ plan: "weekly", snapshotGb: [25, 24], archiveBytes: 3e9 }], PRICES.s3)
+ */
+export function monthlyCost(usage: readonly PlanUsage[], prices: Prices): CostReport {
+  const totalArchiveGb = usage.reduce((sum, u) => sum + u.archiveBytes / GB, 0);
+  // The included allowance (Spaces) is shared by all plans: charge only what exceeds it, pro rata.
+  const billableShare =
+    totalArchiveGb > 0 ? Math.max(0, totalArchiveGb - prices.archiveIncludedGb) / totalArchiveGb : 0;
+  const plans = usage.map((u) => {
+    const snapshotGb = u.snapshotGb.reduce((a, b) => a + b, 0);
+    const archiveGb = u.archiveBytes / GB;
+    const snapshotUsd = snapshotGb * prices.snapshotPerGbMonth;
+    const archiveUsd = archiveGb * billableShare * prices.archivePerGbMonth;
+    return {
+      plan: u.plan,
+      snapshots: u.snapshotGb.length,
+      snapshotGb: cents(snapshotGb),
+      snapshotUsd: cents(snapshotUsd),
+      archiveGb: cents(archiveGb),
+      archiveUsd: cents(archiveUsd),
+      totalUsd: cents(snapshotUsd + archiveUsd),
+    };
+  });
+  const baseUsd = usage.length > 0 ? prices.archiveBaseMonthly : 0;
+  return { plans, baseUsd, totalUsd: cents(plans.reduce((sum, p) => sum + p.totalUsd, 0) + baseUsd) };
+}
+
+/** Expected time a snapshot takes: DigitalOcean measured ~59 s per GB of used disk. */
+export function expectedSnapshotSeconds(usedGb: number, secondsPerGb = 59): number {
+  return Math.max(60, Math.round(usedGb * secondsPerGb));
+}
