@@ -75,7 +75,6 @@ export { planFor, type RunResult, runPlan } from "./routine/run-plan";
 export {
   estimateSnapshot,
   firstSnapshotCheck,
-  SNAPSHOT_SECONDS_PER_GB,
   type SnapshotEstimate,
   snapshotGiveUpSeconds,
   snapshotPollDelay,

@@ -7,11 +7,10 @@
  * droplet's previous lifeboat snapshot (a snapshot's size is the used disk it captured) and
  * falls back to the droplet's disk size, an over-estimate, when there is none.
  */
+import { expectedSnapshotSeconds } from "../cost";
 import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import type { Wait } from "./durable";
 
-/** Seconds per GB used to plan snapshot polls: the measured average, rounded. */
-export const SNAPSHOT_SECONDS_PER_GB = 60;
 /** The fast end of the range the first snapshot poll is planned for. */
 export const SNAPSHOT_FASTEST_SECONDS_PER_GB = 50;
 /** Where snapshot polls are dense (every 30 s): up to this speed. Slower snapshots are polled every 2 min. */
@@ -26,7 +25,7 @@ export interface SnapshotEstimate {
 /**
  * The expected snapshot duration of a droplet, from its newest earlier snapshot among
  * `ownSnapshots` (lifeboat's snapshots of this droplet), else from its disk size.
- * @example estimateSnapshot({ diskGb: 50 } as Droplet, [{ sizeGb: 25, createdAt: "…" } as DropletSnapshot]) // { usedGb: 25, source: "previous-snapshot", expectedSeconds: 1500 }
+ * @example estimateSnapshot({ diskGb: 50 } as Droplet, [{ sizeGb: 25, createdAt: "…" } as DropletSnapshot]) // { usedGb: 25, source: "previous-snapshot", expectedSeconds: 1475 }
  */
 export function estimateSnapshot(droplet: Pick<Droplet, "diskGb">, ownSnapshots: DropletSnapshot[]): SnapshotEstimate {
   const newest = [...ownSnapshots].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
@@ -34,7 +33,7 @@ export function estimateSnapshot(droplet: Pick<Droplet, "diskGb">, ownSnapshots:
   return {
     usedGb,
     source: newest && newest.sizeGb > 0 ? "previous-snapshot" : "disk-size",
-    expectedSeconds: Math.round(usedGb * SNAPSHOT_SECONDS_PER_GB),
+    expectedSeconds: expectedSnapshotSeconds(usedGb),
   };
 }
 
