@@ -1,0 +1,168 @@
+/**
+ * Volume archive throughput and memory. Starts its own dockerd + sshd (test/harness), makes
+ * volumes of mixed data (half repetitive text, half random), and measures:
+ *   - 1 GB archived by lifeboat over loopback SSH into the local sink (compression off), beside
+ *     the raw baseline `ssh host docker run … tar c -C /data . > /dev/null`, in the same run;
+ *   - lifeboat's peak RSS for 200 MB and 2 GB volumes (each in a fresh process, so the peak is
+ *     that archive's own).
+ * Targets: ratio ≥ 0.9; peak RSS ≤ 150 MB and no larger for 2 GB than for 200 MB.
+ * The last line is one JSON object. Everything it creates is removed.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { archiveVolumes, connect, sh } from "@lifeboat/remote";
+import { LocalSink, runWriter } from "@lifeboat/storage";
+import { startDockerd, stopDockerd } from "../test/harness/dockerd";
+import { findBinary } from "../test/harness/process";
+import { type SshService, startSshd, stopSshd } from "../test/harness/sshd";
+
+const MB = 1024 * 1024;
+
+interface Child {
+  bytes: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+/** Child mode: archive one volume and report bytes, time and this process's peak RSS. */
+async function child(ssh: SshService, volume: string, image: string, out: string): Promise<void> {
+  const session = await connect({
+    host: ssh.host,
+    port: ssh.port,
+    username: ssh.user,
+    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
+    hostKey: ssh.hostKeyFingerprint,
+  });
+  const started = process.hrtime.bigint();
+  const result = await archiveVolumes(session, runWriter(new LocalSink(out), { droplet: "bench", runId: volume }), {
+    volumes: [{ name: volume, driver: "local", usedBy: [] }],
+    containers: [],
+    helperImage: image,
+    compression: "none",
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  session.close();
+  if (result.failed.length > 0) throw new Error(result.failed[0]!.error);
+  const report: Child = {
+    bytes: result.stored[0]!.bytes,
+    seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+function runChild(ssh: SshService, volume: string, image: string, out: string): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      ["--import", "tsx", process.argv[1]!, "--child", JSON.stringify({ ssh, volume, image, out })],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let text = "";
+    p.stdout.on("data", (c) => {
+      text += c;
+    });
+    p.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(text.trim().split("\n").at(-1)!)) : reject(new Error(`child exited ${code}`)),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--child") {
+    const a = JSON.parse(process.argv[3]!);
+    return child(a.ssh, a.volume, a.image, a.out);
+  }
+  const dockerd = findBinary("/usr/sbin/dockerd", "/usr/bin/dockerd");
+  const busybox = findBinary("/bin/busybox", "/usr/bin/busybox");
+  const sshd = findBinary("/usr/sbin/sshd");
+  if (!dockerd || !busybox || !sshd) {
+    throw new Error("needs dockerd, busybox and sshd: apt-get install -y docker.io busybox-static openssh-server");
+  }
+  const tmp = await mkdtemp(join(tmpdir(), "lifeboat-bench-"));
+  await mkdir(join(tmp, "d"));
+  await mkdir(join(tmp, "s"));
+  const docker = await startDockerd(join(tmp, "d"), dockerd, busybox);
+  const ssh = await startSshd(join(tmp, "s"), sshd, { DOCKER_HOST: docker.host });
+  const session = await connect({
+    host: ssh.host,
+    port: ssh.port,
+    username: ssh.user,
+    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
+    hostKey: ssh.hostKeyFingerprint,
+  });
+  const image = docker.baseImage;
+  const out = join(tmp, "sink");
+  const volumes: string[] = [];
+  try {
+    const makeVolume = async (name: string, bytes: number) => {
+      volumes.push(name);
+      const half = Math.floor(bytes / 2);
+      const fill = `yes 'lifeboat bench: compressible line of text' | head -c ${half} > /data/text && head -c ${bytes - half} /dev/urandom > /data/random`;
+      await session.run(sh`docker volume create ${name}`, { what: "create volume" });
+      await session.run(sh`docker run --rm --log-driver none -v ${`${name}:/data`} ${image} sh -c ${fill}`, {
+        what: "fill volume",
+      });
+    };
+
+    await makeVolume("bench-1g", 1024 * MB);
+    // Raw baseline with the ssh CLI, then lifeboat, on the same volume in the same run.
+    const t0 = process.hrtime.bigint();
+    const raw = spawnSync(
+      "sh",
+      [
+        "-c",
+        `ssh -q -i ${ssh.privateKeyPath} -p ${ssh.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ${ssh.user}@${ssh.host} docker run --rm --log-driver none -v bench-1g:/data ${image} tar c -C /data . > /dev/null`,
+      ],
+      { stdio: "inherit" },
+    );
+    const rawSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (raw.status !== 0) throw new Error("raw baseline failed");
+    const ours = await runChild(ssh, "bench-1g", image, out);
+    await rm(out, { recursive: true, force: true });
+
+    await makeVolume("bench-200m", 200 * MB);
+    const small = await runChild(ssh, "bench-200m", image, out);
+    await rm(out, { recursive: true, force: true });
+    await session.run(sh`docker volume rm bench-1g`, { what: "remove volume" });
+    await makeVolume("bench-2g", 2048 * MB);
+    const big = await runChild(ssh, "bench-2g", image, out);
+    await rm(out, { recursive: true, force: true });
+
+    const rawMBps = ours.bytes / MB / rawSeconds;
+    const lifeboatMBps = ours.bytes / MB / ours.seconds;
+    const figures = {
+      volumeMB: Math.round(ours.bytes / MB),
+      rawMBps: Number(rawMBps.toFixed(1)),
+      lifeboatMBps: Number(lifeboatMBps.toFixed(1)),
+      ratio: Number((lifeboatMBps / rawMBps).toFixed(3)),
+      peakRssMb200: Number(small.peakRssMb.toFixed(1)),
+      peakRssMb2048: Number(big.peakRssMb.toFixed(1)),
+      targets: {
+        ratioAtLeast0_9: lifeboatMBps / rawMBps >= 0.9,
+        rssAtMost150: Math.max(small.peakRssMb, big.peakRssMb) <= 150,
+        rssNotGrowing: big.peakRssMb <= small.peakRssMb * 1.05,
+      },
+    };
+    console.log(`1 GB volume, compression off, loopback SSH:`);
+    console.log(`  raw ssh + docker run tar > /dev/null : ${figures.rawMBps} MB/s`);
+    console.log(`  lifeboat → local sink                : ${figures.lifeboatMBps} MB/s (ratio ${figures.ratio})`);
+    console.log(
+      `peak RSS of lifeboat: 200 MB volume ${figures.peakRssMb200} MB, 2 GB volume ${figures.peakRssMb2048} MB`,
+    );
+    console.log(JSON.stringify(figures));
+  } finally {
+    for (const v of volumes) await session.run(sh`docker volume rm -f ${v}`, { what: "cleanup", check: false });
+    session.close();
+    await stopSshd(ssh);
+    await stopDockerd(docker);
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,320 @@
+/**
+ * `DigitalOceanClient`: lifeboat's `DropletApi` over dots-wrapper, with the rate budget,
+ * retries and pending-event handling of `retry.ts`. Every method is one logical call (lists
+ * follow every page); waiting for states lives in `waiting.ts`.
+ */
+import type { Droplet, DropletAction, DropletApi, DropletSelector, DropletSnapshot } from "@lifeboat/core";
+import { type Clock, systemClock } from "./clock";
+import { DigitalOceanError } from "./errors";
+import { createDots, createHttpClient, type Dots } from "./http";
+import { toAction, toDroplet, toSnapshot } from "./mapping";
+import { type BudgetLimits, type RateBudget, sharedBudget } from "./rate-budget";
+import {
+  type Answer,
+  type CallSpec,
+  type ClientLogEvent,
+  callWithRetries,
+  defaultRetryLimits,
+  type RetryLimits,
+} from "./retry";
+
+export interface DigitalOceanClientOptions {
+  token: string;
+  /** Default `https://api.digitalocean.com/v2`; the sandbox's `url` in tests. */
+  endpoint?: string;
+  /** Default the system clock; tests pass the sandbox's virtual clock. */
+  clock?: Clock;
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  retry?: Partial<RetryLimits>;
+  /** Budget limits, used when this process creates the token's budget. */
+  budgetLimits?: BudgetLimits;
+  /** Default: the process-wide budget of this token. */
+  budget?: RateBudget;
+  /** How often to look at an in-flight action after a 422 pending event, and for how long. */
+  pendingEvent?: { pollMs: number; timeoutMs: number };
+  /** Where retries, 429s and recoveries are reported. The token never appears in them. */
+  log?: (event: ClientLogEvent) => void;
+  random?: () => number;
+}
+
+export interface ClientStats {
+  /** Requests sent (retries included). */
+  requests: number;
+  /** 429 answers received (each one retried after the wait). */
+  rateLimited: number;
+  retries: number;
+}
+
+const PER_PAGE = 200;
+/** An action found after a failed POST counts as ours if it started this close to our try. */
+const RECOVERY_WINDOW_MS = 120_000;
+
+// biome-ignore lint/suspicious/noExplicitAny: DO JSON; mapping.ts gives it lifeboat's types
+type Json = any;
+
+/**
+ * @example
+ * const api = new DigitalOceanClient({ token: process.env.DIGITALOCEAN_TOKEN! });
+ * const [gitlab] = await api.findDroplets({ name: "gitlab" });
+ * const action = await api.shutdown(gitlab.id);
+ */
+export class DigitalOceanClient implements DropletApi {
+  readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0 };
+  private readonly dots: Dots;
+  private readonly env;
+  private readonly pendingEvent: { pollMs: number; timeoutMs: number };
+  /** Actions this client started: a recovery never adopts one of them twice. */
+  private readonly ownActions = new Set<number>();
+
+  constructor(options: DigitalOceanClientOptions) {
+    if (!options.token) throw new Error("DigitalOcean token is empty: set DIGITALOCEAN_TOKEN (see README)");
+    const endpoint = options.endpoint ?? "https://api.digitalocean.com/v2";
+    const clock = options.clock ?? systemClock;
+    const budget = options.budget ?? sharedBudget(endpoint, options.token, clock, options.budgetLimits);
+    const stats = this.stats;
+    const http = createHttpClient({
+      endpoint,
+      token: options.token,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      budget,
+      clock,
+      counters: stats,
+    });
+    this.dots = createDots(http, endpoint, options.token);
+    this.pendingEvent = options.pendingEvent ?? { pollMs: 15_000, timeoutMs: 3_600_000 };
+    this.env = {
+      clock,
+      budget,
+      token: options.token,
+      limits: { ...defaultRetryLimits, ...options.retry },
+      random: options.random ?? Math.random,
+      log: options.log ?? (() => undefined),
+      counters: stats,
+      http,
+    };
+  }
+
+  private call<T>(spec: CallSpec<T>): Promise<Answer<T>> {
+    return callWithRetries(this.env, spec);
+  }
+
+  /** Every page of a list, following `links.pages.next` until it is absent. */
+  private async allPages(operation: string, key: string, page: (n: number) => Promise<Answer<Json>>) {
+    const items: Json[] = [];
+    let n = 1;
+    for (;;) {
+      const current = n;
+      const res = await this.call({ operation, send: () => page(current) });
+      items.push(...((res.data?.[key] as Json[]) ?? []));
+      const next: unknown = res.data?.links?.pages?.next;
+      if (typeof next !== "string") return items;
+      const following = Number(new URL(next).searchParams.get("page"));
+      if (!(following > n)) return items; // a next link that does not move on would loop forever
+      n = following;
+    }
+  }
+
+  async findDroplets(selector: DropletSelector): Promise<Droplet[]> {
+    if ("id" in selector) return [await this.getDroplet(selector.id)];
+    if ("tag" in selector) return this.listDropletsByTag(selector.tag);
+    // dots-wrapper's listDroplets has no `name` filter; DO's API does (exact, case-insensitive).
+    const found = await this.allPages("find droplets by name", "droplets", (page) =>
+      this.env.http.get("/droplets", { params: { name: selector.name, page, per_page: PER_PAGE } }),
+    );
+    if (found.length === 0) {
+      throw new DigitalOceanError({
+        kind: "api",
+        operation: "find droplets by name",
+        status: 404,
+        doId: "not_found",
+        detail: `no droplet is named "${selector.name}"; check the name in lifeboat.config.ts against the DigitalOcean control panel`,
+      });
+    }
+    return found.map(toDroplet);
+  }
+
+  async getDroplet(dropletId: number): Promise<Droplet> {
+    const res = await this.call({
+      operation: "read",
+      dropletId,
+      send: () => this.dots.droplet.getDroplet({ droplet_id: dropletId }),
+    });
+    return toDroplet((res.data as Json).droplet);
+  }
+
+  async listDropletsByTag(tag: string): Promise<Droplet[]> {
+    const list = await this.allPages(`list droplets tagged ${tag}`, "droplets", (page) =>
+      this.dots.droplet.listDroplets({ tag_name: tag, page, per_page: PER_PAGE }),
+    );
+    return list.map(toDroplet);
+  }
+
+  shutdown(dropletId: number): Promise<DropletAction> {
+    return this.act(dropletId, "shutdown", () => this.dots.droplet.shutdownDroplet({ droplet_id: dropletId }));
+  }
+
+  powerOff(dropletId: number): Promise<DropletAction> {
+    return this.act(dropletId, "power_off", () => this.dots.droplet.powerOffDroplet({ droplet_id: dropletId }));
+  }
+
+  powerOn(dropletId: number): Promise<DropletAction> {
+    return this.act(dropletId, "power_on", () => this.dots.droplet.powerOnDroplet({ droplet_id: dropletId }));
+  }
+
+  snapshot(dropletId: number, name: string): Promise<DropletAction> {
+    return this.act(dropletId, "snapshot", () => this.dots.droplet.snapshotDroplet({ droplet_id: dropletId, name }));
+  }
+
+  /** An action POST: never repeated if the failed try created the action. */
+  private async act(dropletId: number, type: string, send: () => Promise<Answer<unknown>>) {
+    const res = await this.call<Json>({
+      operation: type,
+      dropletId,
+      send: send as () => Promise<Answer<Json>>,
+      recover: async (since) => {
+        const created = await this.recentAction(dropletId, (a) => {
+          return (
+            a.type === type && Date.parse(a.started_at) >= since - RECOVERY_WINDOW_MS && !this.ownActions.has(a.id)
+          );
+        });
+        return created ? ({ data: { action: created } } as Answer<Json>) : undefined;
+      },
+      waitForPendingEvent: () => this.waitForInFlightAction(dropletId),
+    });
+    const action = toAction(res.data.action);
+    this.ownActions.add(action.id);
+    return action;
+  }
+
+  /** The newest of the droplet's actions that matches (first page, newest first). */
+  private async recentAction(dropletId: number, match: (a: Json) => boolean): Promise<Json | undefined> {
+    const res = await this.call<Json>({
+      operation: "list actions of",
+      dropletId,
+      send: () => this.dots.droplet.listDropletActions({ droplet_id: dropletId, page: 1, per_page: 50 }),
+    });
+    return ((res.data.actions ?? []) as Json[]).find(match);
+  }
+
+  private async waitForInFlightAction(dropletId: number): Promise<void> {
+    const { clock } = this.env;
+    const deadline = clock.now() + this.pendingEvent.timeoutMs;
+    const inFlight = await this.recentAction(dropletId, (a) => a.status === "in-progress");
+    if (!inFlight) return clock.sleep(this.pendingEvent.pollMs);
+    while (clock.now() < deadline) {
+      await clock.sleep(this.pendingEvent.pollMs);
+      if ((await this.getAction(Number(inFlight.id))).status !== "in-progress") return;
+    }
+    throw new DigitalOceanError({
+      kind: "timeout",
+      operation: "wait for the pending event of",
+      dropletId,
+      detail: `action ${inFlight.id} (${inFlight.type}) was still in progress after ${Math.round(this.pendingEvent.timeoutMs / 60_000)} min`,
+    });
+  }
+
+  async getAction(actionId: number): Promise<DropletAction> {
+    const res = await this.call<Json>({
+      operation: `read action ${actionId}`,
+      send: () => this.dots.action.getAction({ action_id: actionId }),
+    });
+    return toAction(res.data.action);
+  }
+
+  async listDropletSnapshots(dropletId: number): Promise<DropletSnapshot[]> {
+    const list = await this.allPages(`list snapshots of droplet ${dropletId}`, "snapshots", (page) =>
+      this.dots.droplet.listDropletSnapshots({ droplet_id: dropletId, page, per_page: PER_PAGE }),
+    );
+    return list.map((s) => toSnapshot(s, dropletId));
+  }
+
+  async listSnapshots(): Promise<DropletSnapshot[]> {
+    const list = await this.allPages("list snapshots", "snapshots", (page) =>
+      this.dots.snapshot.listSnapshots({ resource_type: "droplet", page, per_page: PER_PAGE }),
+    );
+    return list.map((s) => toSnapshot(s));
+  }
+
+  async deleteSnapshot(snapshotId: string): Promise<void> {
+    let tries = 0;
+    try {
+      await this.call({
+        operation: `delete snapshot ${snapshotId}`,
+        send: () => {
+          tries++;
+          return this.dots.snapshot.deleteSnapshot({ snapshot_id: encodeURIComponent(snapshotId) });
+        },
+      });
+    } catch (error) {
+      // A retry after a lost answer finds the snapshot already gone: that is the outcome we wanted.
+      if (tries > 1 && error instanceof DigitalOceanError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  async ensureTag(tag: string): Promise<void> {
+    await this.call({ operation: `create tag ${tag}`, send: () => this.dots.tag.createTag({ name: tag }) });
+  }
+
+  async tagDroplet(tag: string, dropletId: number): Promise<void> {
+    await this.call({
+      operation: `tag ${tag}`,
+      dropletId,
+      send: () =>
+        this.dots.tag.tagResources({
+          tag_name: encodeURIComponent(tag),
+          resources: [{ resource_id: String(dropletId), resource_type: "droplet" }],
+        }),
+    });
+  }
+
+  async untagDroplet(tag: string, dropletId: number): Promise<void> {
+    await this.call({
+      operation: `untag ${tag}`,
+      dropletId,
+      send: () =>
+        this.dots.tag.untagResources({
+          tag_name: encodeURIComponent(tag),
+          resources: [{ resource_id: String(dropletId), resource_type: "droplet" }],
+        }),
+    });
+  }
+
+  async deleteTag(tag: string): Promise<void> {
+    await this.call({
+      operation: `delete tag ${tag}`,
+      send: () => this.dots.tag.deleteTag({ tag_name: encodeURIComponent(tag) }),
+    });
+  }
+
+  async createDropletFromSnapshot(options: {
+    name: string;
+    snapshotId: string;
+    region: string;
+    sizeSlug: string;
+    sshKeys?: Array<string | number>;
+  }): Promise<Droplet> {
+    const since = this.env.clock.now();
+    const res = await this.call<Json>({
+      operation: `create droplet ${options.name} from snapshot ${options.snapshotId}`,
+      send: () =>
+        this.dots.droplet.createDroplet({
+          name: options.name,
+          region: options.region,
+          size: options.sizeSlug,
+          image: Number(options.snapshotId) as never,
+          ssh_keys: options.sshKeys as never,
+        }),
+      // Creating twice would leave a second, billed droplet: look for the first one by name.
+      recover: async () => {
+        const found = await this.allPages("find droplets by name", "droplets", (page) =>
+          this.env.http.get("/droplets", { params: { name: options.name, page, per_page: PER_PAGE } }),
+        );
+        const created = found.find((d) => Date.parse(d.created_at) >= since - RECOVERY_WINDOW_MS);
+        return created ? ({ data: { droplet: created } } as Answer<Json>) : undefined;
+      },
+    });
+    return toDroplet(res.data.droplet);
+  }
+}

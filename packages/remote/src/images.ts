@@ -1,0 +1,109 @@
+/**
+ * Container images to storage: `commit` (the container's current filesystem as an image,
+ * then `docker save`, which `docker load` restores with the same image id) or `export` (a
+ * flat filesystem tar). Compressed on the droplet and streamed; nothing is buffered.
+ */
+import { type Compression, compressStage, detectCompression, extensionOf } from "./compression";
+import type { ContainerInfo } from "./inventory";
+import { containerName, imageRef } from "./names";
+import type { ArchiveWriter, StoredObject } from "./ports";
+import type { RemoteSession } from "./session";
+import { bash, join, type Shell, sh } from "./shell";
+
+export interface ImageArchive extends StoredObject {
+  container: string;
+  /** The image the container runs, as configured. */
+  image: string;
+  imageId: string;
+  imageDigest?: string;
+  mode: "commit" | "export";
+  /** For "commit": the id of the committed image, which `docker load` brings back. */
+  capturedImageId?: string;
+  compression: Compression;
+}
+
+export interface Failure {
+  name: string;
+  error: string;
+}
+
+export interface ImageCapture {
+  stored: ImageArchive[];
+  failed: Failure[];
+}
+
+export interface CaptureImagesOptions {
+  containers: readonly ContainerInfo[];
+  mode: "commit" | "export";
+  /** Default: zstd when the droplet has it, else gzip. */
+  compression?: Compression;
+}
+
+/**
+ * Captures each container's image; one failing does not stop the others (it is reported).
+ * @example await captureImages(session, writer, { containers: inv.containers, mode: "commit" })
+ */
+export async function captureImages(
+  session: RemoteSession,
+  writer: ArchiveWriter,
+  options: CaptureImagesOptions,
+): Promise<ImageCapture> {
+  const compression = options.compression ?? (await detectCompression(session));
+  const result: ImageCapture = { stored: [], failed: [] };
+  for (const container of options.containers) {
+    try {
+      result.stored.push(await captureOne(session, writer, container, options.mode, compression));
+    } catch (error) {
+      result.failed.push({ name: container.name, error: (error as Error).message });
+    }
+  }
+  return result;
+}
+
+async function captureOne(
+  session: RemoteSession,
+  writer: ArchiveWriter,
+  container: ContainerInfo,
+  mode: "commit" | "export",
+  compression: Compression,
+): Promise<ImageArchive> {
+  const name = containerName(container.name);
+  const fileName = `${name}${extensionOf(compression)}`;
+  const base = {
+    container: name,
+    image: container.image,
+    imageId: container.imageId,
+    ...(container.imageDigest ? { imageDigest: container.imageDigest } : {}),
+    mode,
+    compression,
+  };
+  if (mode === "export") {
+    const stored = await put(session, writer, sh`docker export ${name}`, compression, fileName, `export ${name}`);
+    return { ...base, ...stored };
+  }
+  const committed = await session.run(sh`docker commit --pause=true ${name}`, { what: `commit ${name}` });
+  const imageId = imageRef(committed.stdout.trim());
+  try {
+    const stored = await put(session, writer, sh`docker save ${imageId}`, compression, fileName, `save ${name}`);
+    return { ...base, capturedImageId: imageId, ...stored };
+  } finally {
+    // The committed image was only a vehicle for `save`; leave the droplet as it was.
+    await session.run(sh`docker image rm ${imageId}`, { what: `remove committed image of ${name}`, check: false });
+  }
+}
+
+/** Streams `producer | compress` from the droplet into the writer. */
+export function put(
+  session: RemoteSession,
+  writer: ArchiveWriter,
+  producer: Shell,
+  compression: Compression,
+  fileName: string,
+  what: string,
+  kind: "image" | "volume" = "image",
+): Promise<StoredObject> {
+  const stage = compressStage(compression);
+  const command = stage ? bash(join([producer, stage], " | ")) : producer;
+  const { output } = session.stream(command, { what });
+  return writer.putArchive(kind, fileName, output);
+}

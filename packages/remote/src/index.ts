@@ -1,0 +1,42 @@
+/**
+ * @lifeboat/remote — everything lifeboat does on a droplet over SSH. Each phase function takes
+ * a session and returns plain JSON (the routine checkpoints it):
+ *   connect → inventory → runHooks(pre) → captureImages / archiveVolumes → runDuplicity
+ *   → runHooks(post) → restartContainers; restores: restoreVolume, loadImage, restoreDuplicity.
+ */
+export { type Compression, compressionOf, detectCompression } from "./compression";
+export { type ConnectOptions, connect, hostKeyFingerprint } from "./connect";
+export { type RestartOptions, type RestartReport, restartContainers, stopContainers } from "./containers";
+export type { DuplicityCache, DuplicityTarget, S3Credentials } from "./duplicity/command";
+export { type CollectionStatus, parseBackupStatistics, parseCollectionStatus } from "./duplicity/parse";
+export {
+  type BackupEncryption,
+  checkDuplicity,
+  DUPLICITY_INSTALL,
+  type DuplicityBackupOptions,
+  DuplicityMissingError,
+  type DuplicityReport,
+  type DuplicityRestoreOptions,
+  duplicityStatus,
+  type RestoreDecryption,
+  restoreDuplicity,
+  runDuplicity,
+} from "./duplicity/run";
+export { ConnectionLostError, HostKeyMismatchError, RemoteCommandError } from "./errors";
+export { type Hook, type HookResult, runHooks } from "./hooks";
+export { type CaptureImagesOptions, captureImages, type Failure, type ImageArchive, type ImageCapture } from "./images";
+export { type ContainerInfo, type Inventory, inventory, type Mount, type VolumeInfo } from "./inventory";
+export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
+export type { ArchiveWriter, StoredObject } from "./ports";
+export { loadImage, type RestoreVolumeOptions, restoreVolume, VolumeNotEmptyError } from "./restore";
+export { selectNames } from "./select";
+export { type ExitStatus, type Logger, RemoteSession, type RunResult } from "./session";
+export { quote, type Shell, sh } from "./shell";
+export { ChecksumMismatchError } from "./stage";
+export {
+  type ArchiveVolumesOptions,
+  archiveVolumes,
+  DEFAULT_HELPER_IMAGE,
+  type VolumeArchive,
+  type VolumeArchiving,
+} from "./volumes";

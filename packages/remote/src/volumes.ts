@@ -1,0 +1,151 @@
+/**
+ * Docker volumes to storage, each as a tar of its contents made by a throw-away container
+ * (`docker run --rm --log-driver none -v VOL:/data:ro HELPER tar c -C /data .`), compressed on
+ * the droplet. Containers listed in `stopDuringArchive` are stopped just before their volumes
+ * are read and started again right after, in a `finally`, not at the end of the run.
+ */
+import { type Compression, detectCompression, extensionOf } from "./compression";
+import { type RestartOptions, type RestartReport, restartContainers } from "./containers";
+import { type Failure, put } from "./images";
+import type { ContainerInfo, VolumeInfo } from "./inventory";
+import { containerName, imageRef, volumeName } from "./names";
+import type { ArchiveWriter, StoredObject } from "./ports";
+import type { RemoteSession } from "./session";
+import { sh } from "./shell";
+
+/** A small image with `tar`, pulled by Docker if the droplet lacks it. */
+export const DEFAULT_HELPER_IMAGE = "busybox:1.36";
+
+export interface VolumeArchive extends StoredObject {
+  volume: string;
+  /** Where the owning container mounts it. */
+  mountPath?: string;
+  /** The container that owns it (the first that mounts it, running ones first). */
+  container?: string;
+  /** The owning container's image. */
+  image?: string;
+  /** Every container that mounts it. */
+  usedBy: VolumeInfo["usedBy"];
+  compression: Compression;
+}
+
+export interface VolumeArchiving {
+  stored: VolumeArchive[];
+  failed: Failure[];
+  /** Containers stopped for the archive; `restarts` says whether they came back. */
+  stopped: string[];
+  restarts: RestartReport;
+}
+
+export interface ArchiveVolumesOptions {
+  volumes: readonly VolumeInfo[];
+  /** The inventory's containers (to know which are running). */
+  containers: readonly ContainerInfo[];
+  /** Container names to stop while their volumes are archived. */
+  stopDuringArchive?: readonly string[];
+  /** Image used to run `tar`; default DEFAULT_HELPER_IMAGE. */
+  helperImage?: string;
+  compression?: Compression;
+  restart?: RestartOptions;
+  /** Seconds `docker stop` waits before SIGKILL; default 30. */
+  stopTimeoutSeconds?: number;
+}
+
+/**
+ * Archives each volume; a failing one is reported and the others continue.
+ * @example await archiveVolumes(session, writer, { volumes: inv.volumes, containers: inv.containers, stopDuringArchive: ["gitlab"] })
+ */
+export async function archiveVolumes(
+  session: RemoteSession,
+  writer: ArchiveWriter,
+  options: ArchiveVolumesOptions,
+): Promise<VolumeArchiving> {
+  const helper = imageRef(options.helperImage ?? DEFAULT_HELPER_IMAGE);
+  for (const v of options.volumes) volumeName(v.name);
+  const compression = options.compression ?? (await detectCompression(session));
+  const result: VolumeArchiving = {
+    stored: [],
+    failed: [],
+    stopped: [],
+    restarts: { restarted: [], failed: [], attempts: {} },
+  };
+
+  for (const group of groupByContainersToStop(options)) {
+    const stopped: string[] = [];
+    try {
+      for (const name of group.stop) {
+        await session.run(sh`docker stop -t ${options.stopTimeoutSeconds ?? 30} ${containerName(name)}`, {
+          what: `stop ${name}`,
+        });
+        stopped.push(name);
+      }
+      for (const volume of group.volumes) {
+        try {
+          result.stored.push(await archiveOne(session, writer, volume, options.containers, helper, compression));
+        } catch (error) {
+          result.failed.push({ name: volume.name, error: (error as Error).message });
+        }
+      }
+    } catch (error) {
+      for (const volume of group.volumes) result.failed.push({ name: volume.name, error: (error as Error).message });
+    } finally {
+      if (stopped.length > 0) {
+        const report = await restartContainers(session, stopped, options.restart);
+        result.stopped.push(...stopped);
+        result.restarts.restarted.push(...report.restarted);
+        result.restarts.failed.push(...report.failed);
+        Object.assign(result.restarts.attempts, report.attempts);
+      }
+    }
+  }
+  return result;
+}
+
+/** Volumes grouped by the running, stop-listed containers that mount them. */
+function groupByContainersToStop(options: ArchiveVolumesOptions) {
+  const stopList = new Set(options.stopDuringArchive ?? []);
+  const running = new Set(options.containers.filter((c) => c.running).map((c) => c.name));
+  const groups = new Map<string, { stop: string[]; volumes: VolumeInfo[] }>();
+  for (const volume of options.volumes) {
+    const stop = [...new Set(volume.usedBy.map((u) => u.container))]
+      .filter((c) => stopList.has(c) && running.has(c))
+      .sort();
+    const key = stop.join("\n");
+    const group = groups.get(key) ?? { stop, volumes: [] };
+    group.volumes.push(volume);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+async function archiveOne(
+  session: RemoteSession,
+  writer: ArchiveWriter,
+  volume: VolumeInfo,
+  containers: readonly ContainerInfo[],
+  helper: string,
+  compression: Compression,
+): Promise<VolumeArchive> {
+  const name = volumeName(volume.name);
+  const running = new Set(containers.filter((c) => c.running).map((c) => c.name));
+  const owner = [...volume.usedBy].sort(
+    (a, b) => Number(running.has(b.container)) - Number(running.has(a.container)),
+  )[0];
+  const producer = sh`docker run --rm --log-driver none --network none -v ${`${name}:/data:ro`} ${helper} tar c -C /data .`;
+  const stored = await put(
+    session,
+    writer,
+    producer,
+    compression,
+    `${name}${extensionOf(compression)}`,
+    `archive volume ${name}`,
+    "volume",
+  );
+  return {
+    volume: name,
+    ...(owner ? { mountPath: owner.destination, container: owner.container, image: owner.image } : {}),
+    usedBy: volume.usedBy,
+    compression,
+    ...stored,
+  };
+}

@@ -1,0 +1,162 @@
+/** DigitalOcean's JSON shapes for the sandbox's state, as `openapi.yaml` describes them. */
+import type { SandboxAction, SandboxDroplet, SandboxSnapshot } from "./state";
+
+const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+
+const sizes: Record<string, { memory: number; vcpus: number; monthly: number; hourly: number }> = {
+  "s-1vcpu-1gb": { memory: 1024, vcpus: 1, monthly: 6, hourly: 0.00893 },
+  "s-1vcpu-2gb": { memory: 2048, vcpus: 1, monthly: 12, hourly: 0.01786 },
+  "s-2vcpu-4gb": { memory: 4096, vcpus: 2, monthly: 24, hourly: 0.03571 },
+  "s-4vcpu-8gb": { memory: 8192, vcpus: 4, monthly: 48, hourly: 0.07143 },
+};
+
+export function renderRegion(slug: string) {
+  return {
+    name: slug.toUpperCase(),
+    slug,
+    features: ["backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"],
+    available: true,
+    sizes: Object.keys(sizes),
+  };
+}
+
+export function renderDroplet(d: SandboxDroplet, snapshotIds: number[], locked: boolean) {
+  const size = sizes[d.sizeSlug] ?? sizes["s-1vcpu-1gb"]!;
+  return {
+    id: d.id,
+    name: d.name,
+    memory: size.memory,
+    vcpus: size.vcpus,
+    disk: d.diskGb,
+    disk_info: [{ type: "local", size: { amount: d.diskGb, unit: "gib" } }],
+    locked,
+    status: d.status,
+    kernel: null,
+    created_at: iso(d.createdAt),
+    features: ["monitoring", "droplet_agent"],
+    backup_ids: [],
+    next_backup_window: null,
+    snapshot_ids: snapshotIds,
+    image: {
+      id: 6_918_990,
+      name: "24.04 (LTS) x64",
+      distribution: "Ubuntu",
+      slug: "ubuntu-24-04-x64",
+      public: true,
+      regions: [d.region],
+      created_at: "2024-04-25T00:00:00Z",
+      min_disk_size: 15,
+      type: "base",
+      size_gigabytes: 2.36,
+      tags: [],
+      status: "available",
+    },
+    volume_ids: [],
+    size: {
+      slug: d.sizeSlug,
+      memory: size.memory,
+      vcpus: size.vcpus,
+      disk: d.diskGb,
+      transfer: 1,
+      price_monthly: size.monthly,
+      price_hourly: size.hourly,
+      regions: [d.region],
+      available: true,
+      description: "Basic",
+    },
+    size_slug: d.sizeSlug,
+    networks: {
+      v4: [{ ip_address: d.publicIpv4, netmask: "255.255.255.0", gateway: "203.0.113.1", type: "public" }],
+      v6: [],
+    },
+    region: renderRegion(d.region),
+    tags: [...d.tags],
+    vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae000",
+  };
+}
+
+export function renderAction(a: SandboxAction, region: string) {
+  const done = a.status !== "in-progress";
+  return {
+    id: a.id,
+    status: a.status,
+    type: a.type,
+    started_at: iso(a.startedAt),
+    completed_at: done ? iso(a.endsAt) : null,
+    resource_id: a.dropletId,
+    resource_type: "droplet",
+    region: renderRegion(region),
+    region_slug: region,
+  };
+}
+
+/** `/v2/droplets/{id}/snapshots` form: integer id, `type`. */
+export function renderDropletSnapshot(s: SandboxSnapshot) {
+  return {
+    id: s.id,
+    name: s.name,
+    created_at: iso(s.createdAt),
+    regions: s.regions,
+    min_disk_size: s.minDiskGb,
+    size_gigabytes: s.sizeGb,
+    type: "snapshot",
+  };
+}
+
+/** `/v2/snapshots` form: string ids, `resource_id`, `resource_type`, `tags`. */
+export function renderSnapshot(s: SandboxSnapshot) {
+  return {
+    id: String(s.id),
+    name: s.name,
+    created_at: iso(s.createdAt),
+    regions: s.regions,
+    min_disk_size: s.minDiskGb,
+    size_gigabytes: s.sizeGb,
+    resource_id: String(s.dropletId),
+    resource_type: "droplet",
+    tags: [],
+  };
+}
+
+export function renderTag(name: string, dropletCount: number) {
+  return {
+    name,
+    resources: {
+      count: dropletCount,
+      droplets: { count: dropletCount },
+      imgages: { count: 0 },
+      volumes: { count: 0 },
+      volume_snapshots: { count: 0 },
+      databases: { count: 0 },
+    },
+  };
+}
+
+/**
+ * One page of `items` with `links.pages` (absolute URLs, only the ones that apply) and
+ * `meta.total`, as DO paginates. `url` is the request URL; its other query parameters are kept.
+ */
+export function paginate<T>(key: string, items: T[], url: URL) {
+  const perPage = Math.min(200, Math.max(1, Number(url.searchParams.get("per_page") ?? 20) || 20));
+  const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const pageUrl = (n: number) => {
+    const u = new URL(url);
+    u.searchParams.set("page", String(n));
+    return u.toString();
+  };
+  const pages: Record<string, string> = {};
+  if (page > 1) {
+    pages.first = pageUrl(1);
+    pages.prev = pageUrl(Math.min(page - 1, last));
+  }
+  if (page < last) {
+    pages.next = pageUrl(page + 1);
+    pages.last = pageUrl(last);
+  }
+  return {
+    [key]: items.slice((page - 1) * perPage, page * perPage),
+    links: Object.keys(pages).length > 0 ? { pages } : {},
+    meta: { total: items.length },
+  };
+}

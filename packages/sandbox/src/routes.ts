@@ -1,0 +1,270 @@
+/**
+ * Every DigitalOcean path lifeboat uses (the operations of `openapi.yaml`, by operationId) plus
+ * `POST /v2/droplets`, as handlers over the sandbox state.
+ */
+import type { Fault } from "./faults";
+import { paginate, renderAction, renderDroplet, renderDropletSnapshot, renderSnapshot, renderTag } from "./render";
+import type { SandboxDroplet, SandboxState } from "./state";
+
+export interface RouteContext {
+  state: SandboxState;
+  url: URL;
+  params: Record<string, string>;
+  body: unknown;
+  /** Faults that change what the handler does (action-errored, shutdown-stays-on). */
+  faults: Fault[];
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  operationId: string;
+  handle(ctx: RouteContext): RouteResult;
+}
+
+export const doError = (status: number, id: string, message: string): RouteResult => ({
+  status,
+  body: { id, message },
+});
+
+const notFound = () => doError(404, "not_found", "The resource you were accessing could not be found.");
+const TAG = /^[a-zA-Z0-9_\-:]{1,255}$/;
+
+/** Actions the by-id endpoint accepts (the spec's list); lifeboat uses the power ones and snapshot. */
+const ACTION_TYPES = new Set([
+  "enable_backups",
+  "disable_backups",
+  "reboot",
+  "power_cycle",
+  "shutdown",
+  "power_off",
+  "power_on",
+  "password_reset",
+  "enable_ipv6",
+  "snapshot",
+]);
+const TAG_ACTION_TYPES = new Set(["power_cycle", "power_on", "power_off", "shutdown", "snapshot"]);
+
+function dropletOf(ctx: RouteContext): SandboxDroplet | undefined {
+  const id = Number(ctx.params.droplet_id);
+  return Number.isInteger(id) ? ctx.state.droplets.get(id) : undefined;
+}
+
+function renderOne(state: SandboxState, d: SandboxDroplet) {
+  const snapshotIds = [...state.snapshots.values()].filter((s) => s.dropletId === d.id).map((s) => s.id);
+  return renderDroplet(d, snapshotIds, state.inFlightAction(d.id) !== undefined);
+}
+
+function startAction(ctx: RouteContext, droplet: SandboxDroplet, type: string, name?: string): RouteResult {
+  if (ctx.state.inFlightAction(droplet.id)) {
+    return doError(422, "unprocessable_entity", "Droplet already has a pending event.");
+  }
+  if (type === "snapshot" && name !== undefined && name.trim() === "") {
+    return doError(422, "unprocessable_entity", "Name can't be blank.");
+  }
+  const errored = ctx.faults.some((f) => f.kind === "action-errored");
+  const staysOn = type === "shutdown" && ctx.faults.some((f) => f.kind === "shutdown-stays-on");
+  const action = ctx.state.startAction(droplet.id, type, ctx.state.durationOf(type, droplet), {
+    outcome: errored ? "errored" : "completed",
+    snapshotName: type === "snapshot" ? (name ?? `${droplet.name}-${Date.now()}`) : undefined,
+    leavesDropletOn: staysOn,
+  });
+  return { status: 201, body: { action: renderAction(action, droplet.region) } };
+}
+
+function route(method: string, path: string, operationId: string, handle: Route["handle"]): Route {
+  const names: string[] = [];
+  const pattern = new RegExp(
+    `^${path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    })}$`,
+  );
+  return { method, pattern, names, operationId, handle };
+}
+
+export const routes: Route[] = [
+  route("GET", "/v2/droplets", "droplets_list", ({ state, url }) => {
+    const tag = url.searchParams.get("tag_name");
+    const name = url.searchParams.get("name")?.toLowerCase();
+    const list = [...state.droplets.values()]
+      .filter((d) => (tag ? d.tags.includes(tag) : true))
+      .filter((d) => (name ? d.name.toLowerCase() === name : true))
+      .map((d) => renderOne(state, d));
+    return { status: 200, body: paginate("droplets", list, url) };
+  }),
+  route("POST", "/v2/droplets", "droplets_create", ({ state, body }) => {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (typeof b.name !== "string" || typeof b.region !== "string" || typeof b.size !== "string") {
+      return doError(422, "unprocessable_entity", "name, region and size are required.");
+    }
+    const snapshot = state.snapshots.get(Number(b.image));
+    if (!snapshot) return doError(422, "unprocessable_entity", "You specified an invalid image for Droplet creation.");
+    const tags = Array.isArray(b.tags) ? b.tags.filter((t): t is string => typeof t === "string") : [];
+    const droplet = state.addDroplet({
+      name: b.name,
+      region: b.region,
+      sizeSlug: b.size,
+      diskGb: snapshot.minDiskGb,
+      usedDiskGb: snapshot.sizeGb,
+      status: "new",
+      tags,
+    });
+    const action = state.startAction(droplet.id, "create", state.timings.createMs);
+    return {
+      status: 202,
+      body: {
+        droplet: renderOne(state, droplet),
+        links: { actions: [{ id: action.id, rel: "create", href: `/v2/actions/${action.id}` }] },
+      },
+    };
+  }),
+  route("GET", "/v2/droplets/{droplet_id}", "droplets_get", (ctx) => {
+    const d = dropletOf(ctx);
+    return d ? { status: 200, body: { droplet: renderOne(ctx.state, d) } } : notFound();
+  }),
+  route("GET", "/v2/droplets/{droplet_id}/backups", "droplets_list_backups", (ctx) =>
+    dropletOf(ctx) ? { status: 200, body: paginate("backups", [], ctx.url) } : notFound(),
+  ),
+  route("GET", "/v2/droplets/{droplet_id}/snapshots", "droplets_list_snapshots", (ctx) => {
+    const d = dropletOf(ctx);
+    if (!d) return notFound();
+    const list = [...ctx.state.snapshots.values()].filter((s) => s.dropletId === d.id).map(renderDropletSnapshot);
+    return { status: 200, body: paginate("snapshots", list, ctx.url) };
+  }),
+  route("GET", "/v2/droplets/{droplet_id}/actions", "dropletActions_list", (ctx) => {
+    const d = dropletOf(ctx);
+    if (!d) return notFound();
+    // Newest first, as DO lists them.
+    const list = [...ctx.state.actions.values()]
+      .filter((a) => a.dropletId === d.id)
+      .sort((a, b) => b.id - a.id)
+      .map((a) => renderAction(a, d.region));
+    return { status: 200, body: paginate("actions", list, ctx.url) };
+  }),
+  route("POST", "/v2/droplets/{droplet_id}/actions", "dropletActions_post", (ctx) => {
+    const d = dropletOf(ctx);
+    if (!d) return notFound();
+    const b = (ctx.body ?? {}) as { type?: unknown; name?: unknown };
+    if (typeof b.type !== "string" || !ACTION_TYPES.has(b.type)) {
+      return doError(422, "unprocessable_entity", `Action type '${String(b.type)}' is not supported by the sandbox.`);
+    }
+    return startAction(ctx, d, b.type, typeof b.name === "string" ? b.name : undefined);
+  }),
+  route("POST", "/v2/droplets/actions", "dropletActions_post_byTag", (ctx) => {
+    const tag = ctx.url.searchParams.get("tag_name");
+    const b = (ctx.body ?? {}) as { type?: unknown; name?: unknown };
+    if (!tag) return doError(422, "unprocessable_entity", "tag_name is required.");
+    if (typeof b.type !== "string" || !TAG_ACTION_TYPES.has(b.type)) {
+      return doError(422, "unprocessable_entity", `Action type '${String(b.type)}' cannot be used by tag.`);
+    }
+    const actions = [];
+    for (const d of ctx.state.droplets.values()) {
+      if (!d.tags.includes(tag)) continue;
+      const result = startAction(ctx, d, b.type, typeof b.name === "string" ? b.name : undefined);
+      if (result.status !== 201) return result;
+      actions.push((result.body as { action: unknown }).action);
+    }
+    return { status: 201, body: { actions } };
+  }),
+  route("GET", "/v2/droplets/{droplet_id}/actions/{action_id}", "dropletActions_get", (ctx) => {
+    const d = dropletOf(ctx);
+    const a = ctx.state.actions.get(Number(ctx.params.action_id));
+    return d && a && a.dropletId === d.id ? { status: 200, body: { action: renderAction(a, d.region) } } : notFound();
+  }),
+  route("GET", "/v2/actions", "actions_list", ({ state, url }) => {
+    const list = [...state.actions.values()]
+      .sort((a, b) => b.id - a.id)
+      .map((a) => renderAction(a, state.droplets.get(a.dropletId)?.region ?? "nyc3"));
+    return { status: 200, body: paginate("actions", list, url) };
+  }),
+  route("GET", "/v2/actions/{action_id}", "actions_get", ({ state, params }) => {
+    const a = state.actions.get(Number(params.action_id));
+    if (!a) return notFound();
+    return { status: 200, body: { action: renderAction(a, state.droplets.get(a.dropletId)?.region ?? "nyc3") } };
+  }),
+  route("GET", "/v2/snapshots", "snapshots_list", ({ state, url }) => {
+    const type = url.searchParams.get("resource_type");
+    // The sandbox has droplet snapshots only; a volume filter finds none.
+    const list = type === "volume" ? [] : [...state.snapshots.values()].map(renderSnapshot);
+    return { status: 200, body: paginate("snapshots", list, url) };
+  }),
+  route("GET", "/v2/snapshots/{snapshot_id}", "snapshots_get", ({ state, params }) => {
+    const s = state.snapshots.get(Number(params.snapshot_id));
+    return s ? { status: 200, body: { snapshot: renderSnapshot(s) } } : notFound();
+  }),
+  route("DELETE", "/v2/snapshots/{snapshot_id}", "snapshots_delete", ({ state, params }) => {
+    const id = Number(params.snapshot_id);
+    if (!state.snapshots.has(id)) return notFound();
+    state.snapshots.delete(id);
+    return { status: 204 };
+  }),
+  route("GET", "/v2/tags", "tags_list", ({ state, url }) => {
+    const list = [...state.tags].sort().map((t) => renderTag(t, countTagged(state, t)));
+    return { status: 200, body: paginate("tags", list, url) };
+  }),
+  route("POST", "/v2/tags", "tags_create", ({ state, body }) => {
+    const name = (body as { name?: unknown } | undefined)?.name;
+    if (typeof name !== "string" || !TAG.test(name)) {
+      return { status: 400, body: { error: "invalid tag name", messages: null, root_causes: ["invalid tag name"] } };
+    }
+    state.tags.add(name);
+    return { status: 201, body: { tag: renderTag(name, countTagged(state, name)) } };
+  }),
+  route("GET", "/v2/tags/{tag_id}", "tags_get", ({ state, params }) => {
+    const name = params.tag_id!;
+    return state.tags.has(name)
+      ? { status: 200, body: { tag: renderTag(name, countTagged(state, name)) } }
+      : notFound();
+  }),
+  route("DELETE", "/v2/tags/{tag_id}", "tags_delete", ({ state, params }) => {
+    const name = params.tag_id!;
+    if (!state.tags.has(name)) return notFound();
+    state.tags.delete(name);
+    for (const d of state.droplets.values()) d.tags = d.tags.filter((t) => t !== name);
+    return { status: 204 };
+  }),
+  route("POST", "/v2/tags/{tag_id}/resources", "tags_assign_resources", (ctx) => retag(ctx, true)),
+  route("DELETE", "/v2/tags/{tag_id}/resources", "tags_unassign_resources", (ctx) => retag(ctx, false)),
+];
+
+function countTagged(state: SandboxState, tag: string): number {
+  return [...state.droplets.values()].filter((d) => d.tags.includes(tag)).length;
+}
+
+function retag(ctx: RouteContext, add: boolean): RouteResult {
+  const name = ctx.params.tag_id!;
+  if (!ctx.state.tags.has(name)) return notFound();
+  const resources = (ctx.body as { resources?: Array<{ resource_id?: unknown; resource_type?: unknown }> })?.resources;
+  if (!Array.isArray(resources)) return doError(422, "unprocessable_entity", "resources is required.");
+  for (const r of resources) {
+    if (r.resource_type !== "droplet") continue;
+    const d = ctx.state.droplets.get(Number(r.resource_id));
+    if (!d) return notFound();
+    const has = d.tags.includes(name);
+    if (add && !has) d.tags.push(name);
+    if (!add && has) d.tags = d.tags.filter((t) => t !== name);
+  }
+  return { status: 204 };
+}
+
+/** Finds the route for a request; `undefined` when the sandbox does not serve that path. */
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const r of routes) {
+    if (r.method !== method) continue;
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    r.names.forEach((n, i) => {
+      params[n] = decodeURIComponent(m[i + 1]!);
+    });
+    return { route: r, params };
+  }
+  return undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * SlackBackend: what the Slack app needs to know about droplets, storage and retention, in
+ * lifeboat's terms. The Slack package never talks to DigitalOcean or the archive store itself;
+ * `functions/slack.ts` hands it an implementation built from the other adapters, and tests
+ * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
+ * here: they are AWS calls this package makes itself (see ./aws).
+ */
+
+/** One run of a plan, as the durable execution history knows it. */
+export interface RunInfo {
+  runId: string;
+  plan: string;
+  status: "running" | "succeeded" | "failed" | "stopped";
+  startedAt: string;
+  finishedAt?: string;
+  /** Short human line, e.g. "web-1 snapshot 12.5 GB; drone skipped". */
+  detail?: string;
+}
+
+export interface PlanStatus {
+  plan: string;
+  running: RunInfo[];
+  lastFinished?: RunInfo;
+}
+
+export interface DropletRef {
+  id: number;
+  name: string;
+  /** The plans whose selectors pick this droplet. */
+  plans: string[];
+}
+
+export interface SnapshotInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  sizeGb: number;
+}
+
+/** One archive run: the images, volume archives and manifest a run stored for one droplet. */
+export interface ArchiveRunInfo {
+  runId: string;
+  plan: string;
+  createdAt: string;
+  bytes: number;
+  items: number;
+  /** Complete = every item has its checksum and the manifest was written last. */
+  complete: boolean;
+}
+
+export interface DropletBackups {
+  droplet: DropletRef;
+  snapshots: SnapshotInfo[];
+  archiveRuns: ArchiveRunInfo[];
+}
+
+export interface RetentionTarget {
+  target: "snapshots" | "archives" | "duplicity";
+  keep: Array<{ name: string; reason: string }>;
+  delete: Array<{ name: string }>;
+}
+
+export interface RetentionPreview {
+  plan: string;
+  targets: RetentionTarget[];
+}
+
+export interface RetentionResult {
+  plan: string;
+  deleted: string[];
+}
+
+export interface PlanCost {
+  plan: string;
+  snapshotGb: number;
+  archiveGb: number;
+}
+
+export interface CostFigures {
+  /** USD per GB-month: DigitalOcean snapshots ($0.06). */
+  snapshotUsdPerGbMonth: number;
+  /** USD per GB-month of the archive store (S3 Standard $0.023, Spaces ~$0.02). */
+  storageUsdPerGbMonth: number;
+  plans: PlanCost[];
+}
+
+/** Something that can be restored onto a droplet; `id` is opaque to Slack. */
+export interface RestoreOption {
+  id: string;
+  kind: "snapshot" | "archive-run" | "duplicity";
+  label: string;
+  createdAt: string;
+  bytes?: number;
+}
+
+export interface RestoreRequest {
+  droplet: string;
+  optionId: string;
+  requestedBy: string;
+}
+
+export interface SlackBackend {
+  /** Runs in progress and the last finished run, per plan (all plans when `plan` is absent). */
+  status(plans: string[]): Promise<PlanStatus[]>;
+  /** The droplet of that name, with the plans that select it; undefined when there is none. */
+  findDroplet(name: string): Promise<DropletRef | undefined>;
+  /** A droplet's snapshots and archive runs, newest first. */
+  listBackups(droplet: DropletRef): Promise<DropletBackups>;
+  /** What the plan's policy keeps and would delete now. Changes nothing. */
+  previewRetention(plan: string): Promise<RetentionPreview>;
+  /** Applies the plan's policy now: deletes only what previewRetention lists. */
+  applyRetention(plan: string, requestedBy: string): Promise<RetentionResult>;
+  /** Stored gigabytes per plan and the prices to apply. */
+  costFigures(): Promise<CostFigures>;
+  /** What can be restored onto that droplet, newest first. */
+  restoreOptions(droplet: DropletRef): Promise<RestoreOption[]>;
+  /** Starts a restore (long work: the backend hands it off) and returns its id. */
+  startRestore(request: RestoreRequest): Promise<{ restoreId: string }>;
+}

@@ -1,0 +1,80 @@
+/**
+ * The `/lifeboat` listener's work, done before the ack (so within Slack's 3 s): parse,
+ * check plan names and permissions from the config, and either answer at once (help, run,
+ * pause, resume — one quick AWS call at most) or hand the command to a deferred run.
+ */
+import type { SlackDeps } from "../deps";
+import { problemMessage, type SlackMessage } from "../message";
+import { findPlan, isApprover, notApproverProblem, powersOff, unknownPlanProblem } from "../plans";
+import { DEFERRED_KIND } from "./deferred-work";
+import { type Command, helpText, parseCommand, USAGE } from "./parse";
+
+export interface CommandRequest {
+  text: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+}
+
+/** The plan a command names, if it names one. */
+function planOf(command: Command): string | undefined {
+  return "plan" in command ? command.plan : undefined;
+}
+
+export async function handleCommand(request: CommandRequest, deps: SlackDeps): Promise<SlackMessage> {
+  const parsed = parseCommand(request.text);
+  if (!parsed.ok) return problemMessage(parsed.problem, parsed.usage);
+  const command = parsed.command;
+  if (command.name === "help") return { text: helpText() };
+
+  const planName = planOf(command);
+  const plan = planName === undefined ? undefined : findPlan(deps.config, planName);
+  if (planName !== undefined && !plan)
+    return problemMessage(unknownPlanProblem(deps.config, planName), USAGE[command.name]);
+
+  const user = request.userId;
+  if (plan && !isApprover(plan, user)) {
+    const refusal =
+      command.name === "run" && powersOff(plan)
+        ? "start a run that powers droplets off"
+        : command.name === "retention" && !command.dryRun
+          ? "apply retention (it deletes snapshots and archives); `--dry-run` only shows what it would do"
+          : undefined;
+    if (refusal) {
+      deps.logger.warn(`refused /lifeboat ${command.name} ${plan.name} from ${user}: not an approver`);
+      return problemMessage(notApproverProblem(plan, refusal));
+    }
+  }
+
+  if (command.name === "run" && command.droplet === undefined) {
+    const result = await deps.startRun({ plan: command.plan, trigger: "slack", requestedBy: user });
+    return result.started
+      ? {
+          text: `<@${user}> started run \`${result.runId}\` of plan *${command.plan}*; its report follows in a thread.`,
+          inChannel: true,
+        }
+      : problemMessage(`run \`${result.runId}\` was not started: ${result.reason}; try again in a second`);
+  }
+  if (command.name === "pause" || command.name === "resume") {
+    const rule = deps.schedules.ruleName(command.plan);
+    if (command.name === "pause") await deps.schedules.pause(command.plan);
+    else await deps.schedules.resume(command.plan);
+    deps.logger.info(`${command.name} of plan ${command.plan} (rule ${rule}) by ${user}`);
+    return {
+      text:
+        command.name === "pause"
+          ? `<@${user}> paused plan *${command.plan}*: its schedule (rule \`${rule}\`) is off until \`/lifeboat resume ${command.plan}\`.`
+          : `<@${user}> resumed plan *${command.plan}*: its schedule (rule \`${rule}\`) is on again.`,
+      inChannel: true,
+    };
+  }
+
+  await deps.defer({
+    kind: DEFERRED_KIND,
+    command,
+    userId: user,
+    channelId: request.channelId,
+    responseUrl: request.responseUrl,
+  });
+  return { text: `:hourglass_flowing_sand: \`/lifeboat ${request.text.trim()}\`: looking it up…` };
+}

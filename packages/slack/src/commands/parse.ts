@@ -1,0 +1,102 @@
+/**
+ * `/lifeboat` text → a command, or a problem naming what is wrong and the right usage.
+ * Only the shape is checked here; whether a plan or droplet exists is checked later.
+ */
+
+export type Command =
+  | { name: "help" }
+  | { name: "status"; plan?: string }
+  | { name: "run"; plan: string; droplet?: string }
+  | { name: "snapshot"; droplet: string }
+  | { name: "list"; droplet: string }
+  | { name: "retention"; plan: string; dryRun: boolean }
+  | { name: "pause"; plan: string }
+  | { name: "resume"; plan: string }
+  | { name: "cost" }
+  | { name: "restore"; droplet: string };
+
+export type CommandName = Command["name"];
+
+/** One line per subcommand: the usage shown in help and in every error. */
+export const USAGE: Record<CommandName, string> = {
+  help: "`/lifeboat help` — this list",
+  status: "`/lifeboat status [plan]` — runs in progress and the last result per plan",
+  run: "`/lifeboat run <plan> [droplet]` — start a run of a plan now (one droplet of it, if named)",
+  snapshot: "`/lifeboat snapshot <droplet>` — a one-off run of that droplet's plan",
+  list: "`/lifeboat list <droplet>` — snapshots and archive runs, with sizes and ages",
+  retention:
+    "`/lifeboat retention <plan> [--dry-run]` — what the policy keeps and deletes (applies it without --dry-run)",
+  pause: "`/lifeboat pause <plan>` — stop the plan's schedule",
+  resume: "`/lifeboat resume <plan>` — start the plan's schedule again",
+  cost: "`/lifeboat cost` — storage cost per plan and in total, per month",
+  restore: "`/lifeboat restore <droplet>` — what can be restored onto a droplet; a restore starts after a confirmation",
+};
+
+export type Parsed = { ok: true; command: Command } | { ok: false; problem: string; usage: string };
+
+const fail = (problem: string, name?: CommandName): Parsed => ({
+  ok: false,
+  problem,
+  usage: name ? USAGE[name] : Object.values(USAGE).join("\n"),
+});
+
+/**
+ * @example parseCommand("retention weekly --dry-run") // { ok: true, command: { name: "retention", plan: "weekly", dryRun: true } }
+ * @example parseCommand("reboot web-1") // { ok: false, problem: 'unknown subcommand "reboot"', usage: … }
+ */
+export function parseCommand(text: string): Parsed {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [name = "help", ...args] = words;
+  const flags = args.filter((a) => a.startsWith("--"));
+  const positional = args.filter((a) => !a.startsWith("--"));
+  if (!(name in USAGE)) return fail(`unknown subcommand "${name}"`);
+  const sub = name as CommandName;
+  const allowedFlags = sub === "retention" ? ["--dry-run"] : [];
+  const badFlag = flags.find((f) => !allowedFlags.includes(f));
+  if (badFlag) return fail(`\`${sub}\` has no option ${badFlag}`, sub);
+
+  const arity: Record<CommandName, [min: number, max: number, what: string]> = {
+    help: [0, 0, ""],
+    status: [0, 1, "plan"],
+    run: [1, 2, "plan"],
+    snapshot: [1, 1, "droplet"],
+    list: [1, 1, "droplet"],
+    retention: [1, 1, "plan"],
+    pause: [1, 1, "plan"],
+    resume: [1, 1, "plan"],
+    cost: [0, 0, ""],
+    restore: [1, 1, "droplet"],
+  };
+  const [min, max, what] = arity[sub];
+  if (positional.length < min) return fail(`\`${sub}\` needs a ${what} name`, sub);
+  if (positional.length > max)
+    return fail(`\`${sub}\` takes at most ${max} name${max === 1 ? "" : "s"}, got: ${positional.join(" ")}`, sub);
+
+  const [first, second] = positional as [string, string | undefined];
+  switch (sub) {
+    case "help":
+    case "cost":
+      return { ok: true, command: { name: sub } };
+    case "status":
+      return { ok: true, command: positional.length ? { name: "status", plan: first } : { name: "status" } };
+    case "run":
+      return {
+        ok: true,
+        command: second ? { name: "run", plan: first, droplet: second } : { name: "run", plan: first },
+      };
+    case "retention":
+      return { ok: true, command: { name: "retention", plan: first, dryRun: flags.includes("--dry-run") } };
+    case "pause":
+    case "resume":
+      return { ok: true, command: { name: sub, plan: first } };
+    case "snapshot":
+    case "list":
+    case "restore":
+      return { ok: true, command: { name: sub, droplet: first } };
+  }
+}
+
+/** The help message: every subcommand and its usage. */
+export function helpText(): string {
+  return `*lifeboat* — backups of DigitalOcean droplets\n${Object.values(USAGE).join("\n")}`;
+}

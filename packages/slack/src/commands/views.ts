@@ -1,0 +1,118 @@
+/** Block Kit answers to `/lifeboat status | list | retention | cost | restore`. */
+import type { KnownBlock } from "@slack/types";
+import type { CostFigures, DropletBackups, PlanStatus, RestoreOption, RetentionPreview, RunInfo } from "../backend";
+import { capBlocks, context, header, listText, section } from "../blocks";
+import { formatAge, formatBytes, formatUsd } from "../format";
+import type { SlackMessage } from "../message";
+
+function runLine(run: RunInfo, now: Date): string {
+  const when = run.finishedAt
+    ? `finished ${formatAge(run.finishedAt, now)}`
+    : `started ${formatAge(run.startedAt, now)}`;
+  return `\`${run.runId}\` ${run.status}, ${when}${run.detail ? ` — ${run.detail}` : ""}`;
+}
+
+export function statusView(plans: Array<PlanStatus & { scheduleEnabled?: boolean }>, now: Date): SlackMessage {
+  const blocks: KnownBlock[] = [header("lifeboat status")];
+  for (const p of plans) {
+    const schedule =
+      p.scheduleEnabled === undefined ? "schedule rule not found" : p.scheduleEnabled ? "scheduled" : "*paused*";
+    const lines = [`*${p.plan}* (${schedule})`];
+    lines.push(
+      p.running.length
+        ? p.running.map((r) => `:arrows_counterclockwise: ${runLine(r, now)}`).join("\n")
+        : "no run in progress",
+    );
+    lines.push(p.lastFinished ? `last: ${runLine(p.lastFinished, now)}` : "no finished run yet");
+    blocks.push(section(lines.join("\n")));
+  }
+  const text = plans.map((p) => `${p.plan}: ${p.running.length} running`).join("; ");
+  return { text, blocks: capBlocks(blocks) };
+}
+
+export function backupsView(b: DropletBackups, now: Date): SlackMessage {
+  const snapshots = b.snapshots.map((s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}`);
+  const runs = b.archiveRuns.map(
+    (r) =>
+      `\`${r.runId}\` (${r.plan}) ${r.items} items, ${formatBytes(r.bytes)}, ${formatAge(r.createdAt, now)}${r.complete ? "" : " — *incomplete*"}`,
+  );
+  return {
+    text: `${b.droplet.name}: ${b.snapshots.length} snapshots, ${b.archiveRuns.length} archive runs`,
+    blocks: [
+      header(`Backups of ${b.droplet.name}`),
+      section(`*Snapshots (${snapshots.length})*\n${snapshots.length ? listText(snapshots) : "none"}`),
+      section(`*Archive runs (${runs.length})*\n${runs.length ? listText(runs) : "none"}`),
+    ],
+  };
+}
+
+export function retentionView(preview: RetentionPreview, dryRun: boolean): SlackMessage {
+  const blocks: KnownBlock[] = [header(`Retention of ${preview.plan}${dryRun ? " (dry run)" : ""}`)];
+  let deleting = 0;
+  for (const t of preview.targets) {
+    deleting += t.delete.length;
+    const keep = t.keep.map((k) => `\`${k.name}\` — ${k.reason}`);
+    const del = t.delete.map((d) => `\`${d.name}\``);
+    blocks.push(
+      section(
+        `*${t.target}*: keeps ${keep.length}, ${dryRun ? "would delete" : "deletes"} ${del.length}\n` +
+          `_keep_\n${keep.length ? listText(keep, 15, 1400) : "nothing"}\n` +
+          `_${dryRun ? "would delete" : "delete"}_\n${del.length ? listText(del, 15, 1400) : "nothing"}`,
+      ),
+    );
+  }
+  const verb = dryRun ? "would delete" : "is deleting";
+  return { text: `retention of ${preview.plan}: ${verb} ${deleting}`, blocks: capBlocks(blocks) };
+}
+
+export function costView(c: CostFigures): SlackMessage {
+  const rows = c.plans.map((p) => {
+    const snap = p.snapshotGb * c.snapshotUsdPerGbMonth;
+    const arch = p.archiveGb * c.storageUsdPerGbMonth;
+    return {
+      line: `*${p.plan}*: snapshots ${p.snapshotGb.toFixed(1)} GB × ${formatUsd(c.snapshotUsdPerGbMonth)} = ${formatUsd(snap)}, archives ${p.archiveGb.toFixed(1)} GB × ${formatUsd(c.storageUsdPerGbMonth)} = ${formatUsd(arch)}; ${formatUsd(snap + arch)}/month`,
+      total: snap + arch,
+    };
+  });
+  const total = rows.reduce((sum, r) => sum + r.total, 0);
+  return {
+    text: `lifeboat storage: ${formatUsd(total)} per month`,
+    blocks: [
+      header("lifeboat storage cost per month"),
+      section(listText(rows.map((r) => r.line))),
+      section(`*Total: ${formatUsd(total)} per month*`),
+      context(
+        `prices: snapshots ${formatUsd(c.snapshotUsdPerGbMonth)}/GB-month, archive store ${formatUsd(c.storageUsdPerGbMonth)}/GB-month`,
+      ),
+    ],
+  };
+}
+
+/** Button action id for choosing what to restore; the confirmation follows. */
+export const RESTORE_CHOOSE = "restore_choose";
+/** Most options shown, so that the message stays within 50 blocks. */
+const MAX_RESTORE_OPTIONS = 20;
+
+export function restoreOptionsView(droplet: string, options: RestoreOption[], now: Date): SlackMessage {
+  if (options.length === 0) return { text: `nothing to restore onto ${droplet} yet: no snapshot or archive run found` };
+  const shown = options.slice(0, MAX_RESTORE_OPTIONS);
+  const blocks: KnownBlock[] = [header(`What can be restored onto ${droplet}`)];
+  for (const o of shown) {
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `*${o.kind}* \`${o.label}\`${o.bytes !== undefined ? `, ${formatBytes(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
+      },
+      accessory: {
+        type: "button",
+        action_id: `${RESTORE_CHOOSE}:${o.id}`.slice(0, 255),
+        text: { type: "plain_text", text: "Restore…" },
+        value: JSON.stringify({ droplet, id: o.id, label: o.label, kind: o.kind }),
+      },
+    });
+  }
+  if (options.length > shown.length)
+    blocks.push(context(`… and ${options.length - shown.length} older ones; ask for them with the CLI`));
+  return { text: `${options.length} restore options for ${droplet}`, blocks };
+}

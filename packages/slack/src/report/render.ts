@@ -1,0 +1,140 @@
+/**
+ * What the run thread shows: the parent message (one line per droplet, updated in place),
+ * a reply per notable event, the final summary per droplet, and failures in plain words.
+ */
+import { formatDuration, type LifeboatEvent } from "@lifeboat/core";
+import type { KnownBlock } from "@slack/types";
+import { capBlocks, context, listText, section } from "../blocks";
+import { escapeText, formatBytes, formatUsd } from "../format";
+import type { SlackMessage } from "../message";
+import type { DropletState, RunState } from "./state";
+
+const PHASE_ICON: Record<string, string> = {
+  succeeded: ":white_check_mark:",
+  skipped: ":fast_forward:",
+  failed: ":x:",
+};
+
+function dropletLine(name: string, d: DropletState): string {
+  const icon = PHASE_ICON[d.phase] ?? (d.phase.startsWith("failed") ? ":x:" : ":hourglass_flowing_sand:");
+  return `${icon} *${name}* — ${d.phase}`;
+}
+
+function runTitle(state: RunState): string {
+  const status = state.failed ? ":x: failed" : state.finished ? `finished: ${state.finished.outcome}` : "running";
+  return `*lifeboat run* \`${state.runId}\` of plan *${state.plan}* — ${status}`;
+}
+
+/** The parent message of a run's thread. */
+export function parentMessage(state: RunState): SlackMessage {
+  const names = Object.keys(state.droplets)
+    .filter((n) => n !== "*")
+    .sort();
+  const lines = names.map((n) => dropletLine(n, state.droplets[n] as DropletState));
+  const who =
+    state.trigger === "slack" && state.requestedBy
+      ? `started from Slack by <@${state.requestedBy}>`
+      : `trigger: ${state.trigger ?? "unknown"}`;
+  const blocks: KnownBlock[] = [
+    section(runTitle(state)),
+    section(lines.length ? listText(lines, 40) : "no droplets reported yet"),
+    context(
+      `${who}${state.finished ? ` · took ${formatDuration(state.finished.durationSeconds)}` : ""} · details in the thread`,
+    ),
+  ];
+  return {
+    text: `lifeboat run ${state.runId} (${state.plan}): ${state.failed ? "failed" : state.finished ? state.finished.outcome : "running"}`,
+    blocks,
+  };
+}
+
+/** The reply for a notable event; undefined for events shown only in the parent (archives, approvals — the card covers those). */
+export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
+  switch (event.type) {
+    case "droplet.powered_off":
+      return {
+        text: `:electric_plug: ${event.droplet} powered off (${event.how === "shutdown" ? "graceful shutdown" : "hard power-off after the shutdown timed out"}) after ${formatDuration(event.waitedSeconds)}.`,
+      };
+    case "snapshot.completed":
+      return {
+        text: `:camera: ${event.droplet}: snapshot \`${event.snapshotName}\`${event.sizeGb !== undefined ? ` (${event.sizeGb.toFixed(1)} GB)` : ""} done in ${formatDuration(event.durationSeconds)}${event.live ? ", live (no power-off)" : ""}.`,
+      };
+    case "droplet.powered_on": {
+      const failed = event.containersFailed.length
+        ? ` :warning: these containers did not start again: ${listText(event.containersFailed, 10, 1000).replaceAll("\n", ", ")}.`
+        : "";
+      return {
+        text: `:sunrise: ${event.droplet} is back on after ${formatDuration(event.downtimeSeconds)} of downtime; ${event.containersRestarted.length} container${event.containersRestarted.length === 1 ? "" : "s"} restarted.${failed}`,
+      };
+    }
+    case "duplicity.completed":
+      return {
+        text: `:lock: ${event.droplet}: duplicity ${event.mode} backup, ${formatBytes(event.bytes)} in ${formatDuration(event.durationSeconds)}; ${event.chains} chain${event.chains === 1 ? "" : "s"} kept.`,
+      };
+    case "retention.applied": {
+      if (event.deleted.length === 0) return undefined;
+      const names = listText(
+        event.deleted.map((n) => `\`${n}\``),
+        10,
+        2500,
+      );
+      return {
+        text: `:wastebasket: retention of ${event.target}${event.dryRun ? " (dry run) would delete" : " deleted"} ${event.deleted.length}, kept ${event.kept.length}:\n${names}`,
+      };
+    }
+    case "run.failed":
+      return failureMessage(event);
+    case "watchdog.recovered":
+      return {
+        text: `:rotating_light: the watchdog powered ${event.droplet} back on: it had been off ${formatDuration(event.offSinceSeconds)}, past its ${formatDuration(event.maxDowntimeSeconds)} budget.`,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A failure in plain words: what failed, and what lifeboat did about it. */
+export function failureMessage(event: Extract<LifeboatEvent, { type: "run.failed" }>): SlackMessage {
+  const where = event.droplet === "*" ? `plan ${event.plan}` : event.droplet;
+  return {
+    text: `:x: ${where}: the run failed during ${event.phase}.`,
+    blocks: [
+      section(
+        `:x: *${where}: the run failed during ${event.phase}.*\n*What failed:* ${escapeText(event.error)}\n*What lifeboat did:* ${escapeText(event.recovery)}`,
+      ),
+    ],
+  };
+}
+
+/** The final summary: one section per droplet (Block Kit limits kept; long lists summarised). */
+export function summaryMessage(state: RunState): SlackMessage {
+  const names = Object.keys(state.droplets)
+    .filter((n) => n !== "*")
+    .sort();
+  const blocks: KnownBlock[] = [
+    section(
+      `*Summary of run* \`${state.runId}\` — ${state.finished?.outcome ?? "failed"}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
+    ),
+  ];
+  for (const name of names) {
+    const d = state.droplets[name] as DropletState;
+    const lines = [
+      `${PHASE_ICON[d.outcome ?? ""] ?? ":grey_question:"} *${name}*: ${d.outcome ?? d.phase}${d.detail ? ` — ${escapeText(d.detail)}` : ""}`,
+      `downtime: ${d.downtimeSeconds !== undefined ? formatDuration(d.downtimeSeconds) : "none"}`,
+      `snapshot: ${d.snapshotName ? `\`${d.snapshotName}\`${d.snapshotSizeGb !== undefined ? ` (${d.snapshotSizeGb.toFixed(1)} GB)` : ""}` : "none"}`,
+      `archives: ${d.archives} (${formatBytes(d.archiveBytes)})`,
+      `duplicity: ${d.duplicity ?? "none"}`,
+      `retention deleted: ${d.retentionDeleted}`,
+    ];
+    if (d.containersFailed.length) lines.push(`:warning: containers not restarted: ${d.containersFailed.join(", ")}`);
+    blocks.push(section(lines.join("\n")));
+  }
+  const footer = [
+    state.planRetentionDeleted ? `plan-wide retention deleted ${state.planRetentionDeleted}` : "",
+    state.finished?.monthlyCostUsd !== undefined
+      ? `monthly cost of this plan's backups: ${formatUsd(state.finished.monthlyCostUsd)}`
+      : "",
+  ].filter(Boolean);
+  if (footer.length) blocks.push(context(footer.join(" · ")));
+  return { text: `Summary of run ${state.runId}: ${state.finished?.outcome ?? "failed"}`, blocks: capBlocks(blocks) };
+}

@@ -1,0 +1,8 @@
+import { validateConfig } from "@lifeboat/core";
+import rawConfig from "../lifeboat.config";
+
+/** The validated plan configuration: a bad config stops `sst deploy` with every problem listed. */
+export const lifeboatConfig = validateConfig(rawConfig);
+
+/** The EventBridge rule name of a plan, predictable so Slack's pause/resume can find it. */
+export const planRuleName = (stage: string, plan: string) => `lifeboat-${stage}-plan-${plan}`;

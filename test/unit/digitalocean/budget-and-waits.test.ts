@@ -1,0 +1,48 @@
+import { pollDelays, snapshotPlan } from "@lifeboat/digitalocean";
+import { startSandbox } from "@lifeboat/sandbox";
+import { expect, it } from "vitest";
+import { expectSpecCompliant } from "../sandbox/openapi-check";
+import { clientFor } from "./helpers";
+
+it("slows down before the hourly limit instead of running into it", async () => {
+  const sandbox = await startSandbox({ rateLimits: { perHour: 100 } });
+  try {
+    const d = sandbox.addDroplet({ name: "gitlab" });
+    const { client } = clientFor(sandbox);
+    const start = sandbox.clock.now();
+    await Promise.all(Array.from({ length: 150 }, () => client.getDroplet(d.id)));
+    expect(sandbox.log.filter((x) => x.status === 429)).toHaveLength(0);
+    expect(client.stats.rateLimited).toBe(0);
+    // 150 requests at 100 an hour cannot all fit in the first hour.
+    expect(sandbox.clock.now() - start).toBeGreaterThan(3_600_000);
+    await expectSpecCompliant(sandbox);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+it("plans the first look at the expected time and never looks past the timeout", () => {
+  const plan = snapshotPlan(24);
+  expect(plan).toEqual({ expectedMs: 24 * 60_000, timeoutMs: 72 * 60_000 });
+  const delays = pollDelays(plan);
+  expect(delays[0]).toBe(24 * 60_000);
+  expect(delays.reduce((a, b) => a + b, 0)).toBe(plan.timeoutMs);
+  expect(Math.min(...delays.slice(1))).toBeGreaterThanOrEqual(5_000);
+  expect(delays.length).toBeLessThan(20);
+});
+
+it("runs the sandbox in real time with a speed factor for the demo", async () => {
+  const sandbox = await startSandbox({ time: "real", speed: 600, timings: { powerOnMs: 30_000 } });
+  try {
+    const d = sandbox.addDroplet({ name: "gitlab", status: "off" });
+    const { client } = clientFor(sandbox);
+    const action = await client.powerOn(d.id);
+    expect(sandbox.droplet(d.id)!.status).toBe("off");
+    await new Promise((r) => setTimeout(r, 150)); // 30 s of sandbox time at 600× is 50 ms
+    expect((await client.getAction(action.id)).status).toBe("completed");
+    expect(sandbox.droplet(d.id)!.status).toBe("active");
+    expect(() => sandbox.advance(1)).toThrow(/virtual clock/);
+  } finally {
+    await sandbox.close();
+  }
+});

@@ -1,0 +1,20 @@
+import { type ClientLogEvent, DigitalOceanClient, type DigitalOceanClientOptions } from "@lifeboat/digitalocean";
+import type { Sandbox } from "@lifeboat/sandbox";
+
+/** A client aimed at the sandbox, on its virtual clock, with its log kept for inspection. */
+export function clientFor(sandbox: Sandbox, options: Partial<DigitalOceanClientOptions> = {}) {
+  const logs: ClientLogEvent[] = [];
+  const client = new DigitalOceanClient({
+    token: sandbox.token,
+    endpoint: sandbox.url,
+    clock: sandbox.clock,
+    random: () => 0.5,
+    log: (e) => logs.push(e),
+    ...options,
+  });
+  return { client, logs };
+}
+
+/** Requests the sandbox saw for one operation. */
+export const requestsFor = (sandbox: Sandbox, operationId: string) =>
+  sandbox.log.filter((x) => x.operationId === operationId);

@@ -1,0 +1,125 @@
+/**
+ * An in-memory SlackBackend (a test double of the port, not of Slack) holding a small
+ * team's realistic state: gitlab in both plans, drone in nightly, web-1 in no plan.
+ */
+import type { DropletRef, RestoreRequest, SlackBackend } from "@lifeboat/slack";
+
+export function memoryBackend() {
+  const droplets: DropletRef[] = [
+    { id: 3164444, name: "gitlab", plans: ["weekly", "nightly"] },
+    { id: 3164445, name: "drone", plans: ["nightly"] },
+    { id: 3164446, name: "web-1", plans: [] },
+  ];
+  const snapshots = [
+    {
+      id: "119192817",
+      name: "lifeboat-weekly-gitlab-20261122T030000Z",
+      createdAt: "2026-11-22T03:24:00Z",
+      sizeGb: 24.7,
+    },
+    {
+      id: "119192100",
+      name: "lifeboat-weekly-gitlab-20261115T030000Z",
+      createdAt: "2026-11-15T03:22:00Z",
+      sizeGb: 24.1,
+    },
+  ];
+  const restores: RestoreRequest[] = [];
+  const retentionApplied: string[] = [];
+  const backend: SlackBackend = {
+    async status(plans) {
+      return plans.map((plan) =>
+        plan === "weekly"
+          ? {
+              plan,
+              running: [
+                {
+                  runId: "weekly-20261129T030000Z-schedule",
+                  plan,
+                  status: "running" as const,
+                  startedAt: "2026-11-29T03:00:00Z",
+                },
+              ],
+              lastFinished: {
+                runId: "weekly-20261122T030000Z-schedule",
+                plan,
+                status: "succeeded" as const,
+                startedAt: "2026-11-22T03:00:00Z",
+                finishedAt: "2026-11-22T03:31:00Z",
+                detail: "gitlab snapshot 24.7 GB",
+              },
+            }
+          : { plan, running: [] },
+      );
+    },
+    async findDroplet(name) {
+      return droplets.find((d) => d.name === name);
+    },
+    async listBackups(droplet) {
+      return {
+        droplet,
+        snapshots: droplet.name === "gitlab" ? snapshots : [],
+        archiveRuns: [
+          {
+            runId: "nightly-20261128T023000Z-schedule",
+            plan: "nightly",
+            createdAt: "2026-11-28T02:41:00Z",
+            bytes: 3_221_225_472,
+            items: 7,
+            complete: true,
+          },
+          {
+            runId: "nightly-20261127T023000Z-schedule",
+            plan: "nightly",
+            createdAt: "2026-11-27T02:40:00Z",
+            bytes: 1_073_741_824,
+            items: 3,
+            complete: false,
+          },
+        ],
+      };
+    },
+    async previewRetention(plan) {
+      return {
+        plan,
+        targets: [
+          {
+            target: "snapshots" as const,
+            keep: [{ name: snapshots[0]!.name, reason: "last 2" }],
+            delete: [{ name: "lifeboat-weekly-gitlab-20260301T030000Z" }],
+          },
+        ],
+      };
+    },
+    async applyRetention(plan) {
+      retentionApplied.push(plan);
+      return { plan, deleted: ["lifeboat-weekly-gitlab-20260301T030000Z"] };
+    },
+    async costFigures() {
+      return {
+        snapshotUsdPerGbMonth: 0.06,
+        storageUsdPerGbMonth: 0.023,
+        plans: [
+          { plan: "weekly", snapshotGb: 48.8, archiveGb: 0 },
+          { plan: "nightly", snapshotGb: 0, archiveGb: 30 },
+        ],
+      };
+    },
+    async restoreOptions() {
+      return [
+        {
+          id: "snap:119192817",
+          kind: "snapshot" as const,
+          label: snapshots[0]!.name,
+          createdAt: snapshots[0]!.createdAt,
+          bytes: 26_521_911_296,
+        },
+      ];
+    },
+    async startRestore(request) {
+      restores.push(request);
+      return { restoreId: `restore-${restores.length}` };
+    },
+  };
+  return { backend, restores, retentionApplied };
+}

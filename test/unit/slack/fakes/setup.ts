@@ -1,0 +1,81 @@
+/**
+ * One Slack handler wired as in production (real Bolt, real AWS SDK clients) but pointed at
+ * loopback fakes: the Slack server, the AWS server and the in-memory backend.
+ */
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { validateConfig } from "@lifeboat/core";
+import {
+  approvalResponder,
+  createSlackHandler,
+  type DeferredWork,
+  deferredInvoker,
+  jsonLogger,
+  runStarter,
+  type SlackDeps,
+  scheduleSwitch,
+} from "@lifeboat/slack";
+import sample from "../../../../lifeboat.config";
+import { type AwsServer, startAwsServer } from "./aws-server";
+import { memoryBackend } from "./backend";
+import { BOT_TOKEN, SIGNING_SECRET } from "./requests";
+import { type SlackServer, startSlackServer } from "./slack-server";
+
+export const RULE_PATTERN = "lifeboat-test-schedule-{plan}";
+export const BACKUP_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:lifeboat-backup-run:live";
+export const SLACK_FUNCTION = "lifeboat-test-slack";
+
+export const testCredentials = { accessKeyId: "AKIDLOOPBACKTEST", secretAccessKey: "loopback-test-secret-not-real" };
+
+export async function slackWorld(options: { now?: () => Date } = {}) {
+  const slack: SlackServer = await startSlackServer();
+  const aws: AwsServer = await startAwsServer({
+    "lifeboat-test-schedule-weekly": "ENABLED",
+    "lifeboat-test-schedule-nightly": "ENABLED",
+  });
+  const logs: string[] = [];
+  const lambda = new LambdaClient({ endpoint: aws.endpoint, region: "us-east-1", credentials: testCredentials });
+  const eventBridge = new EventBridgeClient({
+    endpoint: aws.endpoint,
+    region: "us-east-1",
+    credentials: testCredentials,
+  });
+  const memory = memoryBackend();
+  const deps: SlackDeps = {
+    config: validateConfig(sample),
+    backend: memory.backend,
+    startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
+    answerApproval: approvalResponder(lambda),
+    schedules: scheduleSwitch({ eventBridge, rulePattern: RULE_PATTERN }),
+    defer: deferredInvoker({ lambda, functionName: SLACK_FUNCTION }),
+    logger: jsonLogger("slack", (line) => logs.push(line)),
+    now: options.now ?? (() => new Date("2026-11-29T10:15:30Z")),
+  };
+  const handler = createSlackHandler({
+    deps,
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
+  });
+  return {
+    slack,
+    aws,
+    logs,
+    deps,
+    memory,
+    handler,
+    /** Runs the deferred work the last self-invocation carried, as Lambda would. */
+    async runLastDeferred() {
+      const last = aws.invocations.filter((i) => i.functionName === SLACK_FUNCTION).at(-1);
+      if (!last) throw new Error("no deferred invocation was made");
+      return handler(last.payload as DeferredWork, {});
+    },
+    async close() {
+      lambda.destroy();
+      eventBridge.destroy();
+      await Promise.all([slack.close(), aws.close()]);
+    },
+  };
+}
+
+export type SlackWorld = Awaited<ReturnType<typeof slackWorld>>;
