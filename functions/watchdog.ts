@@ -1,0 +1,20 @@
+/**
+ * `watchdog`: every 5 minutes (EventBridge rate rule), powers on any droplet lifeboat left off
+ * past its plan's maxDowntime (packages/core/src/watchdog.ts). Plain Lambda, not durable: one
+ * round waits at most 90 s for `active`, and anything left is retried by the next round.
+ */
+import { validateConfig, type WatchdogReport, watchdogRound } from "@lifeboat/core";
+import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import config from "../lifeboat.config";
+import { EventBridgeSink } from "./eventbridge-sink";
+import { secret } from "./secrets";
+
+export async function handler(): Promise<WatchdogReport> {
+  const report = await watchdogRound(validateConfig(config), {
+    api: new DigitalOceanClient({ token: secret("DIGITALOCEAN_TOKEN") }),
+    events: new EventBridgeSink(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  console.log(JSON.stringify({ msg: "watchdog round", ...report }));
+  return report;
+}
