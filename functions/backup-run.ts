@@ -5,33 +5,29 @@
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events.
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
-import {
-  type DurableSteps,
-  type RoutineDeps,
-  type RunRequest,
-  type RunResult,
-  runPlan,
-  validateConfig,
-} from "@lifeboat/core";
+import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
+import { runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
-import config from "../lifeboat.config";
+import { config } from "./config";
 import { EventBridgeSink } from "./eventbridge-sink";
-import { secret } from "./secrets";
+import { loadSecrets } from "./secrets";
 
 // The SDK's context must be usable as the routine's DurableSteps: checked here by the compiler.
 const fits = (ctx: DurableContext): DurableSteps => ctx;
 
-/** The handler body with its ports given: what tests and the CLI wire differently. */
-export function backupRun(deps: RoutineDeps, plans = validateConfig(config)) {
-  return (request: RunRequest, ctx: DurableContext): Promise<RunResult> => runPlan(fits(ctx), deps, plans, request);
-}
-
-let deps: RoutineDeps | undefined;
-const lazyDeps = (): RoutineDeps => {
-  deps ??= { api: new DigitalOceanClient({ token: secret("DIGITALOCEAN_TOKEN") }), events: new EventBridgeSink() };
+let deps: Promise<RoutineDeps> | undefined;
+const lazyDeps = (): Promise<RoutineDeps> => {
+  deps ??= loadSecrets(["DIGITALOCEAN_TOKEN"]).then((secrets) => ({
+    // A 422 (pending event) is waited out inside a step, so keep that wait well inside Lambda's 15 min.
+    api: new DigitalOceanClient({
+      token: secrets.DIGITALOCEAN_TOKEN,
+      pendingEvent: { pollMs: 15_000, timeoutMs: 5 * 60_000 },
+    }),
+    events: new EventBridgeSink(),
+  }));
   return deps;
 };
 
-export const handler = withDurableExecution<RunRequest, RunResult>((request, ctx) =>
-  backupRun(lazyDeps())(request, ctx),
+export const handler = withDurableExecution<RunRequest, RunResult>(async (request, ctx) =>
+  runPlan(fits(ctx), await lazyDeps(), config, request),
 );

@@ -3,15 +3,16 @@
  * past its plan's maxDowntime (packages/core/src/watchdog.ts). Plain Lambda, not durable: one
  * round waits at most 90 s for `active`, and anything left is retried by the next round.
  */
-import { validateConfig, type WatchdogReport, watchdogRound } from "@lifeboat/core";
+import { type WatchdogReport, watchdogRound } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
-import config from "../lifeboat.config";
+import { config } from "./config";
 import { EventBridgeSink } from "./eventbridge-sink";
-import { secret } from "./secrets";
+import { loadSecrets } from "./secrets";
 
 export async function handler(): Promise<WatchdogReport> {
-  const report = await watchdogRound(validateConfig(config), {
-    api: new DigitalOceanClient({ token: secret("DIGITALOCEAN_TOKEN") }),
+  const { DIGITALOCEAN_TOKEN } = await loadSecrets(["DIGITALOCEAN_TOKEN"]);
+  const report = await watchdogRound(config, {
+    api: new DigitalOceanClient({ token: DIGITALOCEAN_TOKEN, pendingEvent: { pollMs: 10_000, timeoutMs: 60_000 } }),
     events: new EventBridgeSink(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
