@@ -45,5 +45,40 @@ export {
   type RetentionDecision,
 } from "./retention/policy";
 export { type RetentionSimulation, simulateRetention } from "./retention/simulate";
+export { approvalGate, MAX_APPROVAL_ASKS, parseAnswer } from "./routine/approval";
+export { backupDroplet, type DropletOutcome, type PhaseStatus } from "./routine/backup-droplet";
+export { type EventDraft, emit, type RoutineDeps } from "./routine/deps";
+export {
+  type ConditionOptions,
+  type DurableSteps,
+  isCallbackTimeout,
+  type MapItemResult,
+  type RetryDecision,
+  runOnce,
+  type StepOptions,
+  type Wait,
+  type WaitDecision,
+} from "./routine/durable";
+export { PhaseError } from "./routine/failure";
+export type {
+  ContainerInfo,
+  DropletHost,
+  DropletHosts,
+  DuplicityResult,
+  Inventory,
+  StoredArchive,
+} from "./routine/host";
+export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
+export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";
+export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotRetention } from "./routine/retention";
+export { planFor, type RunResult, runPlan } from "./routine/run-plan";
+export {
+  estimateSnapshot,
+  firstSnapshotCheck,
+  type SnapshotEstimate,
+  snapshotGiveUpSeconds,
+  snapshotPollDelay,
+} from "./routine/timing";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName, snapshotPrefix } from "./snapshot-name";
+export { type WatchdogDeps, type WatchdogReport, watchdogRound } from "./watchdog";

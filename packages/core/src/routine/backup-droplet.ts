@@ -1,0 +1,266 @@
+/**
+ * One droplet, the steps of DESIGN.md "The routine" in order:
+ *   1–3  SSH phases (inventory, archives, duplicity) through the DropletHost port, when given
+ *   4    approval gate                                  ./approval.ts
+ *   5    tag, shutdown, power_off if needed             ./power.ts
+ *   6    snapshot, planned polls                        ./snapshot.ts
+ *   7    finally: power_on, wait active, untag          ./power.ts; restart containers, SSH check
+ *   8    retention of this plan's snapshots             ./retention.ts
+ *   9    events at every phase                          ./deps.ts `emit`
+ * Runs inside its own child context (one per droplet, see ./run-plan.ts) and never throws:
+ * a failure ends as outcome "failed" with `run.failed` emitted and the droplet back on.
+ */
+import type { Droplet } from "../ports/digitalocean";
+import { approvalGate } from "./approval";
+import { emit, messageOf, type RoutineDeps } from "./deps";
+import type { DurableSteps } from "./durable";
+import { PhaseError } from "./failure";
+import type { DropletHost, Inventory } from "./host";
+import { type DropletRun, type Marker, markPoweredOff, type PowerOnResult, powerOff, powerOnAndUnmark } from "./power";
+import { ownSnapshots, retainSnapshots } from "./retention";
+import { type SnapshotTaken, takeSnapshot } from "./snapshot";
+import { estimateSnapshot, POWER_ON_FIRST_CHECK, SHUTDOWN_FIRST_CHECK } from "./timing";
+
+export type PhaseStatus = "done" | "skipped" | "failed";
+
+export interface DropletOutcome {
+  droplet: string;
+  dropletId: number;
+  outcome: "succeeded" | "skipped" | "failed";
+  /** One sentence for the report. */
+  detail: string;
+  snapshot?: string;
+  /** Seconds from seen off to seen active again (offline snapshots). */
+  downtimeSeconds?: number;
+  phases: Record<string, PhaseStatus>;
+}
+
+export interface RunOptions {
+  runId: string;
+  dryRun: boolean;
+}
+
+export async function backupDroplet(
+  ctx: DurableSteps,
+  deps: RoutineDeps,
+  run: RunOptions & Pick<DropletRun, "plan">,
+  droplet: Droplet,
+): Promise<DropletOutcome> {
+  const r: DropletRun = { runId: run.runId, plan: run.plan, droplet };
+  const phases: Record<string, PhaseStatus> = {};
+  const notes: string[] = [];
+  const out = (outcome: DropletOutcome["outcome"], extra: Partial<DropletOutcome> = {}): DropletOutcome => ({
+    droplet: droplet.name,
+    dropletId: droplet.id,
+    outcome,
+    detail: notes.join("; "),
+    phases,
+    ...extra,
+  });
+  const failed = async (phase: string, error: unknown, recovery: string) => {
+    phases[phase] = "failed";
+    const message = messageOf(error);
+    notes.push(`${phase} failed: ${message}`);
+    await emit(ctx, deps, `failed ${phase} ${droplet.name}`, {
+      runId: r.runId,
+      plan: r.plan.name,
+      droplet: droplet.name,
+      type: "run.failed",
+      phase,
+      error: message,
+      recovery,
+    });
+  };
+
+  // 1–3: the SSH phases.
+  const host = deps.hosts?.(droplet);
+  const inventory = host ? await sshPhases(ctx, deps, r, host, phases, failed) : undefined;
+  if (!host) {
+    for (const p of ["inventory", "archive", "duplicity"]) phases[p] = "skipped";
+    notes.push("SSH phases skipped (no droplet host configured)");
+  }
+
+  const mode = r.plan.snapshot.mode;
+  if (mode === "none") {
+    phases.snapshot = "skipped";
+    notes.push("snapshots are off for this plan");
+    return out(Object.values(phases).includes("failed") ? "failed" : "succeeded");
+  }
+
+  // What the snapshot will take, from this droplet's previous lifeboat snapshot.
+  let history: ReturnType<typeof estimateSnapshot>;
+  try {
+    history = await ctx.step(`history ${droplet.name}`, async () =>
+      estimateSnapshot(droplet, ownSnapshots(await deps.api.listDropletSnapshots(droplet.id), r.plan.name, droplet)),
+    );
+  } catch (error) {
+    await failed("snapshot", error, `${droplet.name} was not touched`);
+    return out("failed");
+  }
+
+  // 4: approval.
+  let live = mode === "live";
+  if (!live && r.plan.snapshot.approval.required) {
+    const expectedDowntimeSeconds =
+      history.expectedSeconds + SHUTDOWN_FIRST_CHECK.seconds + POWER_ON_FIRST_CHECK.seconds;
+    const outcome = await approvalGate(ctx, deps, { ...r, expectedDowntimeSeconds });
+    phases.approval = "done";
+    if (outcome === "skip") {
+      phases.snapshot = "skipped";
+      notes.push("snapshot skipped at the approval");
+      return out("skipped");
+    }
+    live = outcome === "live";
+  }
+
+  let taken: SnapshotTaken | undefined;
+  let powerOn: PowerOnResult | undefined;
+  let offAt: number | undefined;
+  if (live) {
+    try {
+      taken = await takeSnapshot(ctx, deps, r, history, true);
+      phases.snapshot = "done";
+    } catch (error) {
+      await failed(phaseOf(error, "snapshot"), error, `${droplet.name} stayed on (live snapshot)`);
+    }
+  } else {
+    // 5–7: off, snapshot, and always on again.
+    let marker: Marker;
+    try {
+      marker = await markPoweredOff(ctx, deps, r);
+    } catch (error) {
+      await failed("power off", error, `${droplet.name} was not powered off`);
+      return out("failed");
+    }
+    let failure: unknown;
+    try {
+      offAt = (await powerOff(ctx, deps, r)).offAt;
+      phases["power off"] = "done";
+      taken = await takeSnapshot(ctx, deps, r, history, false);
+      phases.snapshot = "done";
+    } catch (error) {
+      failure = error;
+    } finally {
+      powerOn = await powerOnAndUnmark(ctx, deps, r, marker);
+    }
+    phases["power on"] = powerOn.active ? "done" : "failed";
+    const downtimeSeconds =
+      offAt !== undefined && powerOn.onAt !== undefined ? Math.round((powerOn.onAt - offAt) / 1000) : 0;
+    const restarted = powerOn.active ? await restartContainers(ctx, r, host, inventory, phases) : undefined;
+    if (powerOn.active) {
+      await emit(ctx, deps, `powered on ${droplet.name}`, {
+        runId: r.runId,
+        plan: r.plan.name,
+        droplet: droplet.name,
+        type: "droplet.powered_on",
+        dropletId: droplet.id,
+        downtimeSeconds,
+        containersRestarted: restarted?.restarted ?? [],
+        containersFailed: restarted?.failed ?? [],
+      });
+    }
+    if (failure !== undefined) {
+      await failed(
+        phaseOf(failure, "snapshot"),
+        failure,
+        powerOn.active ? `powered ${droplet.name} back on` : powerOn.detail,
+      );
+    } else if (!powerOn.active) {
+      await failed("power on", new Error(powerOn.detail), "the watchdog powers it on after maxDowntime");
+    }
+    if (!powerOn.untagged && powerOn.active) notes.push(powerOn.detail);
+    if (taken && downtimeSeconds) notes.push(`${droplet.name} was off for ${downtimeSeconds}s`);
+    if (restarted?.failed.length) notes.push(`containers that did not start again: ${restarted.failed.join(", ")}`);
+  }
+
+  if (taken) {
+    notes.unshift(`snapshot ${taken.name} (${taken.durationSeconds}s)`);
+    // 8: retention, only after a good snapshot.
+    try {
+      const kept = await retainSnapshots(ctx, deps, r, taken.name, run.dryRun);
+      phases.retention = kept.failed.length > 0 ? "failed" : "done";
+      if (kept.deleted.length > 0) {
+        notes.push(`${run.dryRun ? "would delete" : "deleted"} ${kept.deleted.length} old snapshot(s)`);
+      }
+      if (kept.failed.length > 0) notes.push(`could not delete ${kept.failed.join(", ")}`);
+    } catch (error) {
+      await failed("retention", error, "no snapshot was deleted by this failure; the next run tries again");
+    }
+  }
+  const anyFailed = Object.values(phases).includes("failed");
+  return out(anyFailed ? "failed" : "succeeded", {
+    ...(taken ? { snapshot: taken.name } : {}),
+    ...(offAt !== undefined && powerOn?.onAt !== undefined
+      ? { downtimeSeconds: Math.round((powerOn.onAt - offAt) / 1000) }
+      : {}),
+  });
+}
+
+const phaseOf = (error: unknown, fallback: string) => (error instanceof PhaseError ? error.phase : fallback);
+
+type Failed = (phase: string, error: unknown, recovery: string) => Promise<void>;
+
+/** Steps 1–3 over SSH; a failing phase is reported and the snapshot still taken. */
+async function sshPhases(
+  ctx: DurableSteps,
+  deps: RoutineDeps,
+  r: DropletRun,
+  host: DropletHost,
+  phases: Record<string, PhaseStatus>,
+  failed: Failed,
+): Promise<Inventory | undefined> {
+  const name = r.droplet.name;
+  const base = { runId: r.runId, plan: r.plan.name, droplet: name };
+  let inventory: Inventory | undefined;
+  try {
+    inventory = await ctx.step(`inventory ${name}`, () => host.inventory());
+    phases.inventory = "done";
+  } catch (error) {
+    await failed("inventory", error, "archives skipped; the snapshot is still taken");
+  }
+  if (inventory) {
+    try {
+      const stored = await ctx.step(`archive ${name}`, () => host.archive(inventory));
+      phases.archive = "done";
+      for (const [i, a] of stored.entries()) {
+        await emit(ctx, deps, `archive stored ${name} ${i}`, { ...base, type: "archive.stored", ...a });
+      }
+    } catch (error) {
+      await failed("archive", error, "no partial archive is kept; the snapshot is still taken");
+    }
+  } else phases.archive = "skipped";
+  try {
+    const dup = await ctx.step(`duplicity ${name}`, async () => (await host.duplicity()) ?? null);
+    phases.duplicity = dup ? "done" : "skipped";
+    if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
+  } catch (error) {
+    await failed("duplicity", error, "the snapshot is still taken");
+  }
+  return inventory;
+}
+
+/** Step 7 after power-on: start again the containers that ran before, and check SSH answers. */
+async function restartContainers(
+  ctx: DurableSteps,
+  r: DropletRun,
+  host: DropletHost | undefined,
+  inventory: Inventory | undefined,
+  phases: Record<string, PhaseStatus>,
+): Promise<{ restarted: string[]; failed: string[] } | undefined> {
+  if (!host || !inventory) {
+    phases.containers = "skipped";
+    return undefined;
+  }
+  const ran = inventory.containers.filter((c) => c.running).map((c) => c.name);
+  try {
+    const result = await ctx.step(`restart containers ${r.droplet.name}`, async () => {
+      const restarted = await host.restartContainers(ran);
+      return { ...restarted, ssh: await host.checkSsh() };
+    });
+    phases.containers = result.failed.length > 0 || !result.ssh ? "failed" : "done";
+    return { restarted: result.restarted, failed: result.failed };
+  } catch {
+    phases.containers = "failed";
+    return { restarted: [], failed: ran };
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Steps 5 and 7: powering a droplet off (tag first, graceful `shutdown`, hard `power_off` if
+ * the droplet is not `off` by `shutdownTimeout`) and on again (`power_on`, wait for `active`,
+ * untag). Power state is read from the droplet's status, never from the action's: DigitalOcean
+ * reports a shutdown completed while the droplet may still be running.
+ */
+import type { Plan } from "../config/schema";
+import { parseDuration } from "../duration";
+import type { Droplet } from "../ports/digitalocean";
+import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
+import { type DurableSteps, runOnce } from "./durable";
+import { PhaseError } from "./failure";
+import { offMarkerTag } from "./off-marker";
+import { pollUntil } from "./poll";
+import {
+  POWER_OFF_FIRST_CHECK,
+  POWER_OFF_TIMEOUT_SECONDS,
+  POWER_ON_FIRST_CHECK,
+  POWER_ON_TIMEOUT_SECONDS,
+  POWER_POLL,
+  SHUTDOWN_FIRST_CHECK,
+  SHUTDOWN_POLL,
+} from "./timing";
+
+export interface DropletRun {
+  runId: string;
+  plan: Plan;
+  droplet: Droplet;
+}
+
+/** What the marker step recorded: the tag, and when it was put on. */
+export interface Marker {
+  tag: string;
+  since: number;
+}
+
+/** Status seen by a look, and when (ms since the epoch). */
+interface Seen {
+  status: string;
+  at: number;
+}
+
+const base = (r: DropletRun) => ({ runId: r.runId, plan: r.plan.name, droplet: r.droplet.name });
+
+/** Tags the droplet as powered off by lifeboat (the watchdog's marker), before anything else touches its power. */
+export async function markPoweredOff(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun): Promise<Marker> {
+  return ctx.step(
+    `tag ${r.droplet.name}`,
+    async () => {
+      const since = nowOf(deps);
+      const tag = offMarkerTag(r.plan.name, r.droplet.id, new Date(since));
+      await deps.api.ensureTag(tag);
+      try {
+        await deps.api.tagDroplet(tag, r.droplet.id);
+      } catch (error) {
+        await deps.api.deleteTag(tag).catch(() => undefined); // no empty tag left behind
+        throw error;
+      }
+      return { tag, since };
+    },
+    runOnce,
+  );
+}
+
+/**
+ * Graceful shutdown, then `power_off` if the droplet is not off in time. Resolves when the
+ * droplet's status is `off`, with when that was seen; throws when it never gets there.
+ */
+export async function powerOff(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun): Promise<{ offAt: number }> {
+  const name = r.droplet.name;
+  const started = await ctx.step(
+    `shutdown ${name}`,
+    async () => {
+      const at = nowOf(deps);
+      try {
+        const action = await deps.api.shutdown(r.droplet.id);
+        return { at, actionId: action.id, error: undefined };
+      } catch (error) {
+        return { at, actionId: undefined, error: messageOf(error) };
+      }
+    },
+    runOnce,
+  );
+  const shutdownTimeout = parseDuration(r.plan.snapshot.shutdownTimeout) ?? 120;
+  let how: "shutdown" | "power_off" = "shutdown";
+  let seen: Seen | undefined;
+  if (!started.error) {
+    const first = Math.min(SHUTDOWN_FIRST_CHECK.seconds, shutdownTimeout);
+    await ctx.wait(`shutdown ${name} first check`, { seconds: first });
+    const polled = await pollUntil(ctx, `wait for off ${name}`, lookAtStatus(deps, r.droplet.id, "off"), {
+      delay: () => SHUTDOWN_POLL,
+      giveUpSeconds: Math.max(0, shutdownTimeout - first),
+    });
+    if (polled.done) seen = polled.value;
+  }
+  if (!seen) {
+    how = "power_off";
+    const action = await ctx.step(
+      `power off ${name}`,
+      async () => {
+        try {
+          return { actionId: (await deps.api.powerOff(r.droplet.id)).id, error: undefined };
+        } catch (error) {
+          return { actionId: undefined, error: messageOf(error) };
+        }
+      },
+      runOnce,
+    );
+    await ctx.wait(`power off ${name} first check`, POWER_OFF_FIRST_CHECK);
+    const polled = await pollUntil(ctx, `wait for power off ${name}`, lookAtStatus(deps, r.droplet.id, "off"), {
+      delay: () => POWER_POLL,
+      giveUpSeconds: POWER_OFF_TIMEOUT_SECONDS,
+    });
+    if (!polled.done || !polled.value) {
+      const why = action.error ?? polled.lastError ?? `status still ${polled.value?.status ?? "unknown"}`;
+      throw new PhaseError("power off", `${name} did not power off (${why})`);
+    }
+    seen = polled.value;
+  }
+  const offAt = seen.at;
+  await emit(ctx, deps, `powered off ${name}`, {
+    ...base(r),
+    type: "droplet.powered_off",
+    dropletId: r.droplet.id,
+    how,
+    waitedSeconds: Math.round((offAt - started.at) / 1000),
+  });
+  return { offAt };
+}
+
+export interface PowerOnResult {
+  active: boolean;
+  /** When `active` was seen. */
+  onAt?: number;
+  /** Whether the powered-off tag was removed (it stays when the droplet is not active, for the watchdog). */
+  untagged: boolean;
+  detail: string;
+}
+
+/**
+ * `power_on` until the droplet is `active`, then removes the marker. Never throws: it runs in
+ * a `finally`, and whatever it could not do is in the result (and the tag stays, so the
+ * watchdog powers the droplet on when the routine could not).
+ */
+export async function powerOnAndUnmark(
+  ctx: DurableSteps,
+  deps: RoutineDeps,
+  r: DropletRun,
+  marker: Marker,
+): Promise<PowerOnResult> {
+  const name = r.droplet.name;
+  const first = await ctx.step(
+    `power on ${name}`,
+    async () => {
+      const at = nowOf(deps);
+      try {
+        await deps.api.powerOn(r.droplet.id);
+        return { at, error: undefined };
+      } catch (error) {
+        return { at, error: messageOf(error) };
+      }
+    },
+    runOnce,
+  );
+  await ctx.wait(`power on ${name} first check`, POWER_ON_FIRST_CHECK);
+  const polled = await pollUntil<Seen & { requestedAt: number | undefined }>(
+    ctx,
+    `wait for active ${name}`,
+    async (previous) => {
+      let requestedAt = previous ? previous.requestedAt : first.error ? undefined : first.at;
+      const droplet = await deps.api.getDroplet(r.droplet.id);
+      const at = nowOf(deps);
+      if (droplet.status === "active") return { done: true, value: { status: droplet.status, at, requestedAt } };
+      // Not on yet: ask again when no power_on was accepted, or the last one is long overdue.
+      if (requestedAt === undefined || at - requestedAt > 120_000) {
+        try {
+          await deps.api.powerOn(r.droplet.id);
+          requestedAt = at;
+        } catch {
+          // e.g. 422 while a snapshot still holds the droplet: the next look asks again
+        }
+      }
+      return { done: false, value: { status: droplet.status, at, requestedAt } };
+    },
+    { delay: () => POWER_POLL, giveUpSeconds: POWER_ON_TIMEOUT_SECONDS, maxErrors: 20 },
+  );
+  if (!polled.done || !polled.value) {
+    return {
+      active: false,
+      untagged: false,
+      detail: `${name} is not active yet (${polled.lastError ?? `status ${polled.value?.status ?? "unknown"}`}); it keeps its ${marker.tag} tag so the watchdog powers it on`,
+    };
+  }
+  const untag = await ctx.step(`untag ${name}`, async () => {
+    try {
+      await deps.api.deleteTag(marker.tag);
+      return { error: undefined };
+    } catch (error) {
+      return { error: messageOf(error) };
+    }
+  });
+  return {
+    active: true,
+    onAt: polled.value.at,
+    untagged: !untag.error,
+    detail: untag.error ? `${name} is active; removing tag ${marker.tag} failed: ${untag.error}` : `${name} is active`,
+  };
+}
+
+function lookAtStatus(deps: RoutineDeps, dropletId: number, wanted: string) {
+  return async () => {
+    const droplet = await deps.api.getDroplet(dropletId);
+    return { done: droplet.status === wanted, value: { status: droplet.status, at: nowOf(deps) } };
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The watchdog (functions/watchdog.ts runs it every 5 minutes): any droplet carrying
+ * lifeboat's powered-off tag (./routine/off-marker.ts) for longer than its plan's
+ * `maxDowntime` is powered on and, once active, untagged, and `watchdog.recovered` emitted.
+ * It only ever touches droplets that carry that tag, and looks for them among the droplets the
+ * config's plans select (DigitalOcean cannot list tags by prefix). A plan no longer in the
+ * config gets the default 2h budget.
+ */
+import type { LifeboatConfig } from "./config/schema";
+import { parseDuration } from "./duration";
+import type { EventSink } from "./events";
+import type { Droplet, DropletApi } from "./ports/digitalocean";
+import { parseOffMarker } from "./routine/off-marker";
+
+const DEFAULT_MAX_DOWNTIME_SECONDS = 7200;
+
+export interface WatchdogDeps {
+  api: DropletApi;
+  events: EventSink;
+  now?: () => number;
+  /** Waits between looks for `active` (real time in Lambda, the sandbox clock in tests). */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface WatchdogReport {
+  /** Droplets seen carrying the tag, overdue or not. */
+  marked: Array<{ droplet: string; tag: string; offSinceSeconds: number; maxDowntimeSeconds: number }>;
+  recovered: string[];
+  /** Overdue droplets not active yet (tag kept: the next round tries again), with why. */
+  pending: string[];
+}
+
+/**
+ * One round. Looks for `active` up to `activeWithinMs` after power_on, then leaves the rest
+ * to the next round.
+ * @example await watchdogRound(config, { api, events, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) })
+ */
+export async function watchdogRound(
+  config: LifeboatConfig,
+  deps: WatchdogDeps,
+  activeWithinMs = 90_000,
+): Promise<WatchdogReport> {
+  const now = () => (deps.now ?? Date.now)();
+  const budgets = new Map(config.plans.map((p) => [p.name, parseDuration(p.snapshot.maxDowntime) ?? 0]));
+  const droplets = new Map<number, Droplet>();
+  for (const plan of config.plans) {
+    for (const selector of plan.droplets) {
+      try {
+        for (const d of await deps.api.findDroplets(selector)) droplets.set(d.id, d);
+      } catch {
+        // a selector that matches nothing any more is not the watchdog's business
+      }
+    }
+  }
+  const report: WatchdogReport = { marked: [], recovered: [], pending: [] };
+  for (const droplet of droplets.values()) {
+    for (const tag of droplet.tags) {
+      const marker = parseOffMarker(tag);
+      if (!marker || marker.dropletId !== droplet.id) continue;
+      const offSinceSeconds = Math.round((now() - marker.since.getTime()) / 1000);
+      const maxDowntimeSeconds = budgets.get(marker.plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
+      report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds });
+      if (offSinceSeconds <= maxDowntimeSeconds) continue;
+      const why = await recover(deps, droplet, tag, activeWithinMs).catch(
+        (error: unknown) => `${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (why) {
+        report.pending.push(`${droplet.name}: ${why}`);
+        continue;
+      }
+      report.recovered.push(droplet.name);
+      await deps.events.emit({
+        runId: `watchdog-${Math.floor(now() / 1000)}`,
+        plan: marker.plan,
+        droplet: droplet.name,
+        at: new Date(now()).toISOString(),
+        type: "watchdog.recovered",
+        dropletId: droplet.id,
+        offSinceSeconds,
+        maxDowntimeSeconds,
+      });
+    }
+  }
+  return report;
+}
+
+/** Powers on and untags; gives why not when the droplet is not active in time (the tag then stays). */
+async function recover(
+  deps: WatchdogDeps,
+  droplet: Droplet,
+  tag: string,
+  withinMs: number,
+): Promise<string | undefined> {
+  let status = droplet.status;
+  if (status !== "active") {
+    try {
+      await deps.api.powerOn(droplet.id);
+    } catch (error) {
+      return `power_on refused: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    for (let waited = 0; waited < withinMs && status !== "active"; waited += 10_000) {
+      await deps.sleep(10_000);
+      status = (await deps.api.getDroplet(droplet.id)).status;
+    }
+    if (status !== "active") return `still ${status} ${Math.round(withinMs / 1000)}s after power_on`;
+  }
+  await deps.api.deleteTag(tag);
+  return undefined;
+}

@@ -1,0 +1,139 @@
+import {
+  type DropletSnapshot,
+  decideSnapshotRetention,
+  elapsedBefore,
+  estimateSnapshot,
+  firstSnapshotCheck,
+  offMarkerTag,
+  ownSnapshots,
+  parseAnswer,
+  parseOffMarker,
+  type RetentionPolicy,
+  snapshotName,
+  snapshotPollDelay,
+} from "@lifeboat/core";
+import { describe, expect, it } from "vitest";
+
+const snap = (name: string, dropletId: number, sizeGb = 25, createdAt = "2026-01-01T00:00:00Z"): DropletSnapshot => ({
+  id: name,
+  name,
+  createdAt,
+  sizeGb,
+  minDiskGb: 50,
+  dropletId,
+  regions: ["nyc3"],
+});
+
+describe("powered-off marker tag", () => {
+  it("round-trips plan, droplet and time, and fits DigitalOcean's tag rules", () => {
+    const since = new Date("2026-12-01T03:00:00Z");
+    const tag = offMarkerTag("weekly", 3164400, since);
+    expect(tag).toBe("lifeboat-off:weekly:3164400:1796094000");
+    expect(tag).toMatch(/^[a-zA-Z0-9_\-:]{1,255}$/);
+    expect(parseOffMarker(tag)).toEqual({ plan: "weekly", dropletId: 3164400, since });
+  });
+
+  it("is not confused with other tags", () => {
+    for (const tag of [
+      "lifeboat-weekly",
+      "lifeboat-off",
+      "lifeboat-off:weekly:x:1796094000",
+      "off:weekly:1:1796094000",
+    ]) {
+      expect(parseOffMarker(tag)).toBeUndefined();
+    }
+  });
+});
+
+describe("snapshot time estimate and poll plan", () => {
+  it("uses the previous lifeboat snapshot's size, else the disk size, and says which", () => {
+    expect(
+      estimateSnapshot({ diskGb: 50 }, [
+        snap("a", 1, 20, "2026-01-01T00:00:00Z"),
+        snap("b", 1, 25, "2026-01-08T00:00:00Z"),
+      ]),
+    ).toEqual({
+      usedGb: 25,
+      source: "previous-snapshot",
+      expectedSeconds: 1475,
+    });
+    expect(estimateSnapshot({ diskGb: 50 }, [])).toEqual({ usedGb: 50, source: "disk-size", expectedSeconds: 2950 });
+  });
+
+  it("looks first at the fast end (50 s/GB), every 30 s up to 72 s/GB, then less often", () => {
+    const estimate = estimateSnapshot({ diskGb: 50 }, [snap("b", 1, 25)]);
+    expect(firstSnapshotCheck(estimate)).toEqual({ seconds: 1250 });
+    const plan = { delay: (e: number) => snapshotPollDelay(estimate, e), giveUpSeconds: 36_000 };
+    const looksAt = (n: number) => 1250 + elapsedBefore(plan, n);
+    expect([1, 2, 3].map(looksAt)).toEqual([1250, 1280, 1310]);
+    // Any end between 50 and 72 s/GB is seen at most 30 s late.
+    for (const speed of [50, 55, 59, 64, 70, 72]) {
+      const end = 25 * speed;
+      let n = 1;
+      while (looksAt(n) < end) n++;
+      expect(looksAt(n) - end).toBeLessThanOrEqual(30);
+    }
+    expect(snapshotPollDelay(estimate, 25 * 72)).toEqual({ seconds: 120 });
+    expect(snapshotPollDelay(estimate, 1475 * 2)).toEqual({ seconds: 300 });
+  });
+});
+
+describe("approval answers", () => {
+  it("accepts the ApprovalAnswer JSON, as text or value, and nothing else", () => {
+    expect(parseAnswer('{"decision":"approve","by":"U1"}')).toEqual({ decision: "approve", by: "U1" });
+    expect(parseAnswer({ decision: "postpone", by: "U1" })).toEqual({ decision: "postpone", by: "U1" });
+    expect(parseAnswer('{"decision":"yes","by":"U1"}')).toBeUndefined();
+    expect(parseAnswer("approve")).toBeUndefined();
+    expect(parseAnswer(undefined)).toBeUndefined();
+  });
+});
+
+const policy = (p: Partial<RetentionPolicy>): RetentionPolicy => ({
+  keepLast: 0,
+  keepDaily: 0,
+  keepWeekly: 0,
+  keepMonthly: 0,
+  keepYearly: 0,
+  ...p,
+});
+
+describe("routine retention: only this plan's snapshots of this droplet", () => {
+  const droplet = { id: 7, name: "gitlab" };
+  const ours = (iso: string) => snapshotName("weekly", "gitlab", new Date(iso));
+  const days = ["2026-01-01", "2026-01-02", "2026-01-08", "2026-01-15", "2026-02-01", "2026-03-01"].map((d) =>
+    ours(`${d}T03:00:00Z`),
+  );
+  const foreign = [
+    snap("gitlab-before-upgrade", 7), // by hand
+    snap(snapshotName("nightly", "gitlab", new Date("2025-01-01T03:00:00Z")), 7), // another plan
+    snap(snapshotName("weekly", "gitlab", new Date("2025-01-01T03:00:00Z")), 8), // same name, other droplet id
+    snap(`${ours("2025-02-01T03:00:00Z")}-copy`, 7), // not exactly lifeboat's form
+  ];
+  const list = [...days.map((n) => snap(n, 7)), ...foreign];
+
+  it("never considers a snapshot lifeboat did not make for this plan and droplet", () => {
+    expect(ownSnapshots(list, "weekly", droplet).map((s) => s.name)).toEqual([...days].reverse());
+  });
+
+  const table: Array<[string, Partial<RetentionPolicy>, string[]]> = [
+    ["keepLast 2", { keepLast: 2 }, [days[5]!, days[4]!]],
+    ["keepDaily 3", { keepDaily: 3 }, [days[5]!, days[4]!, days[3]!]],
+    ["keepWeekly 2", { keepWeekly: 2 }, [days[5]!, days[4]!]],
+    ["keepMonthly 2", { keepMonthly: 2 }, [days[5]!, days[4]!]],
+    ["keepLast 1 + keepMonthly 3", { keepLast: 1, keepMonthly: 3 }, [days[5]!, days[4]!, days[3]!]],
+    ["keepYearly 1", { keepYearly: 1 }, [days[5]!]],
+  ];
+  it.each(table)("%s keeps exactly the expected set, the one just made included", (_, p, kept) => {
+    const own = ownSnapshots(list, "weekly", droplet);
+    const decision = decideSnapshotRetention(own, policy(p), days[5]!);
+    expect(decision.keep.map((s) => s.name)).toEqual(kept);
+    expect(decision.remove.map((s) => s.name).sort()).toEqual(days.filter((d) => !kept.includes(d)).sort());
+  });
+
+  it("keeps the snapshot just made even when the policy alone would not", () => {
+    // The run's snapshot is older than another of ours (clock skew, a re-run): still kept.
+    const own = ownSnapshots(list, "weekly", droplet);
+    const decision = decideSnapshotRetention(own, policy({ keepLast: 1 }), days[2]!);
+    expect(decision.keep.map((s) => s.name)).toEqual([days[5]!, days[2]!]);
+  });
+});

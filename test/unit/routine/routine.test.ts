@@ -1,0 +1,146 @@
+import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import type { DropletApi } from "@lifeboat/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { actionsStarted, makeWorld, seedGitlab, snapshotsOf, types, type World } from "./world";
+
+beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe("backup routine against the DigitalOcean sandbox", () => {
+  it("happy path: off, one snapshot, on, untagged, retention over our snapshots only", async () => {
+    world = await makeWorld();
+    const { gitlab, earlier } = seedGitlab(world.sandbox);
+    const execution = await world.run();
+
+    expect(execution.getStatus()).toBe("SUCCEEDED");
+    const result = execution.getResult()!;
+    expect(result.outcome).toBe("succeeded");
+    expect(result.runId).toBe("weekly-20260104T030000Z");
+    const droplet = world.sandbox.droplet(gitlab.id)!;
+    expect(droplet.status).toBe("active");
+    expect(droplet.tags.filter((t) => t.startsWith("lifeboat-off"))).toEqual([]);
+    expect([...world.sandbox.state.tags].filter((t) => t.startsWith("lifeboat-off"))).toEqual([]);
+    expect(actionsStarted(world.sandbox, "snapshot")).toBe(1);
+    const made = result.droplets[0]!.snapshot!;
+    expect(made).toMatch(/^lifeboat-weekly-gitlab-\d{8}T\d{6}Z$/);
+    // keepLast 3: the new one and the two newest earlier ones; the hand-made one is never touched.
+    expect(snapshotsOf(world.sandbox, gitlab.id).sort()).toEqual(
+      [made, earlier[1]!, earlier[2]!, "gitlab-before-upgrade"].sort(),
+    );
+    expect(types(world.events)).toEqual([
+      "run.started",
+      "droplet.powered_off",
+      "snapshot.completed",
+      "droplet.powered_on",
+      "retention.applied",
+      "run.finished",
+    ]);
+    const on = world.events.find((e) => e.type === "droplet.powered_on");
+    expect(on?.type === "droplet.powered_on" && on.downtimeSeconds).toBeGreaterThan(24 * 60);
+  });
+
+  it("dry run: retention reports what it would delete and deletes nothing", async () => {
+    world = await makeWorld();
+    const { gitlab, earlier } = seedGitlab(world.sandbox);
+    const execution = await world.run({ dryRun: true });
+    const applied = world.events.find((e) => e.type === "retention.applied");
+    expect(applied).toMatchObject({ dryRun: true, deleted: [earlier[0]] });
+    expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(5);
+    expect(execution.getResult()?.outcome).toBe("succeeded");
+  });
+
+  it("snapshot errored: the droplet is powered back on, untagged, and run.failed says so", async () => {
+    world = await makeWorld({
+      wrapApi: (api, sandbox) =>
+        withBefore(api, "snapshot", () =>
+          sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "action-errored" } }),
+        ),
+    });
+    const { gitlab, earlier } = seedGitlab(world.sandbox);
+    const execution = await world.run();
+    expect(execution.getStatus()).toBe("SUCCEEDED");
+    expect(execution.getResult()?.outcome).toBe("failed");
+    const droplet = world.sandbox.droplet(gitlab.id)!;
+    expect(droplet.status).toBe("active");
+    expect(droplet.tags).toEqual([]);
+    const failed = world.events.find((e) => e.type === "run.failed");
+    expect(failed).toMatchObject({ phase: "snapshot", recovery: "powered gitlab back on" });
+    expect(types(world.events)).toContain("droplet.powered_on");
+    expect(types(world.events)).not.toContain("retention.applied");
+    expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(earlier.length + 1);
+  });
+
+  it("DO's shutdown quirk (reported completed, droplet still on): waits for status off, then power_off, and never snapshots a running droplet", async () => {
+    world = await makeWorld();
+    const { gitlab } = seedGitlab(world.sandbox);
+    world.sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "shutdown-stays-on" } });
+    const execution = await world.run();
+    expect(execution.getResult()?.outcome).toBe("succeeded");
+    expect(actionsStarted(world.sandbox, "shutdown")).toBe(1);
+    expect(actionsStarted(world.sandbox, "power_off")).toBe(1);
+    expect(world.events.find((e) => e.type === "droplet.powered_off")).toMatchObject({ how: "power_off" });
+    // The snapshot started only after the droplet was off.
+    const snapshotAt = world.sandbox.log.find((r) => (r.body as { type?: string })?.type === "snapshot")!.at;
+    const offAction = [...world.sandbox.state.actions.values()].find((a) => a.type === "power_off")!;
+    expect(snapshotAt).toBeGreaterThanOrEqual(offAction.endsAt);
+    expect(world.sandbox.droplet(gitlab.id)!.status).toBe("active");
+  });
+
+  it("a shutdown that never finishes: power_off is refused while it hangs, the run fails, the droplet stays on and untagged", async () => {
+    world = await makeWorld({ timings: { shutdownMs: 6 * 3_600_000 } });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const execution = await world.run();
+    expect(execution.getResult()?.outcome).toBe("failed");
+    expect(world.events.find((e) => e.type === "run.failed")).toMatchObject({ phase: "power off" });
+    expect(actionsStarted(world.sandbox, "snapshot")).toBe(0);
+    const droplet = world.sandbox.droplet(gitlab.id)!;
+    expect(droplet.status).toBe("active");
+    expect(droplet.tags).toEqual([]);
+  });
+
+  it("5xx and 429 storms: the run still makes exactly one snapshot and ends with the droplet on", async () => {
+    world = await makeWorld();
+    const { gitlab } = seedGitlab(world.sandbox);
+    world.sandbox.inject({ operationId: "*", fault: { kind: "status", status: 503 }, times: 6 });
+    world.sandbox.inject({ operationId: "*", fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 3 });
+    world.sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "drop", when: "after" }, times: 2 });
+    const execution = await world.run();
+    expect(execution.getResult()?.outcome).toBe("succeeded");
+    expect(world.sandbox.log.filter((r) => r.status === 503).length).toBeGreaterThanOrEqual(3);
+    expect(world.sandbox.log.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(3);
+    expect(world.sandbox.log.filter((r) => r.dropped).length).toBe(2);
+    expect(actionsStarted(world.sandbox, "snapshot")).toBe(1);
+    expect(world.sandbox.droplet(gitlab.id)!.status).toBe("active");
+  });
+
+  it("run request naming a droplet the plan does not have: clear run.failed, nothing touched", async () => {
+    world = await makeWorld();
+    seedGitlab(world.sandbox);
+    const execution = await world.run({ droplets: ["gitlba"] });
+    expect(execution.getResult()).toMatchObject({
+      outcome: "failed",
+      error: 'plan "weekly" has no droplet named "gitlba"; its droplets are: gitlab',
+    });
+    expect(world.sandbox.log.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+});
+
+/** The real client, with a hook run just before one of its methods (to inject a sandbox fault at that moment). */
+function withBefore(api: DropletApi, method: keyof DropletApi, before: () => void): DropletApi {
+  return new Proxy(api, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (key === method) before();
+        return value.apply(target, args);
+      };
+    },
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * The routine's test world: the DigitalOcean sandbox (real HTTP, spec-checked) driven by the
+ * real DigitalOcean client, and the durable function run by LocalDurableTestRunner with
+ * skipped time. The sandbox runs on its virtual clock; ./virtual-time.ts moves it by every
+ * durable wait the runner skips, and the client sleeps on the same clock.
+ */
+import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
+import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import {
+  type DropletApi,
+  type DurableSteps,
+  type LifeboatConfigInput,
+  type LifeboatEvent,
+  type RunRequest,
+  type RunResult,
+  runPlan,
+  validateConfig,
+} from "@lifeboat/core";
+import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { type ActionTimings, type Sandbox, startSandbox } from "@lifeboat/sandbox";
+import { withVirtualTime } from "./virtual-time";
+
+export const planInput = (
+  snapshot: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): LifeboatConfigInput =>
+  ({
+    plans: [
+      {
+        name: "weekly",
+        schedule: "cron(0 3 ? * SUN *)",
+        droplets: [{ name: "gitlab" }],
+        snapshot: { approval: { required: false }, ...snapshot },
+        retention: { keepLast: 3 },
+        ...extra,
+      },
+    ],
+  }) as LifeboatConfigInput;
+
+export interface World {
+  sandbox: Sandbox;
+  api: DigitalOceanClient;
+  events: LifeboatEvent[];
+  runner: LocalDurableTestRunner<RunResult>;
+  invocations: { count: number };
+  run(request?: Partial<RunRequest>): ReturnType<LocalDurableTestRunner<RunResult>["run"]>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  config?: LifeboatConfigInput;
+  timings?: Partial<ActionTimings>;
+  /** Wraps the client, e.g. to inject a sandbox fault just before one call. */
+  wrapApi?: (api: DropletApi, sandbox: Sandbox) => DropletApi;
+  /** Wraps the durable context, e.g. to end the invocation after every step. */
+  wrapContext?: (ctx: DurableSteps) => DurableSteps;
+}
+
+export async function makeWorld(options: WorldOptions = {}): Promise<World> {
+  const sandbox = await startSandbox({ startAt: Date.parse("2026-01-04T03:00:00Z"), timings: options.timings });
+  const api = new DigitalOceanClient({
+    token: sandbox.token,
+    endpoint: sandbox.url,
+    clock: sandbox.clock,
+    retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    pendingEvent: { pollMs: 50, timeoutMs: 500 },
+  });
+  const events: LifeboatEvent[] = [];
+  const config = validateConfig(options.config ?? planInput());
+  const routineApi = options.wrapApi ? options.wrapApi(api, sandbox) : api;
+  const invocations = { count: 0 };
+  const handler = withDurableExecution<RunRequest, RunResult>((request, ctx: DurableContext) => {
+    invocations.count++;
+    const timed = withVirtualTime(ctx, (ms) => sandbox.advance(ms));
+    const steps = options.wrapContext ? options.wrapContext(timed) : timed;
+    const deps = {
+      api: routineApi,
+      events: { emit: async (e: LifeboatEvent) => void events.push(e) },
+      now: () => sandbox.clock.now(),
+    };
+    return runPlan(steps, deps, config, request);
+  });
+  const runner = new LocalDurableTestRunner<RunResult>({ handlerFunction: handler });
+  // The runner moves its fake clock over a skipped wait only while some fake timer is pending;
+  // this one (never due) makes every skipped wait move the sandbox's time by exactly its length.
+  const pending = setTimeout(() => undefined, 10 * 365 * 86_400_000);
+  return {
+    sandbox,
+    api,
+    events,
+    runner,
+    invocations,
+    run: (request = {}) =>
+      runner.run({
+        payload: { plan: "weekly", trigger: "schedule", scheduledTime: "2026-01-04T03:00:00Z", ...request },
+      }),
+    close: () => {
+      clearTimeout(pending);
+      return sandbox.close();
+    },
+  };
+}
+
+/** Seeds the droplet the plan backs up, with earlier lifeboat snapshots one week apart, and a foreign one. */
+export function seedGitlab(sandbox: Sandbox, earlier = 3) {
+  const gitlab = sandbox.addDroplet({ name: "gitlab", diskGb: 50, usedDiskGb: 24 });
+  const week = 7 * 86_400_000;
+  const names: string[] = [];
+  for (let w = earlier; w >= 1; w--) {
+    const at = sandbox.clock.now() - w * week;
+    const stamp = new Date(at)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z");
+    names.push(sandbox.state.addSnapshot(gitlab.id, `lifeboat-weekly-gitlab-${stamp}`, at).name);
+  }
+  sandbox.state.addSnapshot(gitlab.id, "gitlab-before-upgrade", sandbox.clock.now() - 30 * 86_400_000);
+  return { gitlab, earlier: names };
+}
+
+export const types = (events: LifeboatEvent[]) => events.map((e) => e.type);
+export const snapshotsOf = (sandbox: Sandbox, dropletId: number) =>
+  [...sandbox.state.snapshots.values()].filter((s) => s.dropletId === dropletId).map((s) => s.name);
+/** Action POSTs the sandbox answered with 201, by type. */
+export const actionsStarted = (sandbox: Sandbox, type: string) =>
+  sandbox.log.filter(
+    (r) => r.operationId === "dropletActions_post" && r.status === 201 && (r.body as { type?: string })?.type === type,
+  ).length;
