@@ -1,0 +1,139 @@
+import { Duration, Stack } from "aws-cdk-lib";
+import { EventField, Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
+import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aws-cdk-lib/aws-lambda";
+import { Function as SstFunction, type StackContext, use } from "sst/constructs";
+import { lifeboatConfig, planRuleName } from "./config";
+import { Secrets } from "./Secrets";
+import { Storage } from "./Storage";
+
+/** Lambda durable executions may run up to a year; a backup run needs at most a few days (postponed approvals). */
+const DURABLE_EXECUTION_TIMEOUT_SECONDS = 7 * 24 * 3600;
+/** The credentials handed to a droplet for duplicity expire after this. */
+const DROPLET_CREDENTIALS_SECONDS = 3600;
+
+/**
+ * The backup routine as a durable function behind an alias, one schedule rule per plan, the
+ * watchdog, and lifeboat's events routed to the Slack report.
+ */
+export function Backups({ stack, app }: StackContext) {
+  const { archives } = use(Storage);
+  const secrets = use(Secrets);
+  const eventBus = "default";
+  const account = Stack.of(stack).account;
+  const region = Stack.of(stack).region;
+  const functionName = `${app.stage}-lifeboat-backup-run`;
+  const functionArn = `arn:aws:lambda:${region}:${account}:function:${functionName}`;
+
+  const backupRun = new SstFunction(stack, "BackupRun", {
+    functionName,
+    handler: "functions/backup-run.handler",
+    timeout: "15 minutes",
+    memorySize: "512 MB",
+    // Bound secrets only: binding the bucket would grant s3:* — the grants below are explicit.
+    bind: [secrets.digitaloceanToken, secrets.sshPrivateKey, secrets.duplicityPassphrase],
+    environment: { LIFEBOAT_EVENT_BUS: eventBus, LIFEBOAT_BUCKET: archives.bucketName },
+    permissions: [
+      new PolicyStatement({ actions: ["s3:ListBucket"], resources: [archives.bucketArn] }),
+      new PolicyStatement({
+        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+        resources: [`${archives.bucketArn}/*`],
+      }),
+      // Durable functions checkpoint their own progress through the Lambda API.
+      new PolicyStatement({
+        actions: ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
+        resources: [functionArn, `${functionArn}:*`],
+      }),
+      new PolicyStatement({
+        actions: ["events:PutEvents"],
+        resources: [`arn:aws:events:${region}:${account}:event-bus/${eventBus}`],
+      }),
+    ],
+  });
+  // aws-cdk-lib 2.224 has no durableConfig prop: set it on the CloudFormation resource, and
+  // tell the version hash that it is a property of the function's code+config (it is).
+  LambdaFunctionConstruct.classifyVersionProperty("DurableConfig", true);
+  (backupRun.node.defaultChild as CfnFunction).addPropertyOverride("DurableConfig", {
+    ExecutionTimeout: DURABLE_EXECUTION_TIMEOUT_SECONDS,
+    RetentionPeriodInDays: 30,
+  });
+  // Durable functions must be invoked by a qualified ARN: schedules and Slack use this alias.
+  const backupAlias = new Alias(stack, "BackupRunLive", { aliasName: "live", version: backupRun.currentVersion });
+
+  // duplicity on a droplet gets short-lived credentials from this role, narrowed per run by a
+  // session policy to that droplet's own prefix.
+  const dropletCredentials = new Role(stack, "DropletCredentialsRole", {
+    assumedBy: backupRun.role!.grantPrincipal,
+    maxSessionDuration: Duration.seconds(DROPLET_CREDENTIALS_SECONDS),
+    description: "lifeboat: duplicity on a droplet writes its own prefix of the archive bucket",
+  });
+  dropletCredentials.addToPolicy(
+    new PolicyStatement({
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [`${archives.bucketArn}/duplicity/*`],
+    }),
+  );
+  dropletCredentials.addToPolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [archives.bucketArn] }));
+  backupRun.addToRolePolicy(
+    new PolicyStatement({ actions: ["sts:AssumeRole"], resources: [dropletCredentials.roleArn] }),
+  );
+  backupRun.addEnvironment("LIFEBOAT_DROPLET_ROLE_ARN", dropletCredentials.roleArn);
+
+  // EventBridge cannot name a durable execution, so each plan's rule starts a small function
+  // that does: the name (plan + scheduled time) makes a duplicate delivery a no-op.
+  const scheduler = new SstFunction(stack, "Scheduler", {
+    handler: "functions/schedule.handler",
+    timeout: "30 seconds",
+    environment: { LIFEBOAT_BACKUP_FUNCTION: backupAlias.functionArn },
+    permissions: [new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [backupAlias.functionArn] })],
+  });
+  const planRules = Object.fromEntries(
+    lifeboatConfig.plans.map((plan) => {
+      const rule = new Rule(stack, `Plan-${plan.name}`, {
+        ruleName: planRuleName(app.stage, plan.name),
+        description: `lifeboat plan ${plan.name}`,
+        schedule: Schedule.expression(plan.schedule),
+        targets: [
+          new LambdaFunction(scheduler, {
+            event: RuleTargetInput.fromObject({ plan: plan.name, trigger: "schedule", scheduledTime: EventField.time }),
+            retryAttempts: 4,
+          }),
+        ],
+      });
+      return [plan.name, rule];
+    }),
+  );
+
+  const watchdog = new SstFunction(stack, "Watchdog", {
+    handler: "functions/watchdog.handler",
+    timeout: "2 minutes",
+    bind: [secrets.digitaloceanToken],
+    environment: { LIFEBOAT_EVENT_BUS: eventBus },
+    permissions: [
+      new PolicyStatement({
+        actions: ["events:PutEvents"],
+        resources: [`arn:aws:events:${region}:${account}:event-bus/${eventBus}`],
+      }),
+    ],
+  });
+  new Rule(stack, "WatchdogEvery5Minutes", {
+    schedule: Schedule.rate(Duration.minutes(5)),
+    targets: [new LambdaFunction(watchdog)],
+  });
+
+  const report = new SstFunction(stack, "Report", {
+    handler: "functions/report.handler",
+    timeout: "30 seconds",
+    // One at a time: the first two events of a run must not open two threads.
+    reservedConcurrentExecutions: 1,
+    bind: [secrets.slackBotToken],
+  });
+  new Rule(stack, "LifeboatEventsToReport", {
+    eventPattern: { source: ["lifeboat"] },
+    targets: [new LambdaFunction(report, { retryAttempts: 8 })],
+  });
+
+  stack.addOutputs({ BackupFunction: backupAlias.functionArn });
+  return { backupRun, backupAlias, planRules, watchdog, report, scheduler, dropletCredentials };
+}

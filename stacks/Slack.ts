@@ -1,0 +1,62 @@
+import { Stack } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Api, type StackContext, use } from "sst/constructs";
+import { Backups } from "./Backups";
+import { planRuleName } from "./config";
+import { Secrets } from "./Secrets";
+import { Storage } from "./Storage";
+
+/**
+ * The Slack endpoint (slash commands and interactivity). The Slack function may start runs,
+ * answer approvals, read runs, and enable/disable the plan rules — and nothing more.
+ */
+export function Slack({ stack, app }: StackContext) {
+  const { archives } = use(Storage);
+  const secrets = use(Secrets);
+  const { backupRun, backupAlias, planRules } = use(Backups);
+  const rules = Object.values(planRules);
+  // Named up front: slow commands are handed to a second, asynchronous run of this same
+  // function, and a role cannot refer to its own function's ARN without a cycle.
+  const functionName = `${app.stage}-lifeboat-slack`;
+  const ownArn = `arn:aws:lambda:${Stack.of(stack).region}:${Stack.of(stack).account}:function:${functionName}`;
+
+  const api = new Api(stack, "SlackApi", {
+    routes: {
+      "POST /slack/events": {
+        function: {
+          handler: "functions/slack.handler",
+          functionName,
+          timeout: "10 seconds",
+          memorySize: "512 MB",
+          bind: [secrets.slackSigningSecret, secrets.slackBotToken, secrets.digitaloceanToken],
+          environment: {
+            LIFEBOAT_BUCKET: archives.bucketName,
+            LIFEBOAT_BACKUP_FUNCTION: backupAlias.functionArn,
+            LIFEBOAT_RULE_PATTERN: planRuleName(app.stage, "{plan}"),
+          },
+          permissions: [
+            new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [backupAlias.functionArn, ownArn] }),
+            new PolicyStatement({
+              actions: [
+                "lambda:SendDurableExecutionCallbackSuccess",
+                "lambda:SendDurableExecutionCallbackFailure",
+                "lambda:ListDurableExecutionsByFunction",
+                "lambda:GetDurableExecution",
+              ],
+              resources: [backupRun.functionArn, `${backupRun.functionArn}:*`],
+            }),
+            // `list` and `cost` read the archive catalog; Slack never writes or deletes archives.
+            new PolicyStatement({ actions: ["s3:ListBucket"], resources: [archives.bucketArn] }),
+            new PolicyStatement({ actions: ["s3:GetObject"], resources: [`${archives.bucketArn}/*`] }),
+            new PolicyStatement({
+              actions: ["events:EnableRule", "events:DisableRule", "events:DescribeRule"],
+              resources: rules.map((rule) => rule.ruleArn),
+            }),
+          ],
+        },
+      },
+    },
+  });
+  stack.addOutputs({ SlackRequestUrl: `${api.url}/slack/events` });
+  return { api };
+}

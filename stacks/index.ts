@@ -1,0 +1,23 @@
+import type { App } from "sst/constructs";
+import { Backups } from "./Backups";
+import { esbuildOptions } from "./bundling";
+import { lifeboatConfig } from "./config";
+import { Secrets } from "./Secrets";
+import { Slack } from "./Slack";
+import { Storage } from "./Storage";
+
+/** The whole app: function defaults and stacks. Used by sst.config.ts and by the stack tests. */
+export function lifeboatApp(app: App): void {
+  app.setDefaultFunctionProps({
+    runtime: "nodejs22.x",
+    architecture: "arm_64",
+    // No X-Ray: it would add xray:* grants to every role for traces nobody reads.
+    tracing: "disabled",
+    nodejs: {
+      format: "esm",
+      minify: true,
+      esbuild: esbuildOptions(lifeboatConfig),
+    },
+  });
+  app.stack(Storage).stack(Secrets).stack(Backups).stack(Slack);
+}

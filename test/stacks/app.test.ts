@@ -1,0 +1,191 @@
+/**
+ * The whole SST app synthesized offline, the way SST's testing guide does it: initProject
+ * with a stage, App, the stacks, app.finish() (without finish() every function is a
+ * placeholder and these assertions would prove nothing), then CDK assertions.
+ */
+
+import { validateConfig } from "@lifeboat/core";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { App, getStack } from "sst/constructs";
+import { initProject } from "sst/project.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import rawConfig from "../../lifeboat.config";
+import { lifeboatApp } from "../../stacks";
+import { Backups } from "../../stacks/Backups";
+import { Slack } from "../../stacks/Slack";
+import { Storage } from "../../stacks/Storage";
+
+const config = validateConfig(rawConfig);
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+let storage: Template;
+let backups: Template;
+let slack: Template;
+
+beforeAll(async () => {
+  process.env.SST_TELEMETRY_DISABLED = "1";
+  await initProject({ stage: "test" });
+  const app = new App({ mode: "deploy", stage: "test", region: "us-east-1" });
+  lifeboatApp(app);
+  await app.finish();
+  storage = Template.fromStack(getStack(Storage));
+  backups = Template.fromStack(getStack(Backups));
+  slack = Template.fromStack(getStack(Slack));
+}, 120_000);
+
+const functionsOf = (t: Template) => Object.values(t.findResources("AWS::Lambda::Function")) as Resource[];
+const functionByHandler = (t: Template, handler: string) => {
+  const found = functionsOf(t).find((f) => String(f.Properties.Handler).endsWith(handler));
+  if (!found) throw new Error(`no function with handler ${handler}`);
+  return found;
+};
+const statementsOf = (t: Template) =>
+  (Object.values(t.findResources("AWS::IAM::Policy")) as Resource[]).flatMap(
+    (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+
+describe("Storage stack", () => {
+  it("encrypts the archive bucket, blocks public access and versions it", () => {
+    storage.hasResourceProperties("AWS::S3::Bucket", {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: "Enabled" },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: "Enabled" }),
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: "Enabled" }),
+        ]),
+      },
+    });
+  });
+
+  it("refuses any request that is not over TLS", () => {
+    storage.hasResourceProperties("AWS::S3::BucketPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe("Backups stack", () => {
+  it("makes backup-run durable and publishes it behind the `live` alias", () => {
+    const fn = functionByHandler(backups, "backup-run.handler");
+    expect(fn.Properties.DurableConfig).toEqual({ ExecutionTimeout: 604_800, RetentionPeriodInDays: 30 });
+    expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    backups.hasResourceProperties("AWS::Lambda::Alias", { Name: "live" });
+  });
+
+  it("has one rule per plan with the plan's exact schedule and input", () => {
+    for (const plan of config.plans) {
+      backups.hasResourceProperties("AWS::Events::Rule", {
+        Name: `lifeboat-test-plan-${plan.name}`,
+        ScheduleExpression: plan.schedule,
+        Targets: [
+          Match.objectLike({
+            InputTransformer: {
+              InputPathsMap: { time: "$.time" },
+              InputTemplate: `{"plan":"${plan.name}","trigger":"schedule","scheduledTime":<time>}`,
+            },
+          }),
+        ],
+      });
+    }
+  });
+
+  it("runs the watchdog every 5 minutes and routes lifeboat events to the report, one at a time", () => {
+    expect(functionByHandler(backups, "report.handler").Properties.ReservedConcurrentExecutions).toBe(1);
+    backups.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: "rate(5 minutes)" });
+    backups.hasResourceProperties("AWS::Events::Rule", { EventPattern: { source: ["lifeboat"] } });
+  });
+
+  it("gives each function its environment and only the secrets it needs", () => {
+    const env = (handler: string) =>
+      (functionByHandler(backups, handler).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const secrets = (handler: string) =>
+      Object.keys(env(handler))
+        .filter((k) => k.startsWith("SST_Secret_value_"))
+        .map((k) => k.replace("SST_Secret_value_", ""))
+        .sort();
+    expect(secrets("backup-run.handler")).toEqual(["DIGITALOCEAN_TOKEN", "DUPLICITY_PASSPHRASE", "SSH_PRIVATE_KEY"]);
+    expect(secrets("watchdog.handler")).toEqual(["DIGITALOCEAN_TOKEN"]);
+    expect(secrets("report.handler")).toEqual(["SLACK_BOT_TOKEN"]);
+    expect(secrets("schedule.handler")).toEqual([]);
+    expect(env("backup-run.handler")).toMatchObject({
+      LIFEBOAT_EVENT_BUS: "default",
+      LIFEBOAT_BUCKET: expect.anything(),
+      LIFEBOAT_DROPLET_ROLE_ARN: expect.anything(),
+    });
+    expect(env("schedule.handler")).toMatchObject({ LIFEBOAT_BACKUP_FUNCTION: expect.anything() });
+  });
+
+  it("lets backup-run checkpoint itself, and limits droplet credentials to the duplicity prefix for an hour", () => {
+    const actions = statementsOf(backups).flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "lambda:CheckpointDurableExecution",
+        "lambda:GetDurableExecutionState",
+        "sts:AssumeRole",
+      ]),
+    );
+    backups.hasResourceProperties("AWS::IAM::Role", { MaxSessionDuration: 3600 });
+  });
+});
+
+describe("Slack stack", () => {
+  it("routes POST /slack/events to the Slack function", () => {
+    slack.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /slack/events" });
+    const fn = functionByHandler(slack, "slack.handler");
+    expect((fn.Properties.Environment as { Variables: Record<string, string> }).Variables.LIFEBOAT_RULE_PATTERN).toBe(
+      "lifeboat-test-plan-{plan}",
+    );
+    expect(Object.keys((fn.Properties.Environment as { Variables: object }).Variables)).toEqual(
+      expect.arrayContaining([
+        "LIFEBOAT_BACKUP_FUNCTION",
+        "LIFEBOAT_RULE_PATTERN",
+        "SST_Secret_value_SLACK_SIGNING_SECRET",
+        "SST_Secret_value_SLACK_BOT_TOKEN",
+      ]),
+    );
+  });
+
+  it("may start runs, answer approvals and pause plans, and nothing more", () => {
+    const actions = statementsOf(slack)
+      .flatMap((s) => [s.Action].flat())
+      .sort();
+    expect([...new Set(actions)]).toEqual([
+      "events:DescribeRule",
+      "events:DisableRule",
+      "events:EnableRule",
+      "lambda:GetDurableExecution",
+      "lambda:InvokeFunction",
+      "lambda:ListDurableExecutionsByFunction",
+      "lambda:SendDurableExecutionCallbackFailure",
+      "lambda:SendDurableExecutionCallbackSuccess",
+      "s3:GetObject",
+      "s3:ListBucket",
+      "ssm:GetParameters",
+    ]);
+  });
+});
+
+describe("least privilege", () => {
+  it.each(["Storage", "Backups", "Slack"])("%s grants no wildcard action", (stackName) => {
+    const template = { Storage: storage, Backups: backups, Slack: slack }[stackName]!;
+    const wildcards = statementsOf(template)
+      .filter((s) => s.Effect === "Allow")
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.includes("*"));
+    expect(wildcards).toEqual([]);
+  });
+});
