@@ -1,0 +1,86 @@
+/**
+ * What the read-only commands share: the validated config, the environment (sandbox or
+ * DigitalOcean, announced in the first line), and the droplets a plan selects.
+ */
+import type { Droplet, DropletApi, LifeboatConfig, Plan } from "@lifeboat/core";
+import { type Environment, EnvironmentError, openEnvironment } from "../environment";
+import { loadConfig } from "../load-config";
+import { EXIT, printProblems, refuse } from "../output";
+
+export interface GlobalOptions {
+  config: string;
+  json: boolean;
+  speed?: number;
+}
+
+export interface CommandContext {
+  config: LifeboatConfig;
+  configPath: string;
+  env: Environment;
+  /** A line for people: stdout, or stderr with --json. */
+  say: (line: string) => void;
+}
+
+/** Bad input thrown inside a command: exit 2 with this message. */
+export class BadInput extends Error {}
+
+/**
+ * Loads the config, checks the arguments (`check` throws BadInput, before anything is
+ * started), opens the environment, runs `fn`, closes. Bad input of any kind is exit 2.
+ */
+export async function withContext(
+  options: GlobalOptions,
+  fn: (ctx: CommandContext) => Promise<number>,
+  check?: (config: LifeboatConfig, configPath: string) => void,
+) {
+  const loaded = await loadConfig(options.config);
+  if (!loaded.ok) {
+    printProblems(loaded.path, loaded.problems, options.json);
+    return EXIT.badInput;
+  }
+  try {
+    check?.(loaded.config, loaded.path);
+  } catch (error) {
+    if (error instanceof BadInput) return refuse(options.json, error.message);
+    throw error;
+  }
+  let env: Environment;
+  try {
+    env = await openEnvironment(options.speed !== undefined ? { speed: options.speed } : {});
+  } catch (error) {
+    if (error instanceof EnvironmentError) return refuse(options.json, error.message);
+    throw error;
+  }
+  const stream = options.json ? process.stderr : process.stdout;
+  const say = (line: string) => void stream.write(`${line}\n`);
+  say(env.notice);
+  try {
+    return await fn({ config: loaded.config, configPath: loaded.path, env, say });
+  } catch (error) {
+    if (error instanceof BadInput) return refuse(options.json, error.message);
+    throw error;
+  } finally {
+    await env.close();
+  }
+}
+
+/** The plan of that name, or BadInput naming the plans there are. */
+export function planNamed(ctx: Pick<CommandContext, "config" | "configPath">, name: string): Plan {
+  const plan = ctx.config.plans.find((p) => p.name === name);
+  if (!plan) {
+    throw new BadInput(
+      `no plan named "${name}" in ${ctx.configPath}; plans are: ${ctx.config.plans.map((p) => p.name).join(", ")}`,
+    );
+  }
+  return plan;
+}
+
+/** The droplets a plan selects, each once. */
+export async function planDroplets(api: DropletApi, plan: Plan): Promise<Droplet[]> {
+  const byId = new Map<number, Droplet>();
+  for (const selector of plan.droplets) for (const d of await api.findDroplets(selector)) byId.set(d.id, d);
+  return [...byId.values()];
+}
+
+/** An ISO time without milliseconds. */
+export const iso = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -1,0 +1,93 @@
+/**
+ * `lifeboat list [droplet]`: per droplet, its snapshots (lifeboat's marked with their plan;
+ * others listed as not lifeboat's, which it never deletes) and its archive runs in storage.
+ */
+import type { Droplet, LifeboatConfig } from "@lifeboat/core";
+import { parseSnapshotName } from "@lifeboat/core";
+import { listRuns } from "@lifeboat/storage";
+import { openStorage } from "../environment";
+import { EXIT, writeJson } from "../output";
+import { table } from "../table";
+import { BadInput, type CommandContext, type GlobalOptions, iso, planDroplets, withContext } from "./context";
+
+export async function listCommand(droplet: string | undefined, options: GlobalOptions) {
+  return withContext(options, async (ctx) => {
+    const sink = openStorage(ctx.config);
+    const out = [];
+    for (const d of await dropletsToList(ctx, droplet)) {
+      const snapshots = (await ctx.env.api.listDropletSnapshots(d.id))
+        .map((s) => ({
+          id: s.id,
+          name: s.name,
+          createdAt: s.createdAt,
+          sizeGb: s.sizeGb,
+          plan: planOf(ctx.config, s.name, d),
+        }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const catalog = await listRuns(sink, d.name);
+      const archives = catalog.runs.map((r) => ({
+        runId: r.runId,
+        plan: r.manifest.plan,
+        createdAt: r.createdAt,
+        bytes: r.bytes,
+        images: r.manifest.containers.map((c) => c.container),
+        volumes: r.manifest.volumes.map((v) => v.volume),
+      }));
+      out.push({ droplet: d.name, id: d.id, status: d.status, snapshots, archives, incomplete: catalog.incomplete });
+    }
+    if (options.json) {
+      writeJson(process.stdout, { ok: true, storage: sink.location, droplets: out });
+      return EXIT.ok;
+    }
+    for (const d of out) {
+      ctx.say(`\n${d.droplet} (id ${d.id}, ${d.status}):`);
+      ctx.say(
+        d.snapshots.length
+          ? table(
+              ["snapshot", "taken", "size", "made by"],
+              d.snapshots.map((s) => [
+                s.name,
+                iso(s.createdAt),
+                `${s.sizeGb} GB`,
+                s.plan ? `lifeboat (${s.plan})` : "not lifeboat (never deleted)",
+              ]),
+            )
+          : "  no snapshots",
+      );
+      ctx.say(
+        d.archives.length
+          ? table(
+              ["archive run", "plan", "taken", "bytes", "images / volumes"],
+              d.archives.map((a) => [
+                a.runId,
+                a.plan,
+                iso(a.createdAt),
+                String(a.bytes),
+                [...a.images, ...a.volumes].join(", "),
+              ]),
+            )
+          : `  no archive runs in ${sink.location}`,
+      );
+      if (d.incomplete.length)
+        ctx.say(`  incomplete runs (no manifest, never restored from): ${d.incomplete.join(", ")}`);
+    }
+    return EXIT.ok;
+  });
+}
+
+async function dropletsToList(ctx: CommandContext, name: string | undefined): Promise<Droplet[]> {
+  if (name !== undefined) {
+    const found = await ctx.env.api.findDroplets({ name }).catch(() => []);
+    if (found.length === 0)
+      throw new BadInput(`no droplet named "${name}"; \`lifeboat list\` shows the plans' droplets`);
+    return found;
+  }
+  const byId = new Map<number, Droplet>();
+  for (const plan of ctx.config.plans) for (const d of await planDroplets(ctx.env.api, plan)) byId.set(d.id, d);
+  return [...byId.values()];
+}
+
+/** The plan whose snapshot name this is, for this droplet. */
+function planOf(config: LifeboatConfig, name: string, d: Droplet): string | undefined {
+  return config.plans.find((p) => parseSnapshotName(name, p.name, d.name))?.name;
+}

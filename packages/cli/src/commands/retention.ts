@@ -1,0 +1,104 @@
+/**
+ * `lifeboat retention <plan> [--simulate 6m]`: what the plan's policy keeps now — over its
+ * real snapshots (per droplet, lifeboat's own only) and archive runs — and, simulated, over
+ * the coming months on the plan's schedule. Changes nothing.
+ */
+import { applyRetention, ownSnapshots, parseSchedule, simulateRetention } from "@lifeboat/core";
+import { listRuns } from "@lifeboat/storage";
+import { openStorage } from "../environment";
+import { EXIT, writeJson } from "../output";
+import { table } from "../table";
+import { BadInput, type GlobalOptions, iso, planDroplets, planNamed, withContext } from "./context";
+
+/** "6m" → 6, "2y" → 24; undefined for anything else. */
+export function parsePeriod(text: string): number | undefined {
+  const m = /^(\d{1,3})(m|y)$/.exec(text.trim());
+  if (!m) return undefined;
+  const months = Number(m[1]) * (m[2] === "y" ? 12 : 1);
+  return months > 0 && months <= 120 ? months : undefined;
+}
+
+export async function retentionCommand(name: string, options: GlobalOptions & { simulate?: string }) {
+  const months = options.simulate === undefined ? undefined : parsePeriod(options.simulate);
+  return withContext(
+    options,
+    async (ctx) => {
+      const plan = planNamed(ctx, name);
+      const sink = openStorage(ctx.config);
+      const droplets = [];
+      for (const d of await planDroplets(ctx.env.api, plan)) {
+        const own = ownSnapshots(await ctx.env.api.listDropletSnapshots(d.id), plan.name, d);
+        const snaps = applyRetention(
+          own.map((s) => ({ id: s.id, createdAt: s.takenAt, name: s.name })),
+          plan.retention,
+        );
+        const runs = (await listRuns(sink, d.name)).runs.filter((r) => r.manifest.plan === plan.name);
+        const archives = applyRetention(
+          runs.map((r) => ({ id: r.runId, createdAt: new Date(r.createdAt), name: r.runId })),
+          plan.retention,
+        );
+        const side = (decision: typeof snaps) => ({
+          keep: decision.keep.map((k) => ({ name: k.item.name, at: iso(k.item.createdAt), reasons: k.reasons })),
+          release: decision.remove.map((i) => ({ name: i.name, at: iso(i.createdAt) })),
+        });
+        droplets.push({ droplet: d.name, snapshots: side(snaps), archives: side(archives) });
+      }
+      const schedule = parseSchedule(plan.schedule);
+      const simulation =
+        months !== undefined && !("error" in schedule)
+          ? simulateRetention(plan.retention, schedule, new Date(ctx.env.time.now()), months)
+          : undefined;
+
+      if (options.json) {
+        writeJson(process.stdout, {
+          ok: true,
+          plan: plan.name,
+          policy: plan.retention,
+          droplets,
+          ...(simulation
+            ? {
+                simulation: {
+                  months,
+                  ...simulation,
+                  kept: simulation.kept.map((k) => ({ at: iso(k.at), reasons: k.reasons })),
+                },
+              }
+            : {}),
+        });
+        return EXIT.ok;
+      }
+      const p = plan.retention;
+      ctx.say(
+        `Plan ${plan.name}: keep last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly} (lifeboat's own snapshots and archive runs only).`,
+      );
+      for (const d of droplets) {
+        const rows = [
+          ...d.snapshots.keep.map((k) => ["snapshot", k.name, "keep", k.reasons.join(", ")]),
+          ...d.snapshots.release.map((r) => ["snapshot", r.name, "release", "—"]),
+          ...d.archives.keep.map((k) => ["archive run", k.name, "keep", k.reasons.join(", ")]),
+          ...d.archives.release.map((r) => ["archive run", r.name, "release", "—"]),
+        ];
+        ctx.say(`\n${d.droplet}:`);
+        ctx.say(rows.length ? table(["kind", "name", "now", "why"], rows) : "  nothing lifeboat made yet");
+      }
+      if (simulation) {
+        ctx.say(
+          `\nSimulated ${months} month(s) on ${plan.schedule}: ${simulation.runs} runs, ${simulation.deleted} deleted, at most ${simulation.peak} kept at once; kept at the end:`,
+        );
+        ctx.say(
+          table(
+            ["taken", "why"],
+            simulation.kept.map((k) => [iso(k.at), k.reasons.join(", ")]),
+          ),
+        );
+      }
+      return EXIT.ok;
+    },
+    (config, configPath) => {
+      planNamed({ config, configPath }, name);
+      if (options.simulate !== undefined && months === undefined) {
+        throw new BadInput(`--simulate ${options.simulate}: expected months or years, e.g. 6m or 2y (at most 10y)`);
+      }
+    },
+  );
+}

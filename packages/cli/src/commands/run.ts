@@ -1,0 +1,202 @@
+/**
+ * `lifeboat run <plan>`: the backup routine — the same `runPlan` the Lambda function runs —
+ * in this process, with a local DurableSteps, the terminal for approvals, and a live view.
+ * Ctrl-C unwinds the routine into its power-on (a second Ctrl-C does not stop that) and exits 130.
+ */
+import { userInfo } from "node:os";
+import { type LifeboatConfig, type RunRequest, type RunResult, runPlan } from "@lifeboat/core";
+import { type Environment, EnvironmentError, openEnvironment } from "../environment";
+import { loadConfig } from "../load-config";
+import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
+import { approvalPrompt } from "../run/approval-prompt";
+import { LocalSteps } from "../run/local-steps";
+import { observedApi } from "../run/observed-api";
+import { ProgressView } from "../run/progress";
+import { human, table } from "../table";
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after its droplets were powered back on. */
+export const EXIT_INTERRUPTED = 130;
+
+export interface RunCommandOptions {
+  config: string;
+  json: boolean;
+  speed?: number;
+  droplet?: string[];
+  dryRun?: boolean;
+  yes?: boolean;
+  /** `npm start`: always the embedded sandbox, approvals answered for you. */
+  demo?: boolean;
+}
+
+export async function runCommand(
+  planName: string,
+  options: RunCommandOptions,
+  io: Streams,
+  /** Writes lines right after the first (the demo's introduction). */
+  intro?: () => void,
+): Promise<number> {
+  const loaded = await loadConfig(options.config);
+  if (!loaded.ok) {
+    printProblems(loaded.path, loaded.problems, options.json);
+    return EXIT.badInput;
+  }
+  const plan = loaded.config.plans.find((p) => p.name === planName);
+  if (!plan) {
+    return refuse(
+      options.json,
+      `no plan named "${planName}" in ${loaded.path}; plans are: ${loaded.config.plans.map((p) => p.name).join(", ")}`,
+    );
+  }
+  let env: Environment;
+  try {
+    env = await openEnvironment({
+      ...(options.speed !== undefined ? { speed: options.speed } : {}),
+      forceSandbox: options.demo ?? false,
+    });
+  } catch (error) {
+    if (error instanceof EnvironmentError) return refuse(options.json, error.message);
+    throw error;
+  }
+  // Text goes to stdout; with --json, stdout holds only the JSON object and the live lines go to stderr.
+  const text = options.json ? io.err : io.out;
+  text.write(`${env.notice}\n`);
+  intro?.();
+  try {
+    if (options.droplet?.length) {
+      const names = new Set<string>();
+      for (const selector of plan.droplets) for (const d of await env.api.findDroplets(selector)) names.add(d.name);
+      const unknown = options.droplet.filter((n) => !names.has(n));
+      if (unknown.length > 0) {
+        return refuse(
+          options.json,
+          `plan "${plan.name}" has no droplet named ${unknown.map((n) => `"${n}"`).join(", ")}; its droplets are: ${[...names].join(", ") || "none"}`,
+        );
+      }
+    }
+    text.write(
+      `SSH phases (inventory, archives, duplicity): skipped — ${env.target === "sandbox" ? "sandbox droplets have no SSH" : "this build of the CLI has no SSH host yet"}.\n`,
+    );
+    return await execute(env, loaded.config, plan.name, options, io, text);
+  } finally {
+    await env.close();
+  }
+}
+
+async function execute(
+  env: Environment,
+  config: LifeboatConfig,
+  planName: string,
+  options: RunCommandOptions,
+  io: Streams,
+  text: Streams["out"],
+): Promise<number> {
+  const steps = new LocalSteps(env.time);
+  const view = new ProgressView(text, env.time);
+  const by = `cli:${safeUser()}`;
+
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    const off = view.dropletsOff();
+    const which = off.length ? `powering ${off.join(", ")} back on…` : "no droplet is off; finishing the current call…";
+    if (interrupts === 1) {
+      view.say(`Ctrl-C: stopping the run — ${which} (a second Ctrl-C does not stop this)`);
+      steps.interrupt();
+      prompt.close();
+    } else {
+      view.say(`Still ${which} lifeboat exits as soon as the droplet is back.`);
+    }
+  };
+  const prompt = approvalPrompt({
+    yes: options.yes ?? false,
+    by,
+    ...(io.in.isTTY && !options.demo ? { terminal: { input: io.in, output: text } } : {}),
+    say: (line) => view.say(line),
+    pause: (p) => view.pause(p),
+    answer: (id, value) => steps.answer(id, value),
+    onInterrupt,
+    ...(options.demo ? { autoNote: "— answered for you by the demo; a real run asks in Slack or here" } : {}),
+  });
+  view.onApproval = prompt.ask;
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+
+  // On this machine the person at the terminal (who holds the token) is the approver; the
+  // plan's Slack approver ids stay what governs clicks in Slack.
+  const local: LifeboatConfig = {
+    ...config,
+    plans: config.plans.map((p) => ({
+      ...p,
+      snapshot: { ...p.snapshot, approval: { ...p.snapshot.approval, approvers: [] } },
+    })),
+  };
+  const request: RunRequest = {
+    plan: planName,
+    trigger: "cli",
+    requestedBy: by,
+    ...(options.droplet?.length ? { droplets: options.droplet } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+  let result: RunResult;
+  view.startLive();
+  try {
+    result = await runPlan(
+      steps,
+      { api: observedApi(env.api, view), events: view, now: () => env.time.now() },
+      local,
+      request,
+    );
+  } finally {
+    view.stop();
+    prompt.close();
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+  }
+  const interrupted = steps.interrupted;
+  if (options.json) {
+    writeJson(io.out, {
+      ok: result.outcome === "succeeded" || result.outcome === "skipped",
+      target: env.target,
+      interrupted,
+      ...result,
+      events: view.events,
+    });
+  } else {
+    text.write(`\n${report(result)}\n`);
+    if (interrupted)
+      text.write("Stopped by Ctrl-C; every droplet this run powered off was powered back on (see above).\n");
+  }
+  if (interrupted) return EXIT_INTERRUPTED;
+  return result.outcome === "failed" || result.outcome === "partial" ? EXIT.failed : EXIT.ok;
+}
+
+/** The final report: one row per droplet. */
+export function report(result: RunResult): string {
+  const rows = result.droplets.map((d) => [
+    d.droplet,
+    d.outcome,
+    d.snapshot ?? "—",
+    d.downtimeSeconds !== undefined ? human(d.downtimeSeconds) : "—",
+    phasesCell(d.phases),
+  ]);
+  const head = `Run ${result.runId} (plan ${result.plan}): ${result.outcome}${result.error ? ` — ${result.error}` : ""}, ${human(result.durationSeconds)}`;
+  const details = result.droplets.filter((d) => d.detail).map((d) => `  ${d.droplet}: ${d.detail}`);
+  return [head, "", table(["droplet", "outcome", "snapshot", "downtime", "phases"], rows), "", ...details].join("\n");
+}
+
+/** "approval ✓ power off ✓ snapshot ✗ (3 skipped)": done and failed phases in order, skipped ones counted. */
+function phasesCell(phases: Record<string, string>): string {
+  const shown = Object.entries(phases)
+    .filter(([, s]) => s !== "skipped")
+    .map(([phase, s]) => `${phase} ${s === "done" ? "✓" : "✗"}`);
+  const skipped = Object.values(phases).filter((s) => s === "skipped").length;
+  return [...shown, ...(skipped ? [`(${skipped} skipped)`] : [])].join(" ");
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "local";
+  }
+}

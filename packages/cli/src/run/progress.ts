@@ -1,0 +1,199 @@
+/**
+ * The run as it happens: the routine's events (it is the run's EventSink) and the API calls
+ * it makes (it watches the observed API) become one line each, and — on a terminal — a
+ * footer of one line per droplet, redrawn in place, with its phase, the time waited in it and
+ * the last action's status.
+ */
+import type { Droplet, DropletAction, EventSink, LifeboatEvent } from "@lifeboat/core";
+import { human } from "../table";
+import type { ApiWatcher } from "./observed-api";
+import type { TimeBase } from "./time-base";
+
+interface Row {
+  phase: string;
+  since: number;
+  action?: string;
+}
+
+/** Phases during which the droplet is (or is being) powered off by this run. */
+const OFF_PHASES = new Set(["powering off", "off", "snapshot", "powering on"]);
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export class ProgressView implements EventSink, ApiWatcher {
+  readonly events: LifeboatEvent[] = [];
+  private readonly rows = new Map<string, Row>();
+  private readonly names = new Map<number, string>();
+  private readonly started: number;
+  private footerLines = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private paused = false;
+  /** Called for each approval question (the terminal prompt answers it). */
+  onApproval: ((event: Extract<LifeboatEvent, { type: "approval.requested" }>) => void) | undefined;
+
+  constructor(
+    private readonly out: Output | undefined,
+    private readonly time: TimeBase,
+  ) {
+    this.started = time.now();
+  }
+
+  /** Starts redrawing the footer (terminals only). */
+  startLive(): void {
+    if (!this.out?.isTTY) return;
+    this.timer = setInterval(() => this.redraw(), 250);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.clearFooter();
+  }
+
+  /** Stops the footer while a question is asked, so the prompt stays put. */
+  pause(paused: boolean): void {
+    this.paused = paused;
+    if (paused) this.clearFooter();
+    else this.redraw();
+  }
+
+  /** One line above the footer. */
+  say(line: string): void {
+    if (!this.out) return;
+    this.clearFooter();
+    this.out.write(`${line}\n`);
+    if (!this.paused && this.timer) this.redraw();
+  }
+
+  /** Droplets this run powered off (or is powering off) and has not seen back on. */
+  dropletsOff(): string[] {
+    return [...this.rows].filter(([, r]) => OFF_PHASES.has(r.phase)).map(([name]) => name);
+  }
+
+  async emit(event: LifeboatEvent): Promise<void> {
+    this.events.push(event);
+    const d = event.droplet;
+    switch (event.type) {
+      case "run.started":
+        for (const name of event.droplets) this.phase(name, "queued");
+        this.line("*", `run ${event.runId} started: ${event.droplets.join(", ")}`);
+        break;
+      case "approval.requested":
+        this.phase(d, "approval");
+        this.line(
+          d,
+          `asks for approval to power off (expected downtime ~${human(event.expectedDowntimeSeconds)}; if nobody answers: ${event.onTimeout})`,
+        );
+        this.onApproval?.(event);
+        break;
+      case "approval.decided":
+        this.line(
+          d,
+          `approval: ${event.decision}${event.decidedBy ? ` by ${event.decidedBy}` : ""} → ${event.outcome}`,
+        );
+        break;
+      case "droplet.powered_off":
+        this.phase(d, "off");
+        this.line(d, `powered off (${event.how}, after ${human(event.waitedSeconds)})`);
+        break;
+      case "snapshot.completed":
+        this.phase(d, event.live ? "live snapshot done" : "off");
+        this.line(
+          d,
+          `snapshot ${event.snapshotName} done in ${human(event.durationSeconds)}${event.sizeGb ? ` (${event.sizeGb} GB)` : ""}`,
+        );
+        break;
+      case "droplet.powered_on":
+        this.phase(d, "retention");
+        this.line(d, `powered on again: off for ${human(event.downtimeSeconds)}`);
+        break;
+      case "archive.stored":
+        this.line(d, `stored ${event.kind} ${event.name}: ${event.bytes} bytes, sha256 ${event.sha256.slice(0, 12)}…`);
+        break;
+      case "duplicity.completed":
+        this.line(d, `duplicity ${event.mode}: ${event.bytes} bytes in ${human(event.durationSeconds)}`);
+        break;
+      case "retention.applied":
+        this.phase(d, "done");
+        this.line(
+          d,
+          `retention${event.dryRun ? " (dry run)" : ""}: keeps ${event.kept.length}, ${event.dryRun ? "would delete" : "deleted"} ${event.deleted.length}${event.deleted.length ? ` (${event.deleted.join(", ")})` : ""}`,
+        );
+        break;
+      case "run.failed":
+        if (d !== "*") this.phase(d, "failed");
+        this.line(d, `${event.phase} failed: ${event.error} — ${event.recovery}`);
+        break;
+      case "run.finished":
+        this.line("*", `run finished: ${event.outcome} in ${human(event.durationSeconds)}`);
+        break;
+      case "watchdog.recovered":
+        break;
+    }
+  }
+
+  found(droplets: Droplet[]): void {
+    for (const d of droplets) this.names.set(d.id, d.name);
+  }
+
+  action(action: DropletAction): void {
+    const name = this.names.get(action.dropletId);
+    if (!name) return;
+    const row = this.rows.get(name);
+    const before = row?.action;
+    const text = `${action.type} ${action.status}`;
+    if (action.status === "in-progress" && !before?.startsWith(`${action.type} `)) {
+      const phase = {
+        shutdown: "powering off",
+        power_off: "powering off",
+        snapshot: "snapshot",
+        power_on: "powering on",
+      }[action.type];
+      if (phase) this.phase(name, phase);
+      this.line(name, `${action.type.replace("_", " ")} started`);
+    }
+    const current = this.rows.get(name);
+    if (current) current.action = text;
+  }
+
+  status(dropletId: number, status: string): void {
+    const name = this.names.get(dropletId);
+    const row = name ? this.rows.get(name) : undefined;
+    if (row && !row.action) row.action = `status ${status}`;
+  }
+
+  private phase(name: string, phase: string): void {
+    const row = this.rows.get(name);
+    if (row?.phase === phase) return;
+    this.rows.set(name, { phase, since: this.time.now(), ...(row?.action ? { action: row.action } : {}) });
+  }
+
+  private line(droplet: string, text: string): void {
+    const t = Math.round((this.time.now() - this.started) / 1000);
+    const stamp = `+${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+    this.say(`${stamp}  ${(droplet === "*" ? "" : droplet).padEnd(8)}  ${text}`);
+  }
+
+  private clearFooter(): void {
+    if (this.footerLines > 0 && this.out) {
+      this.out.write(`\x1b[${this.footerLines}A\x1b[0J`);
+      this.footerLines = 0;
+    }
+  }
+
+  private redraw(): void {
+    if (!this.out?.isTTY || this.paused) return;
+    this.clearFooter();
+    const now = this.time.now();
+    const lines = [...this.rows].map(
+      ([name, r]) =>
+        `  ▸ ${name.padEnd(8)}  ${r.phase.padEnd(12)}  ${human((now - r.since) / 1000).padStart(6)}  ${r.action ?? ""}`,
+    );
+    if (lines.length === 0) return;
+    this.out.write(`${lines.join("\n")}\n`);
+    this.footerLines = lines.length;
+  }
+}
