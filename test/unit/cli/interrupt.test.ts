@@ -1,0 +1,45 @@
+/**
+ * Ctrl-C during the snapshot wait. Two children: `lifeboat sandbox` serves the DigitalOcean
+ * sandbox (so its state outlives the run and the test reads it through the API, as anyone
+ * would), and `lifeboat run` is pointed at it with DIGITALOCEAN_ENDPOINT/TOKEN and the same
+ * --speed. The run gets SIGINT twice while the snapshot is in progress.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { type LiveCli, sandboxEnv, startLifeboat } from "./cli-process";
+
+const speed = ["--speed", "60"];
+let sandbox: LiveCli | undefined;
+
+afterAll(async () => {
+  sandbox?.child.kill("SIGINT");
+  await sandbox?.exit;
+});
+
+describe("Ctrl-C during a run", () => {
+  it("powers the droplet back on before exiting non-zero, even when pressed twice", async () => {
+    sandbox = startLifeboat([...speed, "--json", "sandbox"]);
+    const { endpoint, token, droplets } = JSON.parse(await sandbox.line(/^\{/));
+    const ssh = droplets.find((d: { name: string }) => d.name === "ssh");
+    const env = sandboxEnv({ DIGITALOCEAN_ENDPOINT: endpoint, DIGITALOCEAN_TOKEN: token });
+
+    const run = startLifeboat([...speed, "run", "weekly", "--droplet", "ssh", "--yes"], env);
+    await run.line(/ssh\s+snapshot started/);
+    run.child.kill("SIGINT");
+    await run.line(/Ctrl-C: stopping the run — powering ssh back on…/);
+    run.child.kill("SIGINT");
+    const code = await run.exit;
+
+    expect(code).toBe(130);
+    expect(run.stdout()).toMatch(/Still powering ssh back on…/);
+    expect(run.stdout()).toMatch(/ssh\s+powered on again/);
+    expect(run.stdout()).toContain("Stopped by Ctrl-C");
+    expect(run.stdout().split("\n")[0]).toContain(`Using the DigitalOcean API at ${endpoint}`);
+    // The token came in through the environment and never went out again.
+    expect(run.stdout() + run.stderr()).not.toContain(token);
+
+    const res = await fetch(`${endpoint}/droplets/${ssh.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const { droplet } = (await res.json()) as { droplet: { status: string; tags: string[] } };
+    expect(droplet.status).toBe("active");
+    expect(droplet.tags.filter((t) => t.startsWith("lifeboat-off"))).toEqual([]);
+  }, 60_000);
+});
