@@ -190,8 +190,8 @@ export class LocalSteps implements DurableSteps {
 
   /** A wait on the run's time base that Ctrl-C cuts short (unless it belongs to a power-on). */
   private sleep(what: string, duration: Wait): Promise<void> {
-    this.refuseIfInterrupted(what);
     return new Promise<void>((resolve, reject) => {
+      this.refuseIfInterrupted(what); // a throw here rejects the promise
       const entry: Pending = {
         interrupt: () => {
           if (this.poweringOn) return;
