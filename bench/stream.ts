@@ -4,16 +4,17 @@
  *   - 1 GB archived by lifeboat over loopback SSH into the local sink (compression off), beside
  *     the raw baseline `ssh host docker run … tar c -C /data . > /dev/null`, in the same run;
  *   - lifeboat's peak RSS for 200 MB and 2 GB volumes (each in a fresh process, so the peak is
- *     that archive's own).
+ *     that archive's own), bundled as deployed and, for the CLI, under tsx.
  * Targets: ratio ≥ 0.9; peak RSS ≤ 150 MB and no larger for 2 GB than for 200 MB.
  * The last line is one JSON object. Everything it creates is removed.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { archiveVolumes, connect, sh } from "@lifeboat/remote";
-import { LocalSink, runWriter } from "@lifeboat/storage";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connect, sh } from "@lifeboat/remote";
+import { build } from "esbuild";
 import { startDockerd, stopDockerd } from "../test/harness/dockerd";
 import { findBinary } from "../test/harness/process";
 import { type SshService, startSshd, stopSshd } from "../test/harness/sshd";
@@ -26,40 +27,46 @@ interface Child {
   peakRssMb: number;
 }
 
-/** Child mode: archive one volume and report bytes, time and this process's peak RSS. */
-async function child(ssh: SshService, volume: string, image: string, out: string): Promise<void> {
-  const session = await connect({
-    host: ssh.host,
-    port: ssh.port,
-    username: ssh.user,
-    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
-    hostKey: ssh.hostKeyFingerprint,
+const childSource = join(dirname(fileURLToPath(import.meta.url)), "support", "stream-child.ts");
+
+/** The child as deployed: bundled by esbuild like the Lambda functions, run by plain node. */
+async function bundleChild(dir: string): Promise<string> {
+  const outfile = join(dir, "stream-child.mjs");
+  await build({
+    entryPoints: [childSource],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    keepNames: true,
+    external: ["cpu-features", "*.node"],
+    // The banner SST gives ESM functions: require and __dirname for CommonJS dependencies.
+    banner: {
+      js: [
+        "import { createRequire as topLevelCreateRequire } from 'module';",
+        "const require = topLevelCreateRequire(import.meta.url);",
+        "import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from 'url';",
+        "const __dirname = topLevelFileUrlToPath(new topLevelURL('.', import.meta.url));",
+      ].join("\n"),
+    },
+    logLevel: "error",
   });
-  const started = process.hrtime.bigint();
-  const result = await archiveVolumes(session, runWriter(new LocalSink(out), { droplet: "bench", runId: volume }), {
-    volumes: [{ name: volume, driver: "local", usedBy: [] }],
-    containers: [],
-    helperImage: image,
-    compression: "none",
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  session.close();
-  if (result.failed.length > 0) throw new Error(result.failed[0]!.error);
-  const report: Child = {
-    bytes: result.stored[0]!.bytes,
-    seconds,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  return outfile;
 }
 
-function runChild(ssh: SshService, volume: string, image: string, out: string): Promise<Child> {
+function runChild(
+  how: { bundle: string } | "tsx",
+  ssh: SshService,
+  volume: string,
+  image: string,
+  out: string,
+): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ["--import", "tsx", process.argv[1]!, "--child", JSON.stringify({ ssh, volume, image, out })],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+    const args = JSON.stringify({ ssh, volume, image, out });
+    const p = spawn(process.execPath, how === "tsx" ? ["--import", "tsx", childSource, args] : [how.bundle, args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let text = "";
     p.stdout.on("data", (c) => {
       text += c;
@@ -71,10 +78,6 @@ function runChild(ssh: SshService, volume: string, image: string, out: string): 
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === "--child") {
-    const a = JSON.parse(process.argv[3]!);
-    return child(a.ssh, a.volume, a.image, a.out);
-  }
   const dockerd = findBinary("/usr/sbin/dockerd", "/usr/bin/dockerd");
   const busybox = findBinary("/bin/busybox", "/usr/bin/busybox");
   const sshd = findBinary("/usr/sbin/sshd");
@@ -120,15 +123,20 @@ async function main(): Promise<void> {
     );
     const rawSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (raw.status !== 0) throw new Error("raw baseline failed");
-    const ours = await runChild(ssh, "bench-1g", image, out);
+    const bundle = { bundle: await bundleChild(tmp) };
+    const ours = await runChild(bundle, ssh, "bench-1g", image, out);
     await rm(out, { recursive: true, force: true });
 
     await makeVolume("bench-200m", 200 * MB);
-    const small = await runChild(ssh, "bench-200m", image, out);
+    const small = await runChild(bundle, ssh, "bench-200m", image, out);
+    await rm(out, { recursive: true, force: true });
+    const smallTsx = await runChild("tsx", ssh, "bench-200m", image, out);
     await rm(out, { recursive: true, force: true });
     await session.run(sh`docker volume rm bench-1g`, { what: "remove volume" });
     await makeVolume("bench-2g", 2048 * MB);
-    const big = await runChild(ssh, "bench-2g", image, out);
+    const big = await runChild(bundle, ssh, "bench-2g", image, out);
+    await rm(out, { recursive: true, force: true });
+    const bigTsx = await runChild("tsx", ssh, "bench-2g", image, out);
     await rm(out, { recursive: true, force: true });
 
     const rawMBps = ours.bytes / MB / rawSeconds;
@@ -140,6 +148,8 @@ async function main(): Promise<void> {
       ratio: Number((lifeboatMBps / rawMBps).toFixed(3)),
       peakRssMb200: Number(small.peakRssMb.toFixed(1)),
       peakRssMb2048: Number(big.peakRssMb.toFixed(1)),
+      tsxPeakRssMb200: Number(smallTsx.peakRssMb.toFixed(1)),
+      tsxPeakRssMb2048: Number(bigTsx.peakRssMb.toFixed(1)),
       targets: {
         ratioAtLeast0_9: lifeboatMBps / rawMBps >= 0.9,
         rssAtMost150: Math.max(small.peakRssMb, big.peakRssMb) <= 150,
@@ -150,7 +160,10 @@ async function main(): Promise<void> {
     console.log(`  raw ssh + docker run tar > /dev/null : ${figures.rawMBps} MB/s`);
     console.log(`  lifeboat → local sink                : ${figures.lifeboatMBps} MB/s (ratio ${figures.ratio})`);
     console.log(
-      `peak RSS of lifeboat: 200 MB volume ${figures.peakRssMb200} MB, 2 GB volume ${figures.peakRssMb2048} MB`,
+      `peak RSS of lifeboat as deployed (bundled): 200 MB volume ${figures.peakRssMb200} MB, 2 GB volume ${figures.peakRssMb2048} MB`,
+    );
+    console.log(
+      `peak RSS under tsx (the CLI, incl. the TypeScript loader): 200 MB ${figures.tsxPeakRssMb200} MB, 2 GB ${figures.tsxPeakRssMb2048} MB`,
     );
     console.log(JSON.stringify(figures));
   } finally {

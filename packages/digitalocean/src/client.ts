@@ -187,6 +187,11 @@ export class DigitalOceanClient implements DropletApi {
     return action;
   }
 
+  async lastCompletedAction(dropletId: number, type: string): Promise<DropletAction | undefined> {
+    const found = await this.recentAction(dropletId, (a) => a.type === type && a.status === "completed");
+    return found ? toAction(found) : undefined;
+  }
+
   /** The newest of the droplet's actions that matches (first page, newest first). */
   private async recentAction(dropletId: number, match: (a: Json) => boolean): Promise<Json | undefined> {
     const res = await this.call<Json>({

@@ -55,9 +55,54 @@ describe("snapshot time estimate and poll plan", () => {
     ).toEqual({
       usedGb: 25,
       source: "previous-snapshot",
+      secondsPerGb: 59,
+      speed: "typical",
       expectedSeconds: 1475,
     });
-    expect(estimateSnapshot({ diskGb: 50 }, [])).toEqual({ usedGb: 50, source: "disk-size", expectedSeconds: 2950 });
+    expect(estimateSnapshot({ diskGb: 50 }, [])).toMatchObject({ usedGb: 50, source: "disk-size", speed: "typical" });
+  });
+
+  it("learns the speed from the action that made the previous snapshot, and only from that one", () => {
+    const previous = snap("b", 1, 25, "2026-01-08T03:00:00Z");
+    const itsAction = { startedAt: "2026-01-08T03:00:00Z", completedAt: "2026-01-08T03:27:05Z" }; // 1625 s = 65 s/GB
+    expect(estimateSnapshot({ diskGb: 50 }, [previous], itsAction)).toMatchObject({
+      secondsPerGb: 65,
+      speed: "measured",
+      expectedSeconds: 1625,
+    });
+    const anotherAction = { startedAt: "2026-01-09T03:00:00Z", completedAt: "2026-01-09T03:27:05Z" };
+    expect(estimateSnapshot({ diskGb: 50 }, [previous], anotherAction).speed).toBe("typical");
+    const implausible = { startedAt: "2026-01-08T03:00:00Z", completedAt: "2026-01-08T03:00:10Z" }; // 0.4 s/GB
+    expect(estimateSnapshot({ diskGb: 50 }, [previous], implausible).speed).toBe("typical");
+  });
+
+  it("with a measured speed, looks 3 % before the expected end and every 30 s until 10 % after", () => {
+    const estimate = estimateSnapshot({ diskGb: 50 }, [snap("b", 1, 25, "2026-01-08T03:00:00Z")], {
+      startedAt: "2026-01-08T03:00:00Z",
+      completedAt: "2026-01-08T03:24:35Z", // 1475 s = 59 s/GB
+    });
+    const first = firstSnapshotCheck(estimate).seconds;
+    expect(first).toBe(Math.round(1475 * 0.97));
+    const plan = { delay: (e: number) => snapshotPollDelay(estimate, e), giveUpSeconds: 36_000 };
+    const looksAt = (n: number) => first + elapsedBefore(plan, n);
+    // The same speed as last time is seen within 30 s, after 3 looks.
+    let n = 1;
+    while (looksAt(n) < 1475) n++;
+    expect(n).toBe(3);
+    expect(looksAt(n) - 1475).toBeLessThanOrEqual(30);
+    // A slower one is still seen within 30 s anywhere up to 72 s/GB.
+    for (const speed of [60, 64, 70, 72]) {
+      let m = 1;
+      while (looksAt(m) < 25 * speed) m++;
+      expect(looksAt(m) - 25 * speed).toBeLessThanOrEqual(30);
+    }
+  });
+
+  it("with no earlier snapshot (size unknown), looks every minute from the start", () => {
+    const estimate = estimateSnapshot({ diskGb: 50 }, []);
+    expect(firstSnapshotCheck(estimate)).toEqual({ seconds: 60 });
+    expect(snapshotPollDelay(estimate, 600)).toEqual({ seconds: 60 });
+    expect(snapshotPollDelay(estimate, 50 * 72)).toEqual({ seconds: 120 });
   });
 
   it("looks first at the fast end (50 s/GB), every 30 s up to 72 s/GB, then less often", () => {

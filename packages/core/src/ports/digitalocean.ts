@@ -50,6 +50,8 @@ export interface DropletApi {
   powerOn(dropletId: number): Promise<DropletAction>;
   snapshot(dropletId: number, name: string): Promise<DropletAction>;
   getAction(actionId: number): Promise<DropletAction>;
+  /** The newest completed action of `type` among the droplet's recent actions (one call), if any. */
+  lastCompletedAction(dropletId: number, type: string): Promise<DropletAction | undefined>;
   /** One droplet's snapshots (every page). */
   listDropletSnapshots(dropletId: number): Promise<DropletSnapshot[]>;
   /** Every droplet snapshot of the account (every page). */

@@ -91,7 +91,11 @@ export async function backupDroplet(
   let history: ReturnType<typeof estimateSnapshot>;
   try {
     history = await ctx.step(`history ${droplet.name}`, async () =>
-      estimateSnapshot(droplet, ownSnapshots(await deps.api.listDropletSnapshots(droplet.id), r.plan.name, droplet)),
+      estimateSnapshot(
+        droplet,
+        ownSnapshots(await deps.api.listDropletSnapshots(droplet.id), r.plan.name, droplet),
+        await deps.api.lastCompletedAction(droplet.id, "snapshot"),
+      ),
     );
   } catch (error) {
     await failed("snapshot", error, `${droplet.name} was not touched`);

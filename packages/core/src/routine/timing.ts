@@ -5,10 +5,13 @@
  * Snapshot time: DigitalOcean takes 1–3 min per GB of *used* disk (measured average 59 s/GB).
  * The API does not report used disk, so the routine estimates it from the size of the
  * droplet's previous lifeboat snapshot (a snapshot's size is the used disk it captured) and
- * falls back to the droplet's disk size, an over-estimate, when there is none.
+ * falls back to the droplet's disk size, an over-estimate, when there is none. The speed is
+ * learned the same way: the previous snapshot's action took so long for so many GB. With a
+ * learned speed the routine looks around that expected end only; without one (a first run)
+ * it polls densely over the whole 50–72 s/GB range.
  */
 import { expectedSnapshotSeconds } from "../cost";
-import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
+import type { Droplet, DropletAction, DropletSnapshot } from "../ports/digitalocean";
 import type { Wait } from "./durable";
 
 /** The fast end of the range the first snapshot poll is planned for. */
@@ -19,27 +22,78 @@ export const SNAPSHOT_SLOW_SECONDS_PER_GB = 72;
 export interface SnapshotEstimate {
   usedGb: number;
   source: "previous-snapshot" | "disk-size";
+  /** Measured on this droplet's previous snapshot, or the typical 59 s/GB. */
+  secondsPerGb: number;
+  speed: "measured" | "typical";
   expectedSeconds: number;
 }
 
+/** Speeds outside this range are not believed (a clock skew, a snapshot of an empty disk). */
+const PLAUSIBLE_SECONDS_PER_GB = { min: 20, max: 400 };
+/**
+ * With a measured speed, the first look is 3 % before the expected end and polls are dense
+ * until 10 % after it (or the typical range's slow end). A snapshot more than 3 % faster than
+ * the last one is seen late by that margin: the price of a handful of calls instead of ~17.
+ */
+const MEASURED_EARLY = 0.97;
+const MEASURED_LATE = 1.1;
+/** A first snapshot (size unknown) is looked at every minute. */
+const UNKNOWN_SIZE_POLL: Wait = { seconds: 60 };
+
 /**
  * The expected snapshot duration of a droplet, from its newest earlier snapshot among
- * `ownSnapshots` (lifeboat's snapshots of this droplet), else from its disk size.
- * @example estimateSnapshot({ diskGb: 50 } as Droplet, [{ sizeGb: 25, createdAt: "…" } as DropletSnapshot]) // { usedGb: 25, source: "previous-snapshot", expectedSeconds: 1475 }
+ * `ownSnapshots` (lifeboat's snapshots of this droplet), else from its disk size; and its
+ * speed from `lastSnapshotAction` (the droplet's newest completed snapshot action) when that
+ * action made the newest snapshot.
+ * @example estimateSnapshot({ diskGb: 50 } as Droplet, [{ sizeGb: 25, createdAt: "…" } as DropletSnapshot]) // { usedGb: 25, source: "previous-snapshot", secondsPerGb: 59, speed: "typical", expectedSeconds: 1475 }
  */
-export function estimateSnapshot(droplet: Pick<Droplet, "diskGb">, ownSnapshots: DropletSnapshot[]): SnapshotEstimate {
+export function estimateSnapshot(
+  droplet: Pick<Droplet, "diskGb">,
+  ownSnapshots: DropletSnapshot[],
+  lastSnapshotAction?: Pick<DropletAction, "startedAt" | "completedAt">,
+): SnapshotEstimate {
   const newest = [...ownSnapshots].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   const usedGb = newest && newest.sizeGb > 0 ? newest.sizeGb : droplet.diskGb;
+  const source = newest && newest.sizeGb > 0 ? "previous-snapshot" : "disk-size";
+  const measured = newest && source === "previous-snapshot" ? measuredSpeed(newest, lastSnapshotAction) : undefined;
+  const secondsPerGb = measured ?? 59;
   return {
     usedGb,
-    source: newest && newest.sizeGb > 0 ? "previous-snapshot" : "disk-size",
-    expectedSeconds: expectedSnapshotSeconds(usedGb),
+    source,
+    secondsPerGb,
+    speed: measured ? "measured" : "typical",
+    expectedSeconds: measured ? Math.max(60, Math.round(usedGb * measured)) : expectedSnapshotSeconds(usedGb),
   };
 }
 
-/** How long to wait after starting the snapshot before the first look: the fastest plausible end. */
+/** Seconds per GB of the action that made `snapshot`; undefined when it did not make it or is implausible. */
+function measuredSpeed(
+  snapshot: DropletSnapshot,
+  action: Pick<DropletAction, "startedAt" | "completedAt"> | undefined,
+): number | undefined {
+  if (!action?.completedAt) return undefined;
+  const started = Date.parse(action.startedAt);
+  const completed = Date.parse(action.completedAt);
+  const created = Date.parse(snapshot.createdAt);
+  // The snapshot appears while its action runs; a minute of slack either side for clock skew.
+  if (!(created >= started - 60_000 && created <= completed + 60_000)) return undefined;
+  const speed = (completed - started) / 1000 / snapshot.sizeGb;
+  return speed >= PLAUSIBLE_SECONDS_PER_GB.min && speed <= PLAUSIBLE_SECONDS_PER_GB.max ? speed : undefined;
+}
+
+/**
+ * How long to wait after starting the snapshot before the first look: just before the
+ * expected end with a measured speed, else the fastest plausible end.
+ */
 export function firstSnapshotCheck(estimate: SnapshotEstimate): Wait {
-  return { seconds: Math.max(30, Math.round(estimate.usedGb * SNAPSHOT_FASTEST_SECONDS_PER_GB)) };
+  // Without any earlier snapshot the used disk is unknown (anything up to the disk size):
+  // look every minute from the start rather than risk a long, needless downtime.
+  if (estimate.source === "disk-size") return { seconds: UNKNOWN_SIZE_POLL.seconds };
+  const seconds =
+    estimate.speed === "measured"
+      ? estimate.expectedSeconds * MEASURED_EARLY
+      : estimate.usedGb * SNAPSHOT_FASTEST_SECONDS_PER_GB;
+  return { seconds: Math.max(30, Math.round(seconds)) };
 }
 
 /**
@@ -50,7 +104,16 @@ export function firstSnapshotCheck(estimate: SnapshotEstimate): Wait {
  */
 export function snapshotPollDelay(estimate: SnapshotEstimate, elapsedSinceFirstCheck: number): Wait {
   const first = firstSnapshotCheck(estimate).seconds;
-  const denseUntil = estimate.usedGb * SNAPSHOT_SLOW_SECONDS_PER_GB - first;
+  if (estimate.source === "disk-size" && elapsedSinceFirstCheck < estimate.usedGb * SNAPSHOT_SLOW_SECONDS_PER_GB) {
+    return UNKNOWN_SIZE_POLL;
+  }
+  // Measured: dense just around the expected end; past it, this snapshot is slower than the
+  // last one, and the typical range's dense polling takes over.
+  const denseUntil =
+    Math.max(
+      estimate.speed === "measured" ? estimate.expectedSeconds * MEASURED_LATE : 0,
+      estimate.usedGb * SNAPSHOT_SLOW_SECONDS_PER_GB,
+    ) - first;
   if (elapsedSinceFirstCheck < denseUntil) return { seconds: 30 };
   if (elapsedSinceFirstCheck < estimate.expectedSeconds * 2) return { seconds: 120 };
   return { seconds: 300 };
