@@ -12,7 +12,10 @@ import type { TimeBase } from "./time-base";
 interface Row {
   phase: string;
   since: number;
+  /** The last action started or looked at, e.g. "snapshot in-progress". */
   action?: string;
+  /** The droplet's status when last read. */
+  status?: string;
 }
 
 /** Phases during which the droplet is (or is being) powered off by this run. */
@@ -162,13 +165,13 @@ export class ProgressView implements EventSink, ApiWatcher {
   status(dropletId: number, status: string): void {
     const name = this.names.get(dropletId);
     const row = name ? this.rows.get(name) : undefined;
-    if (row && !row.action) row.action = `status ${status}`;
+    if (row) row.status = status;
   }
 
   private phase(name: string, phase: string): void {
     const row = this.rows.get(name);
     if (row?.phase === phase) return;
-    this.rows.set(name, { phase, since: this.time.now(), ...(row?.action ? { action: row.action } : {}) });
+    this.rows.set(name, { ...row, phase, since: this.time.now() });
   }
 
   private line(droplet: string, text: string): void {
@@ -190,7 +193,7 @@ export class ProgressView implements EventSink, ApiWatcher {
     const now = this.time.now();
     const lines = [...this.rows].map(
       ([name, r]) =>
-        `  ▸ ${name.padEnd(8)}  ${r.phase.padEnd(12)}  ${human((now - r.since) / 1000).padStart(6)}  ${r.action ?? ""}`,
+        `  ▸ ${name.padEnd(8)}  ${r.phase.padEnd(12)}  ${human((now - r.since) / 1000).padStart(6)}  ${[r.status && `droplet ${r.status}`, r.action && `last action: ${r.action}`].filter(Boolean).join(", ")}`,
     );
     if (lines.length === 0) return;
     this.out.write(`${lines.join("\n")}\n`);
