@@ -60,13 +60,17 @@ export {
   type WaitDecision,
 } from "./routine/durable";
 export { PhaseError } from "./routine/failure";
-export type {
-  ContainerInfo,
-  DropletHost,
-  DropletHosts,
-  DuplicityResult,
-  Inventory,
-  StoredArchive,
+export {
+  type ArchiveRetention,
+  type ContainerInfo,
+  type DropletHost,
+  type DropletHosts,
+  type DuplicityResult,
+  type HookOutcome,
+  type HostRun,
+  type Inventory,
+  isRetryable,
+  type StoredArchive,
 } from "./routine/host";
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";

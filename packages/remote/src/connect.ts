@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { NodeSSH } from "node-ssh";
 import { HostKeyMismatchError } from "./errors";
-import { type Logger, RemoteSession } from "./session";
+import { type Logger, type RemoteSession, TransportSession } from "./session";
+import { sshTransport } from "./ssh-transport";
 
 export interface ConnectOptions {
   host: string;
@@ -71,7 +72,7 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       const client = ssh.connection;
       if (!client) throw new Error(`no SSH connection to ${name}`);
       options.log?.(`${name}: connected (host key ${options.hostKey})`);
-      return new RemoteSession(name, client, options.log);
+      return new TransportSession(name, sshTransport(name, client), options.log);
     } catch (error) {
       ssh.dispose();
       if (offered !== undefined && offered !== options.hostKey) {

@@ -30,9 +30,10 @@ export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } fr
 export type { ArchiveWriter, StoredObject } from "./ports";
 export { loadImage, type RestoreVolumeOptions, restoreVolume, VolumeNotEmptyError } from "./restore";
 export { selectNames } from "./select";
-export { type ExitStatus, type Logger, RemoteSession, type RunResult } from "./session";
+export { type ExitStatus, type Logger, type RemoteSession, type RunResult, TransportSession } from "./session";
 export { quote, type Shell, sh } from "./shell";
 export { ChecksumMismatchError } from "./stage";
+export type { Execution, Transport } from "./transport";
 export {
   type ArchiveVolumesOptions,
   archiveVolumes,
