@@ -7,6 +7,8 @@ export {
   type LifeboatConfigInput,
   type Plan,
   type RetentionPolicy,
+  type SshConfig,
+  type SshDropletConfig,
   type StorageConfig,
 } from "./config/schema";
 export {

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { NodeSSH } from "node-ssh";
-import { HostKeyMismatchError } from "./errors";
+import { HostKeyMismatchError, PermanentError } from "./errors";
 import { type Logger, type RemoteSession, TransportSession } from "./session";
 import { sshTransport } from "./ssh-transport";
 
@@ -80,7 +80,9 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       }
       const level = (error as { level?: string }).level;
       if (level === "client-authentication") {
-        throw new Error(`${name} refused lifeboat's SSH key for user ${options.username ?? "root"}`);
+        throw new PermanentError(
+          `${name} refused lifeboat's SSH key for user ${options.username ?? "root"}; add its public half to that user's authorized_keys`,
+        );
       }
       lastError = error;
       options.log?.(`${name}: connection attempt ${attempt}/${attempts} failed: ${(error as Error).message}`);
