@@ -4,6 +4,7 @@
  */
 import type { LifeboatConfig } from "@lifeboat/core";
 import { S3Sink, type Sink } from "@lifeboat/storage";
+import { DEPLOYED_PREFIX } from "./archive-layout";
 
 export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; prices: "s3" | "spaces" } {
   const storage = config.storage;
@@ -21,7 +22,7 @@ export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; price
   const bucket = process.env.LIFEBOAT_BUCKET;
   if (!bucket) throw new Error("LIFEBOAT_BUCKET is not set; deploy with the Storage stack");
   return {
-    sink: new S3Sink({ bucket, region: process.env.AWS_REGION ?? "us-east-1", prefix: "lifeboat/" }),
+    sink: new S3Sink({ bucket, region: process.env.AWS_REGION ?? "us-east-1", prefix: DEPLOYED_PREFIX }),
     prices: "s3",
   };
 }

@@ -2,13 +2,16 @@
  * `backup-run`: the durable Lambda function that runs one plan (packages/core/src/routine).
  * Input: a RunRequest. Invoked asynchronously with the durable execution name
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
- * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events.
+ * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
+ * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity).
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
 import { runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
+import { deployedDropletHosts } from "./droplet-hosts";
 import { EventBridgeSink } from "./eventbridge-sink";
 import { loadSecrets } from "./secrets";
 
@@ -24,6 +27,8 @@ const lazyDeps = (): Promise<RoutineDeps> => {
       pendingEvent: { pollMs: 15_000, timeoutMs: 5 * 60_000 },
     }),
     events: new EventBridgeSink(),
+    // Command lines only: secrets reach the droplet on stdin and never appear in these lines.
+    hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => console.log(line) }),
   }));
   return deps;
 };

@@ -4,6 +4,7 @@ import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aws-cdk-lib/aws-lambda";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
+import { DUPLICITY_ROOT } from "../functions/archive-layout";
 import { lifeboatConfig, planRuleName } from "./config";
 import { Secrets } from "./Secrets";
 import { Storage } from "./Storage";
@@ -32,7 +33,12 @@ export function Backups({ stack, app }: StackContext) {
     timeout: "15 minutes",
     memorySize: "512 MB",
     // Bound secrets only: binding the bucket would grant s3:* — the grants below are explicit.
-    bind: [secrets.digitaloceanToken, secrets.sshPrivateKey, secrets.duplicityPassphrase],
+    bind: [
+      secrets.digitaloceanToken,
+      secrets.sshPrivateKey,
+      secrets.duplicityPassphrase,
+      secrets.duplicityGpgPublicKey,
+    ],
     environment: { LIFEBOAT_EVENT_BUS: eventBus, LIFEBOAT_BUCKET: archives.bucketName },
     permissions: [
       new PolicyStatement({ actions: ["s3:ListBucket"], resources: [archives.bucketArn] }),
@@ -68,13 +74,20 @@ export function Backups({ stack, app }: StackContext) {
     maxSessionDuration: Duration.seconds(DROPLET_CREDENTIALS_SECONDS),
     description: "lifeboat: duplicity on a droplet writes its own prefix of the archive bucket",
   });
+  // The same root functions/droplet-credentials.ts narrows to `<root><droplet>/` per run.
   dropletCredentials.addToPolicy(
     new PolicyStatement({
       actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      resources: [`${archives.bucketArn}/duplicity/*`],
+      resources: [`${archives.bucketArn}/${DUPLICITY_ROOT}*`],
     }),
   );
-  dropletCredentials.addToPolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [archives.bucketArn] }));
+  dropletCredentials.addToPolicy(
+    new PolicyStatement({
+      actions: ["s3:ListBucket"],
+      resources: [archives.bucketArn],
+      conditions: { StringLike: { "s3:prefix": [`${DUPLICITY_ROOT}*`] } },
+    }),
+  );
   backupRun.addToRolePolicy(
     new PolicyStatement({ actions: ["sts:AssumeRole"], resources: [dropletCredentials.roleArn] }),
   );

@@ -12,5 +12,7 @@ export function Secrets({ stack }: StackContext) {
     sshPrivateKey: new Config.Secret(stack, "SSH_PRIVATE_KEY"),
     /** Only needed by plans whose duplicity encryption is `{ type: "passphrase" }`. */
     duplicityPassphrase: new Config.Secret(stack, "DUPLICITY_PASSPHRASE"),
+    /** Only needed by plans whose duplicity encryption is `{ type: "gpg" }`: the armored public key (not secret, kept with them). */
+    duplicityGpgPublicKey: new Config.Secret(stack, "DUPLICITY_GPG_PUBLIC_KEY"),
   };
 }

@@ -9,6 +9,8 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DUPLICITY_ROOT, duplicityPrefix } from "../../functions/archive-layout";
+import { sessionPolicy } from "../../functions/droplet-credentials";
 import rawConfig from "../../lifeboat.config";
 import { lifeboatApp } from "../../stacks";
 import { Backups } from "../../stacks/Backups";
@@ -117,7 +119,12 @@ describe("Backups stack", () => {
         .filter((k) => k.startsWith("SST_Secret_value_"))
         .map((k) => k.replace("SST_Secret_value_", ""))
         .sort();
-    expect(secrets("backup-run.handler")).toEqual(["DIGITALOCEAN_TOKEN", "DUPLICITY_PASSPHRASE", "SSH_PRIVATE_KEY"]);
+    expect(secrets("backup-run.handler")).toEqual([
+      "DIGITALOCEAN_TOKEN",
+      "DUPLICITY_GPG_PUBLIC_KEY",
+      "DUPLICITY_PASSPHRASE",
+      "SSH_PRIVATE_KEY",
+    ]);
     expect(secrets("watchdog.handler")).toEqual(["DIGITALOCEAN_TOKEN"]);
     expect(secrets("report.handler")).toEqual(["SLACK_BOT_TOKEN"]);
     expect(secrets("schedule.handler")).toEqual([]);
@@ -139,6 +146,25 @@ describe("Backups stack", () => {
       ]),
     );
     backups.hasResourceProperties("AWS::IAM::Role", { MaxSessionDuration: 3600 });
+  });
+
+  it("lets the droplet role touch only the prefix duplicity writes to (the one droplet-credentials narrows per droplet)", () => {
+    const droplet = "web-1";
+    const written = `${duplicityPrefix(droplet)}/duplicity-full.20260104T030000Z.vol1.difftar.gpg`;
+    const roleStatements = statementsOf(backups).filter((s) =>
+      [s.Action].flat().some((a) => a === "s3:PutObject" || a === "s3:ListBucket"),
+    );
+    const objectGrants = roleStatements
+      .filter((s) => [s.Action].flat().includes("s3:PutObject"))
+      .map((s) => JSON.stringify(s.Resource));
+    // The function's own archive grant is bucket/*; the droplet role's is the duplicity root only.
+    expect(objectGrants.some((r) => r.includes(`/${DUPLICITY_ROOT}*`))).toBe(true);
+    expect(written.startsWith(DUPLICITY_ROOT)).toBe(true);
+    const listing = roleStatements.find((s) => (s as { Condition?: unknown }).Condition !== undefined);
+    expect(listing).toMatchObject({ Condition: { StringLike: { "s3:prefix": [`${DUPLICITY_ROOT}*`] } } });
+    // The session policy narrows the same root to one droplet.
+    const policy = JSON.parse(sessionPolicy("bucket", duplicityPrefix(droplet)));
+    expect(policy.Statement[0].Resource).toEqual([`arn:aws:s3:::bucket/${DUPLICITY_ROOT}${droplet}/*`]);
   });
 });
 

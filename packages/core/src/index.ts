@@ -7,6 +7,8 @@ export {
   type LifeboatConfigInput,
   type Plan,
   type RetentionPolicy,
+  type SshConfig,
+  type SshDropletConfig,
   type StorageConfig,
 } from "./config/schema";
 export {
@@ -60,13 +62,17 @@ export {
   type WaitDecision,
 } from "./routine/durable";
 export { PhaseError } from "./routine/failure";
-export type {
-  ContainerInfo,
-  DropletHost,
-  DropletHosts,
-  DuplicityResult,
-  Inventory,
-  StoredArchive,
+export {
+  type ArchiveRetention,
+  type ContainerInfo,
+  type DropletHost,
+  type DropletHosts,
+  type DuplicityResult,
+  type HookOutcome,
+  type HostRun,
+  type Inventory,
+  isRetryable,
+  type StoredArchive,
 } from "./routine/host";
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";

@@ -4,8 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import { NodeSSH } from "node-ssh";
-import { HostKeyMismatchError } from "./errors";
-import { type Logger, RemoteSession } from "./session";
+import { HostKeyMismatchError, PermanentError } from "./errors";
+import { type Logger, type RemoteSession, TransportSession } from "./session";
+import { sshTransport } from "./ssh-transport";
 
 export interface ConnectOptions {
   host: string;
@@ -71,7 +72,7 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       const client = ssh.connection;
       if (!client) throw new Error(`no SSH connection to ${name}`);
       options.log?.(`${name}: connected (host key ${options.hostKey})`);
-      return new RemoteSession(name, client, options.log);
+      return new TransportSession(name, sshTransport(name, client), options.log);
     } catch (error) {
       ssh.dispose();
       if (offered !== undefined && offered !== options.hostKey) {
@@ -79,7 +80,9 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       }
       const level = (error as { level?: string }).level;
       if (level === "client-authentication") {
-        throw new Error(`${name} refused lifeboat's SSH key for user ${options.username ?? "root"}`);
+        throw new PermanentError(
+          `${name} refused lifeboat's SSH key for user ${options.username ?? "root"}; add its public half to that user's authorized_keys`,
+        );
       }
       lastError = error;
       options.log?.(`${name}: connection attempt ${attempt}/${attempts} failed: ${(error as Error).message}`);

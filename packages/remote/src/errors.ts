@@ -1,6 +1,8 @@
 /** Errors that say what happened on which droplet, in plain words. */
 
 export class HostKeyMismatchError extends Error {
+  /** A retry meets the same key: the routine does not retry (see @lifeboat/core isRetryable). */
+  readonly retryable = false;
   constructor(
     readonly host: string,
     readonly expected: string,
@@ -45,4 +47,9 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join("[redacted]");
   return out;
+}
+
+/** A failure that a retry cannot fix (a refused key, a missing address): the routine does not retry it. */
+export class PermanentError extends Error {
+  readonly retryable = false;
 }

@@ -1,12 +1,28 @@
 /**
- * @lifeboat/remote — everything lifeboat does on a droplet over SSH. Each phase function takes
- * a session and returns plain JSON (the routine checkpoints it):
- *   connect → inventory → runHooks(pre) → captureImages / archiveVolumes → runDuplicity
- *   → runHooks(post) → restartContainers; restores: restoreVolume, loadImage, restoreDuplicity.
+ * @lifeboat/remote — everything lifeboat does on a droplet over SSH (or, with
+ * `transport: "local"`, on this machine through `bash -c`). Each phase function takes a
+ * session and returns plain JSON (the routine checkpoints it):
+ *   connect / localSession → inventory → runHooks(pre) → captureImages / archiveVolumes
+ *   → runDuplicity → runHooks(post) → restartContainers; restores: restoreVolume, loadImage,
+ *   restoreDuplicity.
+ * Plugged into the routine: `configuredDropletHosts(config, …)` gives the `DropletHosts` for
+ * `runPlan`, one `sshDropletHost` per droplet and run (./droplet-host.ts).
  */
 export { type Compression, compressionOf, detectCompression } from "./compression";
+export {
+  type ConfiguredHostsOptions,
+  type ConnectionOptions,
+  configuredDropletHosts,
+  dropletConnection,
+} from "./configured-hosts";
 export { type ConnectOptions, connect, hostKeyFingerprint } from "./connect";
 export { type RestartOptions, type RestartReport, restartContainers, stopContainers } from "./containers";
+export {
+  type DropletHostOptions,
+  type DuplicityAccess,
+  type OpenSession,
+  sshDropletHost,
+} from "./droplet-host";
 export type { DuplicityCache, DuplicityTarget, S3Credentials } from "./duplicity/command";
 export { type CollectionStatus, parseBackupStatistics, parseCollectionStatus } from "./duplicity/parse";
 export {
@@ -22,17 +38,19 @@ export {
   restoreDuplicity,
   runDuplicity,
 } from "./duplicity/run";
-export { ConnectionLostError, HostKeyMismatchError, RemoteCommandError } from "./errors";
+export { ConnectionLostError, HostKeyMismatchError, PermanentError, RemoteCommandError } from "./errors";
 export { type Hook, type HookResult, runHooks } from "./hooks";
 export { type CaptureImagesOptions, captureImages, type Failure, type ImageArchive, type ImageCapture } from "./images";
 export { type ContainerInfo, type Inventory, inventory, type Mount, type VolumeInfo } from "./inventory";
+export { LOCAL_ENV_PASSED, type LocalSessionOptions, localSession } from "./local-transport";
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
-export type { ArchiveWriter, StoredObject } from "./ports";
+export type { ArchiveWriter, RunManifest, RunStorage, StoredObject } from "./ports";
 export { loadImage, type RestoreVolumeOptions, restoreVolume, VolumeNotEmptyError } from "./restore";
 export { selectNames } from "./select";
-export { type ExitStatus, type Logger, RemoteSession, type RunResult } from "./session";
+export { type ExitStatus, type Logger, type RemoteSession, type RunResult, TransportSession } from "./session";
 export { quote, type Shell, sh } from "./shell";
 export { ChecksumMismatchError } from "./stage";
+export type { Execution, Transport } from "./transport";
 export {
   type ArchiveVolumesOptions,
   archiveVolumes,

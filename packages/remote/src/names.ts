@@ -5,6 +5,7 @@
  */
 
 export class UnsafeNameError extends Error {
+  readonly retryable = false;
   constructor(
     readonly kind: "container" | "volume" | "image" | "path" | "key",
     readonly value: string,

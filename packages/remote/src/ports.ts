@@ -1,8 +1,10 @@
 /**
- * What this package needs from storage, as an interface: @lifeboat/storage's run writer
- * satisfies it (adapters do not import each other; the routine wires them together).
+ * What this package needs from storage, as interfaces: @lifeboat/storage's `runWriter` and
+ * `runStorage` satisfy them (adapters do not import each other; the caller wires them together).
  */
 import type { Readable } from "node:stream";
+import type { ImageArchive } from "./images";
+import type { VolumeArchive } from "./volumes";
 
 export interface StoredObject {
   key: string;
@@ -17,4 +19,28 @@ export interface ArchiveWriter {
    * once the object is complete; on any error the upload is aborted and nothing remains.
    */
   putArchive(kind: "image" | "volume", fileName: string, body: Readable): Promise<StoredObject>;
+}
+
+/** One run's manifest on one droplet (storage's FORMAT.md), the archive results passed straight in. */
+export interface RunManifest {
+  runId: string;
+  plan: string;
+  droplet: string;
+  /** ISO-8601 UTC: when the run started (the retention clock). */
+  createdAt: string;
+  containers: ImageArchive[];
+  volumes: VolumeArchive[];
+}
+
+/** Storage for one run on one droplet: archives, the manifest (last), cleanup, retention. */
+export interface RunStorage extends ArchiveWriter {
+  /** Writes the manifest after checking that every archive it lists is stored with its size. */
+  writeManifest(manifest: RunManifest): Promise<StoredObject>;
+  /** Deletes objects this run stored (an incomplete run leaves nothing behind); only keys of this run. */
+  discard(keys: readonly string[]): Promise<void>;
+  /** The plan's GFS policy over its complete runs on this droplet; never the runs in `protect`. */
+  retain(options: {
+    protect: string[];
+    dryRun: boolean;
+  }): Promise<{ kept: string[]; deleted: string[]; dryRun: boolean }>;
 }

@@ -1,14 +1,16 @@
 /**
- * One SSH connection to one droplet, and the only place commands are executed. Every command
- * is a `Shell` (./shell.ts); large outputs stream with back-pressure; exit codes come from the
- * channel's close; stderr is kept bounded; secrets travel on stdin and are redacted from any
- * text that comes back.
+ * A session on one droplet, and the only place commands are executed. Every command is a
+ * `Shell` (./shell.ts); large outputs stream with back-pressure; exit codes come from the
+ * command's end; stderr is kept bounded; secrets travel on stdin and are redacted from any
+ * text that comes back. How a command reaches the droplet is a `Transport`: an SSH channel
+ * (./ssh-transport.ts) or a local `bash -c` when lifeboat runs on the droplet itself
+ * (./local-transport.ts). Every phase function takes a `RemoteSession` and works over both.
  */
 import { PassThrough, type Readable, Transform } from "node:stream";
-import type { Client, ClientChannel } from "ssh2";
 import { BoundedText } from "./bounded-text";
-import { ConnectionLostError, RemoteCommandError, redact } from "./errors";
+import { RemoteCommandError, redact } from "./errors";
 import { type Shell, withSecrets } from "./shell";
+import type { Execution, Transport } from "./transport";
 
 /** Where lifeboat's log lines go. Lines hold commands and outcomes, never secrets. */
 export type Logger = (line: string) => void;
@@ -51,18 +53,33 @@ export interface RemoteStream {
 
 const STDERR_LIMIT = 16 * 1024;
 
-export class RemoteSession {
-  constructor(
-    /** The droplet's name (or address), for messages. */
-    readonly host: string,
-    private readonly client: Client,
-    private readonly log: Logger = () => undefined,
-  ) {}
-
+/** What the phase functions (inventory, captureImages, archiveVolumes, runDuplicity, …) use. */
+export interface RemoteSession {
+  /** The droplet's name (or address), for messages. */
+  readonly host: string;
   /**
    * Runs a command and returns its (bounded) output.
    * @example const { stdout } = await session.run(sh`docker volume ls -q`, { what: "list volumes" });
    */
+  run(command: Shell, options: RunOptions): Promise<RunResult>;
+  /**
+   * Runs a command whose stdout is large: pipe `output` onwards (it applies back-pressure to
+   * the droplet). `output` errors when the command fails or the connection drops, so a sink
+   * reading it aborts instead of keeping a partial object.
+   */
+  stream(command: Shell, options: CommandOptions): RemoteStream;
+  /** Ends the session (closes the connection). */
+  close(): void;
+}
+
+/** The one implementation of RemoteSession, over any Transport. */
+export class TransportSession implements RemoteSession {
+  constructor(
+    readonly host: string,
+    private readonly transport: Transport,
+    private readonly log: Logger = () => undefined,
+  ) {}
+
   async run(command: Shell, options: RunOptions): Promise<RunResult> {
     const { stdout, exit, secrets } = this.start(command, options);
     const limit = options.maxStdoutBytes ?? 16 * 1024 * 1024;
@@ -88,11 +105,6 @@ export class RemoteSession {
     return result;
   }
 
-  /**
-   * Runs a command whose stdout is large: pipe `output` onwards (it applies back-pressure to
-   * the droplet). `output` errors when the command fails or the connection drops, so a sink
-   * reading it aborts instead of keeping a partial object.
-   */
   stream(command: Shell, options: CommandOptions): RemoteStream {
     const { stdout, exit } = this.start(command, options);
     const host = this.host;
@@ -113,9 +125,8 @@ export class RemoteSession {
     return { output, exit };
   }
 
-  /** Closes the connection. */
   close(): void {
-    this.client.end();
+    this.transport.close();
   }
 
   private start(command: Shell, options: CommandOptions) {
@@ -130,9 +141,8 @@ export class RemoteSession {
     }
     this.log(`${this.host}: ${options.what}: ${text}`);
 
-    // ssh2 emits the channel's 'close' before 'end' while data is still buffered, so
-    // stream.pipeline(channel, …) would call it premature; classic pipe() into a PassThrough
-    // keeps back-pressure and ends only on 'end'.
+    // Classic pipe() into a PassThrough keeps back-pressure and ends only on 'end' (ssh2 emits
+    // a channel's 'close' before 'end' while data is still buffered, see ./ssh-transport.ts).
     const stdout = new PassThrough({ highWaterMark: 1 << 20 });
     const stderr = new BoundedText(STDERR_LIMIT);
     const exit = new Promise<ExitStatus>((resolve, reject) => {
@@ -140,46 +150,45 @@ export class RemoteSession {
         stdout.destroy(error);
         reject(error);
       };
-      this.client.exec(text, (error, channel) => {
-        if (error) return fail(error);
-        const lost = () => fail(new ConnectionLostError(this.host, options.what));
-        this.client.once("close", lost);
+      this.transport.exec(text, options.what).then((execution) => {
         let timer: NodeJS.Timeout | undefined;
         if (options.timeoutMs) {
           timer = setTimeout(() => {
             fail(new Error(`${options.what} on ${this.host} timed out after ${options.timeoutMs} ms`));
-            channel.close();
+            execution.abort();
           }, options.timeoutMs);
         }
-        channel.stderr.on("data", (c: Buffer) => stderr.push(c));
-        channel.on("error", fail);
-        channel.on("close", (code?: number | null, signal?: string) => {
-          this.client.removeListener("close", lost);
-          if (timer) clearTimeout(timer);
-          // OpenSSH always reports exit-status or exit-signal; neither means the link went down.
-          if (code === undefined && signal === undefined) return lost();
-          const status = { code: code ?? null, stderr: redact(stderr.toString(), secrets) };
-          resolve(signal ? { ...status, signal } : status);
-        });
-        channel.pipe(stdout);
-        feed(channel, stdin, fail);
-      });
+        execution.stderr.on("data", (c: Buffer) => stderr.push(c));
+        execution.done.then(
+          ({ code, signal }) => {
+            if (timer) clearTimeout(timer);
+            const status = { code, stderr: redact(stderr.toString(), secrets) };
+            resolve(signal ? { ...status, signal } : status);
+          },
+          (error: Error) => {
+            if (timer) clearTimeout(timer);
+            fail(error);
+          },
+        );
+        execution.stdout.pipe(stdout);
+        feed(execution, stdin, fail);
+      }, fail);
     });
     exit.catch(() => undefined); // observed through stdout/output too; never unhandled
     return { stdout, exit, secrets };
   }
 }
 
-function feed(channel: ClientChannel, stdin: CommandOptions["stdin"], fail: (e: Error) => void): void {
+function feed(execution: Execution, stdin: CommandOptions["stdin"], fail: (e: Error) => void): void {
   if (stdin === undefined) {
-    channel.end(); // no stdin: send EOF so the remote side can finish
+    execution.stdin.end(); // no stdin: send EOF so the command can finish
   } else if (typeof stdin === "string" || Buffer.isBuffer(stdin)) {
-    channel.end(stdin);
+    execution.stdin.end(stdin);
   } else {
     stdin.on("error", (e) => {
-      fail(e); // the source failed: the remote command must not see a clean end of input
-      channel.close();
+      fail(e); // the source failed: the command must not see a clean end of input
+      execution.abort();
     });
-    stdin.pipe(channel);
+    stdin.pipe(execution.stdin);
   }
 }

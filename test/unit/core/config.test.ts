@@ -176,6 +176,24 @@ const bad: Array<[string, string, RegExp, (c: Any) => void]> = [
     /SHA256:/,
     (c) => (c.ssh = { droplets: { "web-1": { hostKey: "MD5:aa:bb" } } }),
   ],
+  [
+    "ssh droplet without a host key",
+    "ssh.droplets.web-1.hostKey",
+    /needs its pinned host key.*transport: "local"/,
+    (c) => (c.ssh = { droplets: { "web-1": { address: "10.0.0.5" } } }),
+  ],
+  [
+    "unknown transport",
+    "ssh.droplets.web-1.transport",
+    /"ssh" \(the default\) or "local".*got "telnet"/,
+    (c) => (c.ssh = { droplets: { "web-1": { transport: "telnet" } } }),
+  ],
+  [
+    "local transport with a host key",
+    "ssh.droplets.web-1.hostKey",
+    /not used with transport: "local"/,
+    (c) => (c.ssh = { droplets: { "web-1": { transport: "local", hostKey: `SHA256:${"A".repeat(43)}` } } }),
+  ],
   ["ssh port out of range", "ssh.port", /1 to 65535, got 70000/, (c) => (c.ssh = { port: 70000 })],
   ["storage type unknown", "storage.type", /type: "s3".*got "gcs"/, (c) => (c.storage = { type: "gcs", bucket: "x" })],
   [

@@ -8,6 +8,7 @@ import { type DurableContext, withDurableExecution } from "@aws/durable-executio
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import {
   type DropletApi,
+  type DropletHosts,
   type DurableSteps,
   type LifeboatConfigInput,
   type LifeboatEvent,
@@ -54,10 +55,17 @@ export interface WorldOptions {
   wrapApi?: (api: DropletApi, sandbox: Sandbox) => DropletApi;
   /** Wraps the durable context, e.g. to end the invocation after every step. */
   wrapContext?: (ctx: DurableSteps) => DurableSteps;
+  /** The SSH phases (test/integration/routine wires the harness's sshd through them). */
+  hosts?: DropletHosts;
+  /** The sandbox's start time (ms); default 2026-01-04T03:00:00Z. */
+  startAt?: number;
 }
 
 export async function makeWorld(options: WorldOptions = {}): Promise<World> {
-  const sandbox = await startSandbox({ startAt: Date.parse("2026-01-04T03:00:00Z"), timings: options.timings });
+  const sandbox = await startSandbox({
+    startAt: options.startAt ?? Date.parse("2026-01-04T03:00:00Z"),
+    timings: options.timings,
+  });
   const api = new DigitalOceanClient({
     token: sandbox.token,
     endpoint: sandbox.url,
@@ -77,6 +85,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
       api: routineApi,
       events: { emit: async (e: LifeboatEvent) => void events.push(e) },
       now: () => sandbox.clock.now(),
+      ...(options.hosts ? { hosts: options.hosts } : {}),
     };
     return runPlan(steps, deps, config, request);
   });

@@ -138,13 +138,47 @@ const sshFingerprint = z
   .string()
   .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, { error: 'expected "SHA256:" and 43 characters, as `ssh-keygen -lf` prints' });
 
+/**
+ * How lifeboat reaches one droplet: over SSH (the default; its host key pinned, its address
+ * the droplet's public IPv4 unless given), or `transport: "local"` when lifeboat runs on the
+ * droplet itself (the same commands through a local shell).
+ */
+const sshDroplet = z
+  .strictObject({
+    transport: z
+      .enum(["ssh", "local"], { error: 'expected "ssh" (the default) or "local" (lifeboat runs on this droplet)' })
+      .default("ssh"),
+    hostKey: sshFingerprint.optional(),
+    address: z.string().min(1).optional(),
+  })
+  .superRefine((droplet, ctx) => {
+    if (droplet.transport === "ssh" && droplet.hostKey === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["hostKey"],
+        message:
+          'a droplet reached over SSH needs its pinned host key: "SHA256:…" from `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on it (or transport: "local" when lifeboat runs on it)',
+      });
+    }
+    if (droplet.transport === "local") {
+      for (const key of ["hostKey", "address"] as const) {
+        if (droplet[key] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            input: droplet[key],
+            message: 'not used with transport: "local" (commands run on this machine); remove it',
+          });
+        }
+      }
+    }
+  });
+
 const ssh = z.strictObject({
   user: z.string().min(1).default("root"),
   port: wholeNumber(1).max(65_535, { error: "expected a port from 1 to 65535" }).default(22),
-  /** Per droplet name: the pinned host key, and an address when the droplet's public IPv4 is not the one to use. */
-  droplets: z
-    .record(z.string(), z.strictObject({ hostKey: sshFingerprint, address: z.string().min(1).optional() }))
-    .default({}),
+  /** Per droplet name: how to reach it. A droplet without an entry gets no SSH phases. */
+  droplets: z.record(z.string(), sshDroplet).default({}),
 });
 
 const storage = z.discriminatedUnion(
@@ -234,3 +268,5 @@ export type Plan = LifeboatConfig["plans"][number];
 export type DropletSelector = Plan["droplets"][number];
 export type RetentionPolicy = Plan["retention"];
 export type StorageConfig = LifeboatConfig["storage"];
+export type SshConfig = LifeboatConfig["ssh"];
+export type SshDropletConfig = SshConfig["droplets"][string];

@@ -1,10 +1,12 @@
 /**
  * One droplet, the steps of DESIGN.md "The routine" in order:
- *   1–3  SSH phases (inventory, archives, duplicity) through the DropletHost port, when given
+ *   1–3  SSH phases through the DropletHost port, when given: pre hooks, inventory, archives
+ *        (then archive retention), duplicity, post hooks                      sshPhases below
  *   4    approval gate                                  ./approval.ts
  *   5    tag, shutdown, power_off if needed             ./power.ts
  *   6    snapshot, planned polls                        ./snapshot.ts
  *   7    finally: power_on, wait active, untag          ./power.ts; restart containers, SSH check
+ *        (plans that do not power off: containers checked running at the end, see `finish`)
  *   8    retention of this plan's snapshots             ./retention.ts
  *   9    events at every phase                          ./deps.ts `emit`
  * Runs inside its own child context (one per droplet, see ./run-plan.ts) and never throws:
@@ -13,9 +15,9 @@
 import type { Droplet } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { emit, messageOf, type RoutineDeps } from "./deps";
-import type { DurableSteps } from "./durable";
+import type { DurableSteps, StepOptions } from "./durable";
 import { PhaseError } from "./failure";
-import type { DropletHost, Inventory } from "./host";
+import { type DropletHost, type Inventory, isRetryable } from "./host";
 import { type DropletRun, type Marker, markPoweredOff, type PowerOnResult, powerOff, powerOnAndUnmark } from "./power";
 import { ownSnapshots, retainSnapshots } from "./retention";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
@@ -38,6 +40,8 @@ export interface DropletOutcome {
 export interface RunOptions {
   runId: string;
   dryRun: boolean;
+  /** When the run started (ms since the epoch); handed to the droplet host as the archives' clock. */
+  startedAt?: number;
 }
 
 export async function backupDroplet(
@@ -57,6 +61,19 @@ export async function backupDroplet(
     phases,
     ...extra,
   });
+  // Every way out: when the droplet was not power-cycled (step 7 did not run), check that the
+  // containers that ran before still run (a stopDuringArchive container may not have come back).
+  let containersChecked = false;
+  const finish = async (outcome: DropletOutcome["outcome"], extra: Partial<DropletOutcome> = {}) => {
+    if (!containersChecked && host && inventory) {
+      const restarted = await restartContainers(ctx, r, host, inventory, phases);
+      if (restarted?.failed.length) {
+        notes.push(`containers that did not start again: ${restarted.failed.join(", ")}`);
+        if (outcome === "succeeded") outcome = "failed";
+      }
+    }
+    return out(outcome, extra);
+  };
   const failed = async (phase: string, error: unknown, recovery: string) => {
     phases[phase] = "failed";
     const message = messageOf(error);
@@ -73,18 +90,27 @@ export async function backupDroplet(
   };
 
   // 1–3: the SSH phases.
-  const host = deps.hosts?.(droplet);
+  const host = deps.hosts?.(droplet, {
+    runId: r.runId,
+    plan: r.plan,
+    dryRun: run.dryRun,
+    ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
+  });
   const inventory = host ? await sshPhases(ctx, deps, r, host, phases, failed) : undefined;
   if (!host) {
     for (const p of ["inventory", "archive", "duplicity"]) phases[p] = "skipped";
-    notes.push("SSH phases skipped (no droplet host configured)");
+    notes.push(
+      deps.hosts
+        ? `SSH phases skipped: lifeboat.config.ts has no ssh.droplets["${droplet.name}"] (its pinned host key)`
+        : "SSH phases skipped (no droplet host configured)",
+    );
   }
 
   const mode = r.plan.snapshot.mode;
   if (mode === "none") {
     phases.snapshot = "skipped";
     notes.push("snapshots are off for this plan");
-    return out(Object.values(phases).includes("failed") ? "failed" : "succeeded");
+    return finish(Object.values(phases).includes("failed") ? "failed" : "succeeded");
   }
 
   // What the snapshot will take, from this droplet's previous lifeboat snapshot.
@@ -99,7 +125,7 @@ export async function backupDroplet(
     );
   } catch (error) {
     await failed("snapshot", error, `${droplet.name} was not touched`);
-    return out("failed");
+    return finish("failed");
   }
 
   // 4: approval.
@@ -112,7 +138,7 @@ export async function backupDroplet(
     if (outcome === "skip") {
       phases.snapshot = "skipped";
       notes.push("snapshot skipped at the approval");
-      return out("skipped");
+      return finish("skipped");
     }
     live = outcome === "live";
   }
@@ -134,7 +160,7 @@ export async function backupDroplet(
       marker = await markPoweredOff(ctx, deps, r);
     } catch (error) {
       await failed("power off", error, `${droplet.name} was not powered off`);
-      return out("failed");
+      return finish("failed");
     }
     let failure: unknown;
     try {
@@ -150,6 +176,7 @@ export async function backupDroplet(
     phases["power on"] = powerOn.active ? "done" : "failed";
     const downtimeSeconds =
       offAt !== undefined && powerOn.onAt !== undefined ? Math.round((powerOn.onAt - offAt) / 1000) : 0;
+    containersChecked = true; // restarted below when the droplet is back; nothing to start while it is off
     const restarted = powerOn.active ? await restartContainers(ctx, r, host, inventory, phases) : undefined;
     if (powerOn.active) {
       await emit(ctx, deps, `powered on ${droplet.name}`, {
@@ -192,7 +219,7 @@ export async function backupDroplet(
     }
   }
   const anyFailed = Object.values(phases).includes("failed");
-  return out(anyFailed ? "failed" : "succeeded", {
+  return finish(anyFailed ? "failed" : "succeeded", {
     ...(taken ? { snapshot: taken.name } : {}),
     ...(offAt !== undefined && powerOn?.onAt !== undefined
       ? { downtimeSeconds: Math.round((powerOn.onAt - offAt) / 1000) }
@@ -204,7 +231,18 @@ const phaseOf = (error: unknown, fallback: string) => (error instanceof PhaseErr
 
 type Failed = (phase: string, error: unknown, recovery: string) => Promise<void>;
 
-/** Steps 1–3 over SSH; a failing phase is reported and the snapshot still taken. */
+/**
+ * SSH steps are retried twice (10 s, 20 s later) unless the error says a retry cannot help
+ * (`retryable: false`: a host key mismatch, duplicity missing).
+ */
+const sshStep: StepOptions = {
+  retryStrategy: (error, attempt) =>
+    isRetryable(error) && attempt < 3
+      ? { shouldRetry: true, delay: { seconds: 10 * attempt } }
+      : { shouldRetry: false },
+};
+
+/** Steps 1–3 over SSH, in order; a failing phase is reported and the snapshot still taken. */
 async function sshPhases(
   ctx: DurableSteps,
   deps: RoutineDeps,
@@ -215,32 +253,83 @@ async function sshPhases(
 ): Promise<Inventory | undefined> {
   const name = r.droplet.name;
   const base = { runId: r.runId, plan: r.plan.name, droplet: name };
+
+  await runHooks(ctx, r, host, "pre", phases, failed);
+
   let inventory: Inventory | undefined;
   try {
-    inventory = await ctx.step(`inventory ${name}`, () => host.inventory());
+    inventory = await ctx.step(`inventory ${name}`, () => host.inventory(), sshStep);
     phases.inventory = "done";
   } catch (error) {
     await failed("inventory", error, "archives skipped; the snapshot is still taken");
   }
+
   if (inventory) {
+    let archived = false;
     try {
-      const stored = await ctx.step(`archive ${name}`, () => host.archive(inventory));
+      const stored = await ctx.step(`archive ${name}`, () => host.archive(inventory), sshStep);
       phases.archive = "done";
+      archived = stored.some((a) => a.kind === "manifest");
       for (const [i, a] of stored.entries()) {
         await emit(ctx, deps, `archive stored ${name} ${i}`, { ...base, type: "archive.stored", ...a });
       }
     } catch (error) {
       await failed("archive", error, "no partial archive is kept; the snapshot is still taken");
     }
+    if (archived && host.retainArchives) {
+      const retain = host.retainArchives.bind(host);
+      try {
+        const kept = await ctx.step(`archive retention ${name}`, () => retain(), sshStep);
+        phases["archive retention"] = "done";
+        await emit(ctx, deps, `archive retention ${name}`, {
+          ...base,
+          type: "retention.applied",
+          target: "archives",
+          ...kept,
+        });
+      } catch (error) {
+        await failed("archive retention", error, "no archive was deleted by this failure; the next run tries again");
+      }
+    }
   } else phases.archive = "skipped";
+
   try {
-    const dup = await ctx.step(`duplicity ${name}`, async () => (await host.duplicity()) ?? null);
+    const dup = await ctx.step(`duplicity ${name}`, async () => (await host.duplicity()) ?? null, sshStep);
     phases.duplicity = dup ? "done" : "skipped";
     if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
   } catch (error) {
     await failed("duplicity", error, "the snapshot is still taken");
   }
+
+  await runHooks(ctx, r, host, "post", phases, failed);
   return inventory;
+}
+
+/** The plan's `pre` or `post` hooks in one step; a failing hook is reported, the backup goes on. */
+async function runHooks(
+  ctx: DurableSteps,
+  r: DropletRun,
+  host: DropletHost,
+  stage: "pre" | "post",
+  phases: Record<string, PhaseStatus>,
+  failed: Failed,
+): Promise<void> {
+  if (!host.hooks || r.plan.hooks[stage].length === 0) return;
+  const hooks = host.hooks.bind(host);
+  const phase = `${stage} hooks`;
+  try {
+    const results = await ctx.step(`${phase} ${r.droplet.name}`, () => hooks(stage), sshStep);
+    const bad = results.find((h) => h.exitCode !== 0);
+    if (!bad) {
+      phases[phase] = "done";
+      return;
+    }
+    const how = bad.timedOut ? "timed out" : `exited ${bad.exitCode}`;
+    const stderr = bad.stderr.trim().slice(-500);
+    throw new Error(`hook \`${bad.command}\` ${how}${stderr ? `: ${stderr}` : ""}`);
+  } catch (error) {
+    await failed(phase, error, stage === "pre" ? "the backup went on without it" : "the backup is kept");
+  }
 }
 
 /** Step 7 after power-on: start again the containers that ran before, and check SSH answers. */
@@ -257,10 +346,14 @@ async function restartContainers(
   }
   const ran = inventory.containers.filter((c) => c.running).map((c) => c.name);
   try {
-    const result = await ctx.step(`restart containers ${r.droplet.name}`, async () => {
-      const restarted = await host.restartContainers(ran);
-      return { ...restarted, ssh: await host.checkSsh() };
-    });
+    const result = await ctx.step(
+      `restart containers ${r.droplet.name}`,
+      async () => {
+        const restarted = await host.restartContainers(ran);
+        return { ...restarted, ssh: await host.checkSsh() };
+      },
+      sshStep,
+    );
     phases.containers = result.failed.length > 0 || !result.ssh ? "failed" : "done";
     return { restarted: result.restarted, failed: result.failed };
   } catch {

@@ -1,9 +1,13 @@
 /**
  * What the routine needs from the droplet itself, over SSH (`@lifeboat/remote` and
- * `@lifeboat/storage` implement it). Every result is plain JSON: each call runs inside a
- * durable step and its result is recorded. When no host is given, these phases are reported
- * as skipped and the routine does the DigitalOcean part only.
+ * `@lifeboat/storage` implement it: `sshDropletHost`). Every result is plain JSON: each call
+ * runs inside a durable step and its result is recorded. When no host is given, these phases
+ * are reported as skipped and the routine does the DigitalOcean part only.
+ *
+ * Errors a retry cannot fix (a host key mismatch, duplicity missing, a bad name) carry
+ * `retryable: false`; the routine then does not retry the step.
  */
+import type { Plan } from "../config/schema";
 import type { Droplet } from "../ports/digitalocean";
 
 export interface ContainerInfo {
@@ -36,11 +40,32 @@ export interface DuplicityResult {
   durationSeconds: number;
 }
 
+/** One hook's outcome (a `pre` or `post` command of the plan), for the report. */
+export interface HookOutcome {
+  command: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  /** The end of its stderr (bounded). */
+  stderr: string;
+  durationMs: number;
+}
+
+/** What archive retention did: run ids kept and deleted (`retention.applied`, target "archives"). */
+export interface ArchiveRetention {
+  kept: string[];
+  deleted: string[];
+  dryRun: boolean;
+}
+
 export interface DropletHost {
+  /** The plan's `pre` (before inventory and capture) or `post` (after duplicity) hooks. Absent: no hooks. */
+  hooks?(stage: "pre" | "post"): Promise<HookOutcome[]>;
   /** Step 1: containers, their images, mounts and running state. */
   inventory(): Promise<Inventory>;
   /** Step 2: images and volume archives to storage, each with sha256; the manifest last. */
   archive(inventory: Inventory): Promise<StoredArchive[]>;
+  /** Step 2, after a complete archive: the plan's GFS policy over its archive runs, never this run. */
+  retainArchives?(): Promise<ArchiveRetention>;
   /** Step 3: duplicity full or incremental, and retention of duplicity chains. Undefined when the plan has no duplicity. */
   duplicity(): Promise<DuplicityResult | undefined>;
   /** Step 7: start these containers again (those that ran before); never throws for one container. */
@@ -49,5 +74,20 @@ export interface DropletHost {
   checkSsh(): Promise<boolean>;
 }
 
-/** Gives the host port for a droplet, or undefined when the SSH phases are not wired. */
-export type DropletHosts = (droplet: Droplet) => DropletHost | undefined;
+/** The run a host serves. */
+export interface HostRun {
+  runId: string;
+  plan: Plan;
+  dryRun: boolean;
+  /** When the run started (ms since the epoch, from the routine's clock): the archives' retention clock. Default: the archive step's own time. */
+  startedAt?: number;
+}
+
+/**
+ * Gives the host port for a droplet in a run, or undefined when the config has no SSH entry
+ * for it (`ssh.droplets.<name>`): its SSH phases are then reported as skipped.
+ */
+export type DropletHosts = (droplet: Droplet, run: HostRun) => DropletHost | undefined;
+
+/** True unless the error says a retry cannot help (`retryable: false`). */
+export const isRetryable = (error: unknown): boolean => (error as { retryable?: unknown })?.retryable !== false;

@@ -88,7 +88,12 @@ export async function runPlan(
     "droplets",
     start.droplets,
     (child, droplet) =>
-      backupDroplet(child, deps, { runId: start.runId, dryRun: request.dryRun ?? false, plan }, droplet),
+      backupDroplet(
+        child,
+        deps,
+        { runId: start.runId, dryRun: request.dryRun ?? false, startedAt: start.at, plan },
+        droplet,
+      ),
     { maxConcurrency: plan.concurrency, itemNamer: (d) => d.name },
   );
   const droplets = batch.all.map(

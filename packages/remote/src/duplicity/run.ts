@@ -23,6 +23,7 @@ import { type CollectionStatus, parseBackupStatistics, parseCollectionStatus } f
 export const DUPLICITY_INSTALL = "apt-get install -y --no-install-recommends duplicity python3-boto3 gnupg";
 
 export class DuplicityMissingError extends Error {
+  readonly retryable = false;
   constructor(host: string, what: string) {
     super(`${what} is not installed on ${host}; install it there with: ${DUPLICITY_INSTALL}`);
     this.name = "DuplicityMissingError";

@@ -1,0 +1,257 @@
+/**
+ * The routine's `DropletHost` port (@lifeboat/core) for one droplet and one run: the phase
+ * functions of this package, in the order and with the safety rules of DESIGN.md "The
+ * routine". Each method opens its own session and closes it before returning: each runs in
+ * its own durable step, possibly in another Lambda invocation than the one before.
+ */
+import {
+  type ArchiveRetention,
+  type DropletHost,
+  type DuplicityResult,
+  type HookOutcome,
+  type Inventory as HostInventory,
+  type HostRun,
+  parseDuration,
+  type StoredArchive,
+} from "@lifeboat/core";
+import { type Compression, detectCompression } from "./compression";
+import { type RestartOptions, restartContainers } from "./containers";
+import type { DuplicityCache, DuplicityTarget, S3Credentials } from "./duplicity/command";
+import { type BackupEncryption, runDuplicity } from "./duplicity/run";
+import { runHooks } from "./hooks";
+import { captureImages, type ImageCapture } from "./images";
+import { inventory } from "./inventory";
+import type { RunStorage } from "./ports";
+import { selectNames } from "./select";
+import type { Logger, RemoteSession } from "./session";
+import { sh } from "./shell";
+import { archiveVolumes, type VolumeArchiving } from "./volumes";
+
+/**
+ * Opens a session on the droplet. "after boot": the droplet was just powered on, so its sshd
+ * may need a minute; the opener waits longer for it.
+ */
+export type OpenSession = (purpose: "work" | "after boot") => Promise<RemoteSession>;
+
+/** Where and how duplicity writes, resolved only when the duplicity step runs. */
+export interface DuplicityAccess {
+  target: DuplicityTarget;
+  /** Short-lived, limited to the target's prefix; they reach the droplet on stdin only. */
+  credentials: S3Credentials;
+  encryption: BackupEncryption;
+  cache?: DuplicityCache;
+}
+
+export interface DropletHostOptions {
+  /** The droplet's name: storage keys, messages. */
+  droplet: string;
+  run: HostRun;
+  open: OpenSession;
+  storage: RunStorage;
+  /** Needed when the plan has `duplicity`. */
+  duplicity?: () => Promise<DuplicityAccess>;
+  /** Compression on the droplet; default zstd when it has it, else gzip. */
+  compression?: Compression;
+  /** Image that runs `tar` for volume archives (default busybox). */
+  helperImage?: string;
+  restart?: RestartOptions;
+  /** The clock duplicity's "is a full due?" compares with (the droplet stamps its backups with real time). Default Date.now. */
+  now?: () => number;
+  log?: Logger;
+}
+
+/**
+ * The SSH phases of one droplet in one run.
+ * @example
+ *   const host = sshDropletHost({
+ *     droplet: "web-1", run, storage: runStorage(sink, { droplet: "web-1", runId: run.runId, plan: "nightly", policy }),
+ *     open: () => connect({ host: "203.0.113.7", privateKey, hostKey: "SHA256:…", name: "web-1" }),
+ *   });
+ *   const inv = await host.inventory();
+ */
+export function sshDropletHost(options: DropletHostOptions): DropletHost {
+  const { plan } = options.run;
+  const now = options.now ?? Date.now;
+  const withSession = async <T>(purpose: "work" | "after boot", fn: (s: RemoteSession) => Promise<T>) => {
+    const session = await options.open(purpose);
+    try {
+      return await fn(session);
+    } finally {
+      session.close();
+    }
+  };
+
+  return {
+    hooks: (stage) =>
+      withSession("work", async (session): Promise<HookOutcome[]> => {
+        const hooks = plan.hooks[stage].map((h) => ({
+          command: h.command,
+          timeoutSeconds: parseDuration(h.timeout) ?? 300,
+        }));
+        const results = await runHooks(session, hooks);
+        for (const r of results) options.log?.(`${options.droplet}: ${stage} hook exited ${r.exitCode}: ${r.command}`);
+        return results.map((r) => ({
+          command: r.command,
+          exitCode: r.exitCode,
+          timedOut: r.timedOut,
+          stderr: r.stderr.slice(-4096),
+          durationMs: r.durationMs,
+        }));
+      }),
+
+    inventory: () =>
+      withSession("work", async (session): Promise<HostInventory> => {
+        const found = await inventory(session);
+        return {
+          containers: found.containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            running: c.running,
+            mounts: c.mounts.map((m) => ({
+              source: m.volume ?? m.source ?? "",
+              destination: m.destination,
+              ...(m.volume ? { volume: m.volume } : {}),
+            })),
+          })),
+        };
+      }),
+
+    // A fresh inventory at capture time (the step-1 result is kept for the restarts only).
+    archive: () => withSession("work", (session) => archive(session, options)),
+
+    retainArchives: (): Promise<ArchiveRetention> =>
+      options.storage.retain({ protect: [options.run.runId], dryRun: options.run.dryRun }),
+
+    duplicity: async (): Promise<DuplicityResult | undefined> => {
+      const settings = plan.duplicity;
+      if (!settings) return undefined;
+      if (!options.duplicity) {
+        throw new Error(`plan "${plan.name}" has duplicity, but no duplicity target was given for ${options.droplet}`);
+      }
+      const access = await options.duplicity();
+      const report = await withSession("work", (session) =>
+        runDuplicity(session, {
+          paths: settings.paths,
+          exclude: settings.exclude,
+          target: access.target,
+          credentials: access.credentials,
+          encryption: access.encryption,
+          fullEverySeconds: parseDuration(settings.fullEvery) ?? 30 * 86_400,
+          keepFull: settings.keepFull,
+          ...(access.cache ? { cache: access.cache } : {}),
+          now: new Date(now()),
+        }),
+      );
+      // Only the event's fields: the result is recorded and emitted as it is.
+      return {
+        mode: report.mode,
+        chains: report.chains,
+        ...(report.lastFull ? { lastFull: report.lastFull } : {}),
+        bytes: report.bytes,
+        durationSeconds: report.durationSeconds,
+      };
+    },
+
+    restartContainers: (names) =>
+      withSession("after boot", async (session) => {
+        const report = await restartContainers(session, names, options.restart);
+        return { restarted: report.restarted, failed: report.failed.map((f) => f.name) };
+      }),
+
+    checkSsh: async () => {
+      try {
+        return await withSession("after boot", async (session) => {
+          await session.run(sh`true`, { what: "check the droplet answers" });
+          return true;
+        });
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/**
+ * Images and volumes to storage, each with its sha256, then the manifest — only when every
+ * selected archive was stored. Anything less is not a run: what was stored is deleted again
+ * and the step fails, naming what could not be archived.
+ */
+async function archive(session: RemoteSession, options: DropletHostOptions): Promise<StoredArchive[]> {
+  const { plan, runId } = options.run;
+  const found = await inventory(session);
+  const pick = <T extends { name: string }>(items: T[], filter: { include: string[]; exclude: string[] }) => {
+    const names = new Set(
+      selectNames(
+        items.map((i) => i.name),
+        filter,
+      ),
+    );
+    return items.filter((i) => names.has(i.name));
+  };
+  const containers = plan.containers.capture === "none" ? [] : pick(found.containers, plan.containers);
+  const volumes = pick(found.volumes, plan.volumes);
+  if (containers.length === 0 && volumes.length === 0) {
+    options.log?.(`${options.droplet}: nothing in this plan to archive`);
+    return [];
+  }
+
+  const stored: string[] = [];
+  const writer = {
+    putArchive: async (...args: Parameters<RunStorage["putArchive"]>) => {
+      const object = await options.storage.putArchive(...args);
+      stored.push(object.key);
+      return object;
+    },
+  };
+  try {
+    const compression = options.compression ?? (await detectCompression(session));
+    const images: ImageCapture =
+      containers.length > 0 && plan.containers.capture !== "none"
+        ? await captureImages(session, writer, { containers, mode: plan.containers.capture, compression })
+        : { stored: [], failed: [] };
+    const archived: VolumeArchiving =
+      volumes.length > 0
+        ? await archiveVolumes(session, writer, {
+            volumes,
+            containers: found.containers,
+            stopDuringArchive: plan.containers.stopDuringArchive,
+            compression,
+            ...(options.helperImage ? { helperImage: options.helperImage } : {}),
+            ...(options.restart ? { restart: options.restart } : {}),
+          })
+        : { stored: [], failed: [], stopped: [], restarts: { restarted: [], failed: [], attempts: {} } };
+    for (const f of archived.restarts.failed) {
+      // Not an archive failure: the routine starts every container that ran before again at the end.
+      options.log?.(`${options.droplet}: ${f.name} did not start again after its volumes were archived: ${f.error}`);
+    }
+    const failures = [...images.failed, ...archived.failed];
+    if (failures.length > 0) {
+      const list = failures.map((f) => `${f.name} (${f.error.slice(0, 300)})`).join("; ");
+      throw new Error(`could not archive ${list}; nothing of this run was kept`);
+    }
+    const manifest = await options.storage.writeManifest({
+      runId,
+      plan: plan.name,
+      droplet: options.droplet,
+      createdAt: new Date(options.run.startedAt ?? Date.now()).toISOString(),
+      containers: images.stored,
+      volumes: archived.stored,
+    });
+    return [
+      ...images.stored.map((i) => entry("image", i.container, i)),
+      ...archived.stored.map((v) => entry("volume", v.volume, v)),
+      entry("manifest", "manifest.json", manifest),
+    ];
+  } catch (error) {
+    await options.storage.discard(stored).catch((e: Error) => {
+      options.log?.(`${options.droplet}: could not delete the incomplete run's objects: ${e.message}`);
+    });
+    throw error;
+  }
+}
+
+const entry = (
+  kind: StoredArchive["kind"],
+  name: string,
+  o: { key: string; bytes: number; sha256: string },
+): StoredArchive => ({ kind, name, key: o.key, bytes: o.bytes, sha256: o.sha256 });

@@ -1,0 +1,74 @@
+/** STS AssumeRole for duplicity, against a loopback STS: the request, the session policy, the answer. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { duplicityPrefix } from "../../../functions/archive-layout";
+import { assumeDropletRole } from "../../../functions/droplet-credentials";
+
+const requests: URLSearchParams[] = [];
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    requests.push(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
+    res
+      .writeHead(200, { "content-type": "text/xml" })
+      .end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>ASIATESTKEY</AccessKeyId>
+      <SecretAccessKey>test-secret-from-sts</SecretAccessKey>
+      <SessionToken>test-session-token</SessionToken>
+      <Expiration>2026-11-26T09:00:00Z</Expiration>
+    </Credentials>
+    <AssumedRoleUser><AssumedRoleId>AROA:lifeboat-web-1</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/r/lifeboat-web-1</Arn></AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`);
+  });
+});
+let endpoint = "";
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.AWS_ACCESS_KEY_ID = "AKIDTEST";
+  process.env.AWS_SECRET_ACCESS_KEY = "test";
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe("droplet credentials", () => {
+  it("assumes the droplet role for one hour, narrowed to that droplet's duplicity prefix", async () => {
+    const credentials = await assumeDropletRole({
+      roleArn: "arn:aws:iam::123456789012:role/droplet",
+      bucket: "archives",
+      prefix: duplicityPrefix("web-1"),
+      droplet: "web-1",
+      region: "us-east-1",
+      endpoint,
+    });
+    expect(credentials).toEqual({
+      accessKeyId: "ASIATESTKEY",
+      secretAccessKey: "test-secret-from-sts",
+      sessionToken: "test-session-token",
+    });
+    const sent = requests.at(-1)!;
+    expect(sent.get("Action")).toBe("AssumeRole");
+    expect(sent.get("RoleArn")).toBe("arn:aws:iam::123456789012:role/droplet");
+    expect(sent.get("DurationSeconds")).toBe("3600");
+    expect(sent.get("RoleSessionName")).toBe("lifeboat-web-1");
+    const policy = JSON.parse(sent.get("Policy")!);
+    expect(policy.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        Resource: ["arn:aws:s3:::archives/lifeboat/duplicity/web-1/*"],
+      },
+      {
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::archives"],
+        Condition: { StringLike: { "s3:prefix": ["lifeboat/duplicity/web-1", "lifeboat/duplicity/web-1/*"] } },
+      },
+    ]);
+  });
+});
