@@ -216,7 +216,9 @@ async function archive(session: RemoteSession, options: DropletHostOptions): Pro
             containers: found.containers,
             stopDuringArchive: plan.containers.stopDuringArchive,
             compression,
-            ...(options.helperImage ? { helperImage: options.helperImage } : {}),
+            ...((options.helperImage ?? plan.volumes.helperImage)
+              ? { helperImage: options.helperImage ?? plan.volumes.helperImage }
+              : {}),
             ...(options.restart ? { restart: options.restart } : {}),
           })
         : { stored: [], failed: [], stopped: [], restarts: { restarted: [], failed: [], attempts: {} } };

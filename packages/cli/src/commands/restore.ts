@@ -4,7 +4,7 @@
  * is extracted; a volume is restored into a new or empty one unless you name another).
  */
 import { readFileSync } from "node:fs";
-import { connect, loadImage, restoreVolume } from "@lifeboat/remote";
+import { dropletConnection, loadImage, restoreVolume } from "@lifeboat/remote";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
@@ -81,26 +81,31 @@ export async function restoreArchiveCommand(what: ArchiveRestore, options: Globa
   });
 }
 
-/** An SSH session to a droplet named in `ssh.droplets` (its host key pinned), key from SSH_PRIVATE_KEY(_FILE). */
+/** A session on a droplet named in `ssh.droplets` (host key pinned, or `transport: "local"`), key from SSH_PRIVATE_KEY(_FILE). */
 async function openSession(ctx: CommandContext, droplet: string) {
-  const pinned = ctx.config.ssh.droplets[droplet];
-  if (!pinned)
+  const entry = ctx.config.ssh.droplets[droplet];
+  if (!entry)
     throw new BadInput(
-      `${droplet} has no ssh.droplets.${droplet}.hostKey in ${ctx.configPath}; pin it first (README "Preparing a droplet")`,
+      `${droplet} has no ssh.droplets.${droplet} entry in ${ctx.configPath}; pin its hostKey first (README "Preparing a droplet")`,
     );
-  const privateKey = process.env.SSH_PRIVATE_KEY ?? readKeyFile(process.env.SSH_PRIVATE_KEY_FILE);
-  if (!privateKey)
-    throw new BadInput("set SSH_PRIVATE_KEY (the key's text) or SSH_PRIVATE_KEY_FILE (its path) to reach the droplet");
-  const host = pinned.address ?? (await ctx.env.api.findDroplets({ name: droplet }))[0]?.publicIpv4;
-  if (!host) throw new BadInput(`${droplet} has no public IPv4; set ssh.droplets.${droplet}.address`);
-  return connect({
-    host,
-    port: ctx.config.ssh.port,
-    username: ctx.config.ssh.user,
-    privateKey,
-    hostKey: pinned.hostKey,
-    name: droplet,
-  });
+  const found =
+    entry.address || entry.transport === "local" ? undefined : (await ctx.env.api.findDroplets({ name: droplet }))[0];
+  const open = dropletConnection(
+    ctx.config.ssh,
+    { name: droplet, ...(found?.publicIpv4 ? { publicIpv4: found.publicIpv4 } : {}) },
+    {
+      privateKey: async () => {
+        const key = process.env.SSH_PRIVATE_KEY ?? readKeyFile(process.env.SSH_PRIVATE_KEY_FILE);
+        if (!key)
+          throw new BadInput(
+            "set SSH_PRIVATE_KEY (the key's text) or SSH_PRIVATE_KEY_FILE (its path) to reach the droplet",
+          );
+        return key;
+      },
+    },
+  );
+  if (!open) throw new BadInput(`${droplet} has no ssh.droplets.${droplet} entry in ${ctx.configPath}`);
+  return open("work");
 }
 
 function readKeyFile(path: string | undefined): string | undefined {

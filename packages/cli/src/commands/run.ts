@@ -5,10 +5,11 @@
  */
 import { userInfo } from "node:os";
 import { type LifeboatConfig, type RunRequest, type RunResult, runPlan } from "@lifeboat/core";
-import { type Environment, EnvironmentError, openEnvironment } from "../environment";
+import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
 import { approvalPrompt } from "../run/approval-prompt";
+import { cliDropletHosts } from "../run/hosts";
 import { LocalSteps } from "../run/local-steps";
 import { observedApi } from "../run/observed-api";
 import { ProgressView } from "../run/progress";
@@ -142,7 +143,12 @@ async function execute(
   try {
     result = await runPlan(
       steps,
-      { api: observedApi(env.api, view), events: view, now: () => env.time.now() },
+      {
+        api: observedApi(env.api, view),
+        events: view,
+        hosts: cliDropletHosts(config, openStorage(config), env.target),
+        now: () => env.time.now(),
+      },
       local,
       request,
     );

@@ -72,11 +72,6 @@ const retention = z.strictObject({
   keepYearly: wholeNumber(0).default(0),
 });
 
-const nameFilter = z.strictObject({
-  include: z.array(z.string().min(1)).default(["*"]),
-  exclude: z.array(z.string().min(1)).default([]),
-});
-
 const containers = z.strictObject({
   include: z.array(z.string().min(1)).default(["*"]),
   exclude: z.array(z.string().min(1)).default([]),
@@ -127,7 +122,17 @@ const plan = z.strictObject({
   }),
   retention: retention.default({ keepLast: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 }),
   containers: containers.default({ include: ["*"], exclude: [], capture: "none", stopDuringArchive: [] }),
-  volumes: nameFilter.default({ include: [], exclude: [] }),
+  volumes: z
+    .strictObject({
+      include: z.array(z.string().min(1)).default([]),
+      exclude: z.array(z.string().min(1)).default([]),
+      /** The image whose `tar` reads a volume on the droplet; must be there or pullable. */
+      helperImage: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, { error: 'expected an image reference such as "busybox:1.36"' })
+        .optional(),
+    })
+    .default({ include: [], exclude: [] }),
   duplicity: duplicity.optional(),
   hooks: z
     .strictObject({ pre: z.array(hook).default([]), post: z.array(hook).default([]) })

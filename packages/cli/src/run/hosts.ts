@@ -1,0 +1,84 @@
+/**
+ * The SSH phases of a run on this machine: `configuredDropletHosts` from @lifeboat/remote,
+ * with the SSH key from SSH_PRIVATE_KEY (its text) or SSH_PRIVATE_KEY_FILE (its path),
+ * archives in the config's storage, and duplicity (only with S3/Spaces storage) under
+ * `<prefix>duplicity/<droplet>` with the credentials of this environment
+ * (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) and the plan's encryption
+ * (DUPLICITY_PASSPHRASE, or DUPLICITY_GPG_PUBLIC_KEY_FILE for `gpg`).
+ *
+ * Against a sandbox, a droplet's made-up public address is never dialled: only droplets whose
+ * `ssh.droplets` entry gives an `address`, or `transport: "local"`, get SSH phases there.
+ */
+import { readFileSync } from "node:fs";
+import type { Droplet, DropletHosts, HostRun, LifeboatConfig } from "@lifeboat/core";
+import { type BackupEncryption, configuredDropletHosts, type DuplicityAccess } from "@lifeboat/remote";
+import { runStorage, type Sink } from "@lifeboat/storage";
+import type { Environment } from "../environment";
+
+export type HostsEnv = Readonly<Record<string, string | undefined>>;
+
+function secretFrom(env: HostsEnv, name: string): string | undefined {
+  if (env[name]) return env[name];
+  const file = env[`${name}_FILE`];
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`${name}_FILE ${file} cannot be read`);
+  }
+}
+
+function need(env: HostsEnv, name: string, why: string): string {
+  const value = secretFrom(env, name);
+  if (!value) throw new Error(`set ${name} (or ${name}_FILE) ${why}`);
+  return value;
+}
+
+export function cliDropletHosts(
+  config: LifeboatConfig,
+  sink: Sink,
+  target: Environment["target"],
+  env: HostsEnv = process.env,
+): DropletHosts {
+  const hosts = configuredDropletHosts(config, {
+    privateKey: async () => need(env, "SSH_PRIVATE_KEY", "to reach droplets over SSH"),
+    storage: (droplet, run) =>
+      runStorage(sink, { droplet, runId: run.runId, plan: run.plan.name, policy: run.plan.retention }),
+    duplicity: async (droplet: string, run: HostRun): Promise<DuplicityAccess> => {
+      const storage = config.storage;
+      if (storage.type !== "s3") {
+        throw new Error('duplicity writes to S3 or Spaces: set storage to { type: "s3", … } in lifeboat.config.ts');
+      }
+      const encryption: BackupEncryption =
+        run.plan.duplicity?.encryption.type === "gpg"
+          ? {
+              type: "gpg",
+              fingerprint: run.plan.duplicity.encryption.keyFingerprint,
+              publicKeyArmored: need(env, "DUPLICITY_GPG_PUBLIC_KEY", "for the plan's gpg encryption"),
+            }
+          : {
+              type: "passphrase",
+              passphrase: need(env, "DUPLICITY_PASSPHRASE", "for the plan's duplicity encryption"),
+            };
+      return {
+        target: {
+          bucket: storage.bucket,
+          prefix: `${storage.prefix}duplicity/${droplet}`,
+          region: storage.region,
+          ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
+        },
+        credentials: {
+          accessKeyId: need(env, "AWS_ACCESS_KEY_ID", "for duplicity's S3 target"),
+          secretAccessKey: need(env, "AWS_SECRET_ACCESS_KEY", "for duplicity's S3 target"),
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        },
+        encryption,
+      };
+    },
+  });
+  if (target === "digitalocean") return hosts;
+  return (droplet: Droplet, run: HostRun) => {
+    const entry = config.ssh.droplets[droplet.name];
+    return entry && (entry.address || entry.transport === "local") ? hosts(droplet, run) : undefined;
+  };
+}

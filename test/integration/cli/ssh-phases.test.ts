@@ -1,0 +1,100 @@
+/**
+ * `lifeboat run` with SSH phases, as a person would run it: the CLI as a child process, the
+ * DigitalOcean side served by `lifeboat sandbox`, and the droplet "ssh" reached over the
+ * harness's real sshd (its `ssh.droplets` entry gives the address and pinned host key), where
+ * a container with a volume runs on the harness's real dockerd.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { harness, missingServices } from "../../harness/context";
+import { type LiveCli, lifeboat, sandboxEnv, startLifeboat } from "../../unit/cli/cli-process";
+
+const skip = missingServices("ssh", "docker");
+
+describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  const h = harness();
+  const docker = (...args: string[]) =>
+    execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: h.docker!.host }, encoding: "utf8" }).trim();
+  let dir: string;
+  let sandbox: LiveCli;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "cli-ssh-"));
+    docker("volume", "create", "cli-app-data");
+    docker(
+      "run",
+      "-d",
+      "--name",
+      "cli-app",
+      "-v",
+      "cli-app-data:/data",
+      h.docker!.baseImage,
+      "sh",
+      "-c",
+      "echo kept > /data/file && sleep 3600",
+    );
+  });
+  afterAll(async () => {
+    sandbox?.child.kill("SIGINT");
+    await sandbox?.exit;
+    docker("rm", "-f", "cli-app");
+    docker("volume", "rm", "-f", "cli-app-data");
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("archives the container's image and volume with a manifest, and leaves it running", async () => {
+    sandbox = startLifeboat(["--speed", "60", "--json", "sandbox"]);
+    const { endpoint, token } = JSON.parse(await sandbox.line(/^\{/));
+    const config = join(dir, "lifeboat.config.ts");
+    await writeFile(
+      config,
+      `export default ${JSON.stringify({
+        plans: [
+          {
+            name: "nightly",
+            schedule: "cron(30 2 * * ? *)",
+            droplets: [{ name: "ssh" }],
+            snapshot: { mode: "none" },
+            retention: { keepLast: 3 },
+            containers: { include: ["cli-app"], capture: "commit" },
+            volumes: { include: ["cli-app-data"], helperImage: h.docker!.baseImage },
+          },
+        ],
+        ssh: {
+          user: h.ssh!.user,
+          port: h.ssh!.port,
+          droplets: { ssh: { address: h.ssh!.host, hostKey: h.ssh!.hostKeyFingerprint } },
+        },
+        storage: { type: "local", directory: join(dir, "store") },
+      })};\n`,
+    );
+    const env = sandboxEnv({
+      DIGITALOCEAN_ENDPOINT: endpoint,
+      DIGITALOCEAN_TOKEN: token,
+      SSH_PRIVATE_KEY_FILE: h.ssh!.privateKeyPath,
+    });
+    const r = lifeboat(["--speed", "60", "--json", "-c", config, "run", "nightly"], env);
+    expect(r.stderr).not.toContain(token);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const stored = out.events.filter((e: { type: string }) => e.type === "archive.stored");
+    expect(stored.map((e: { kind: string; name: string }) => `${e.kind}:${e.name}`).sort()).toEqual([
+      "image:cli-app",
+      "manifest:manifest.json",
+      "volume:cli-app-data",
+    ]);
+
+    const runs = await readdir(join(dir, "store", "runs", "ssh"));
+    expect(runs).toHaveLength(1);
+    const manifest = JSON.parse(await readFile(join(dir, "store", "runs", "ssh", runs[0]!, "manifest.json"), "utf8"));
+    expect(manifest.volumes[0]).toMatchObject({ volume: "cli-app-data", container: "cli-app", mountPath: "/data" });
+    expect(
+      existsSync(join(dir, "store", "runs", "ssh", runs[0]!, manifest.volumes[0].key.split("/").slice(3).join("/"))),
+    ).toBe(true);
+    expect(docker("inspect", "-f", "{{.State.Running}}", "cli-app")).toBe("true");
+  }, 120_000);
+});
