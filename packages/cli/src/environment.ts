@@ -56,7 +56,7 @@ export async function openEnvironment(options: EnvironmentOptions = {}): Promise
       clock: sandbox.clock,
       pendingEvent: { pollMs: 15_000, timeoutMs: 3_600_000 },
     });
-    const why = options.forceSandbox ? "the demo always does" : "no DIGITALOCEAN_TOKEN is set";
+    const why = token ? "the demo always does" : "no DIGITALOCEAN_TOKEN is set";
     return {
       api,
       time,

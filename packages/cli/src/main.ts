@@ -53,7 +53,7 @@ program
 
 program
   .command("start")
-  .description("the demo (`npm start`): the first offline plan end to end against the built-in sandbox")
+  .description("`npm start`: the first offline plan end to end — the sandbox demo, or for real with DIGITALOCEAN_TOKEN")
   .action(() => set(startCommand(global(), processStreams)));
 
 program

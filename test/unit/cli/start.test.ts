@@ -1,20 +1,22 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { root, sandboxEnv } from "./cli-process";
+import { afterAll, describe, expect, it } from "vitest";
+import { type LiveCli, root, sandboxEnv, startLifeboat } from "./cli-process";
+
+const npmStart = (env: NodeJS.ProcessEnv) =>
+  spawnSync("npm", ["start", "--silent"], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+  });
 
 describe("npm start", () => {
-  it("runs the demo plan end to end against the sandbox without a terminal, and says what to do next", () => {
-    // A token in the environment must not send the demo to DigitalOcean.
-    const r = spawnSync("npm", ["start", "--silent"], {
-      cwd: root,
-      encoding: "utf8",
-      env: sandboxEnv({ DIGITALOCEAN_TOKEN: "dop_v1_must_not_be_used" }),
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 120_000,
-    });
+  it("with no DIGITALOCEAN_TOKEN, runs the demo plan end to end on the sandbox without a terminal, and says what to do next", () => {
+    const r = npmStart(sandboxEnv());
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^Using the built-in DigitalOcean sandbox \(the demo always does\)/);
+    expect(lines[0]).toMatch(/^Using the built-in DigitalOcean sandbox \(no DIGITALOCEAN_TOKEN is set\)/);
     for (const droplet of ["gitlab", "drone", "ssh"]) {
       expect(r.stdout).toMatch(new RegExp(`${droplet}: approved — answered for you by the demo`));
       expect(r.stdout).toMatch(new RegExp(`${droplet}\\s+powered off \\(shutdown`));
@@ -25,6 +27,33 @@ describe("npm start", () => {
     }
     expect(r.stdout).toContain("(plan weekly): succeeded");
     expect(lines.at(-1)).toMatch(/^Next: .*DIGITALOCEAN_TOKEN.*npm run lifeboat -- run weekly/);
-    expect(r.stdout + r.stderr).not.toContain("dop_v1_must_not_be_used");
+  }, 120_000);
+
+  let sandbox: LiveCli | undefined;
+  afterAll(async () => {
+    sandbox?.child.kill("SIGINT");
+    await sandbox?.exit;
+  });
+
+  it("with a token, runs the plan for real: approvals refused without a terminal, so nothing is powered off", async () => {
+    // "Real" here is `lifeboat sandbox` at DIGITALOCEAN_ENDPOINT: the same path as DigitalOcean's API.
+    sandbox = startLifeboat(["--speed", "60", "--json", "sandbox"]);
+    const { endpoint, token, droplets } = JSON.parse(await sandbox.line(/^\{/));
+    const r = npmStart(sandboxEnv({ DIGITALOCEAN_TOKEN: token, DIGITALOCEAN_ENDPOINT: endpoint }));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(`Using the DigitalOcean API at ${endpoint} (DIGITALOCEAN_ENDPOINT).`);
+    expect(r.stdout).toContain('npm start with DIGITALOCEAN_TOKEN set: plan "weekly" for real');
+    expect(r.stdout).not.toContain("answered for you by the demo");
+    expect(r.stdout + r.stderr).not.toContain(token);
+    for (const d of droplets as Array<{ id: number; name: string }>) {
+      const res = await fetch(`${endpoint}/droplets/${d.id}/snapshots`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { snapshots } = (await res.json()) as { snapshots: Array<{ name: string; created_at: string }> };
+      // Only the sample's earlier snapshots: this run made none.
+      expect(snapshots.filter((s) => Date.parse(s.created_at) > Date.now() - 3_600_000)).toEqual([]);
+      const got = await fetch(`${endpoint}/droplets/${d.id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await got.json()) as { droplet: { status: string } }).droplet.status).toBe("active");
+    }
   }, 120_000);
 });

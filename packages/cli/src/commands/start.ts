@@ -1,8 +1,10 @@
 /**
- * `npm start`: the demo. The first plan that powers off (in the sample, "weekly") runs end to
- * end against the built-in sandbox — approval (answered for you), power-off, snapshot,
- * power-on, retention, report — 100× faster than real time, then says how to aim it at real
- * droplets. Never touches DigitalOcean, even with a token set. Works without a terminal.
+ * `npm start`: the main job. With no DIGITALOCEAN_TOKEN it is the demo: the first plan that
+ * powers off (in the sample, "weekly") runs end to end against the built-in sandbox —
+ * approval (answered for you), power-off, snapshot, power-on, retention, report — 100× faster
+ * than real time, then says how to aim it at real droplets. With a token it is that plan for
+ * real: the same run as `lifeboat run <plan>`, approvals asked in the terminal (refused, so
+ * nothing is powered off, when there is none). Works without a terminal.
  */
 import { loadConfig } from "../load-config";
 import { EXIT, printProblems, type Streams } from "../output";
@@ -18,6 +20,13 @@ export async function startCommand(options: { config: string; json: boolean; spe
   const plan = plans.find((p) => p.snapshot.mode === "offline") ?? plans[0];
   if (!plan) return EXIT.badInput; // the schema requires at least one plan
   const text = options.json ? io.err : io.out;
+  if (process.env.DIGITALOCEAN_TOKEN) {
+    return runCommand(plan.name, { ...options, demo: false, yes: false }, io, () =>
+      text.write(
+        `npm start with DIGITALOCEAN_TOKEN set: plan "${plan.name}" for real (unset the token for the sandbox demo).\n`,
+      ),
+    );
+  }
   const steps = plan.snapshot.approval.required
     ? "approval, power off, snapshot, power on, retention"
     : "power off, snapshot, power on, retention";
