@@ -9,6 +9,8 @@ export interface TcpProxy {
   port: number;
   /** Destroys every relayed connection. */
   cut(): void;
+  /** Resets every relayed connection (TCP RST): the other side reads ECONNRESET. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function startTcpProxy(
     port: (server.address() as net.AddressInfo).port,
     cut: () => {
       for (const s of sockets) s.destroy();
+    },
+    reset: () => {
+      for (const s of sockets) s.resetAndDestroy();
     },
     close: () =>
       new Promise((resolve) => {

@@ -71,6 +71,10 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       });
       const client = ssh.connection;
       if (!client) throw new Error(`no SSH connection to ${name}`);
+      // A link that drops is reported by 'close' (the running command fails with
+      // ConnectionLostError); ssh2 also emits 'error' then, which with no listener would
+      // crash the whole process.
+      client.on("error", (e: Error) => options.log?.(`${name}: connection error: ${e.message}`));
       options.log?.(`${name}: connected (host key ${options.hostKey})`);
       return new TransportSession(name, sshTransport(name, client), options.log);
     } catch (error) {

@@ -4,9 +4,15 @@ import { ConnectionLostError } from "./errors";
 import type { Execution, Transport } from "./transport";
 
 export function sshTransport(host: string, client: Client): Transport {
+  let closed = false;
+  client.once("close", () => {
+    closed = true;
+  });
   return {
     exec: (command, what) =>
       new Promise<Execution>((resolve, reject) => {
+        // ssh2 would throw a bare "Not connected": say which link and what it was for.
+        if (closed) return reject(new ConnectionLostError(host, what));
         client.exec(command, (error, channel) => {
           if (error) return reject(error);
           const done = new Promise<{ code: number | null; signal?: string }>((settle, fail) => {

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { connect, HostKeyMismatchError, sh } from "@lifeboat/remote";
+import { ConnectionLostError, connect, HostKeyMismatchError, sh } from "@lifeboat/remote";
 import { describe, expect, it } from "vitest";
 import { harness, missingServices } from "../../harness/context";
 import { freePort } from "../../harness/process";
+import { startTcpProxy } from "../../harness/tcp-proxy";
 import { openSession } from "./session";
 
 const skip = missingServices("ssh");
@@ -55,5 +56,20 @@ describe.skipIf(skip)(`remote: connecting with a pinned host key${skip ? ` (skip
     );
     expect(error?.message).toMatch(/after 2 attempts/);
     expect(lines.filter((l) => l.includes("connection attempt"))).toHaveLength(2);
+  });
+
+  it("survives a connection reset while idle: the next command fails as connection lost, nothing crashes", async () => {
+    // Vitest fails the run on an uncaught exception, which is what ssh2's 'error' on a reset
+    // was before connect() listened for it.
+    const proxy = await startTcpProxy(harness().ssh!.port);
+    const lines: string[] = [];
+    const session = await openSession((line) => lines.push(line), proxy.port);
+    expect((await session.run(sh`true`, { what: "before" })).code).toBe(0);
+    proxy.reset();
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(session.run(sh`true`, { what: "after the reset" })).rejects.toBeInstanceOf(ConnectionLostError);
+    expect(lines.some((l) => /connection error: .*ECONNRESET/.test(l))).toBe(true);
+    session.close();
+    await proxy.close();
   });
 });
