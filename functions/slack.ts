@@ -4,23 +4,20 @@
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import {
   approvalResponder,
   createSlackHandler,
   deferredInvoker,
   jsonLogger,
   runStarter,
+  type SlackBackend,
   scheduleSwitch,
 } from "@lifeboat/slack";
-import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { loadSecrets } from "./secrets";
-import { deployedBackend } from "./slack-backend";
 import { optional, required } from "./slack-env";
 
 const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DIGITALOCEAN_TOKEN"]);
-const archives = deployedArchiveSink(config);
 const backupFunction = required("LIFEBOAT_BACKUP_FUNCTION");
 const lambda = new LambdaClient({});
 const eventBusName = optional("LIFEBOAT_EVENT_BUS");
@@ -35,14 +32,22 @@ const slackHandler = createSlackHandler({
   ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}),
   deps: {
     config,
-    backend: deployedBackend({
-      config,
-      droplets: new DigitalOceanClient({ token: secrets.DIGITALOCEAN_TOKEN }),
-      archives: archives.sink,
-      archivePrices: archives.prices,
-      lambda,
-      // The alias ARN without its qualifier: executions are listed per function.
-      backupFunction: backupFunction.replace(/:live$/, ""),
+    backend: loadedOnFirstUse(async () => {
+      const [{ DigitalOceanClient }, { deployedArchiveSink }, { deployedBackend }] = await Promise.all([
+        import("@lifeboat/digitalocean"),
+        import("./archive-sink"),
+        import("./slack-backend"),
+      ]);
+      const archives = deployedArchiveSink(config);
+      return deployedBackend({
+        config,
+        droplets: new DigitalOceanClient({ token: secrets.DIGITALOCEAN_TOKEN }),
+        archives: archives.sink,
+        archivePrices: archives.prices,
+        lambda,
+        // The alias ARN without its qualifier: executions are listed per function.
+        backupFunction: backupFunction.replace(/:live$/, ""),
+      });
     }),
     startRun: runStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
@@ -59,3 +64,21 @@ const slackHandler = createSlackHandler({
 
 /** Two arguments exactly: Node 24 Lambda runtimes refuse three-argument handlers. */
 export const handler = async (event: unknown, context: unknown) => slackHandler(event, context);
+
+/**
+ * The backend (DigitalOcean client, archive store) is loaded on its first use: most requests
+ * (`help`, `run`, buttons, and the fast half of every command) never need it, and a cold
+ * start must answer Slack within 3 s.
+ */
+function loadedOnFirstUse(load: () => Promise<SlackBackend>): SlackBackend {
+  let loaded: Promise<SlackBackend> | undefined;
+  return new Proxy({} as SlackBackend, {
+    get:
+      (_target, method: keyof SlackBackend) =>
+      async (...args: unknown[]) => {
+        loaded ??= load();
+        const backend = await loaded;
+        return (backend[method] as (...a: unknown[]) => Promise<unknown>).apply(backend, args);
+      },
+  });
+}

@@ -11,7 +11,10 @@ export function esbuildOptions(config: LifeboatConfig) {
   return {
     // ssh2's native speed-ups are optional (it falls back to JS); they cannot be bundled.
     external: ["cpu-features", "*.node"],
-    alias: Object.fromEntries(UNUSED_ON_LAMBDA.map((name) => [name, "./functions/shims/unused.cjs"])),
+    alias: {
+      ...Object.fromEntries(UNUSED_ON_LAMBDA.map((name) => [name, "./functions/shims/unused.cjs"])),
+      "mime-db": "./functions/shims/no-mime-types.cjs",
+    },
     // The config validated at deploy, inlined: functions/config.ts then needs no validator.
     define: {
       LIFEBOAT_CONFIG_INLINED: "true",

@@ -5,37 +5,38 @@
  * routine passes those results straight in.
  */
 import { Readable } from "node:stream";
-import { z } from "zod";
+// zod/mini: the same checks, tree-shakable, so the Slack function that reads manifests stays small.
+import * as z from "zod/mini";
 import { manifestKey } from "./layout";
 import type { Sink, StoredObject } from "./sink";
 
 export const MANIFEST_FORMAT = "lifeboat.manifest/v1";
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 const compression = z.enum(["zstd", "gzip", "none"]);
 
 const containerEntry = z.object({
   container: z.string(),
   image: z.string(),
   imageId: z.string(),
-  imageDigest: z.string().optional(),
+  imageDigest: z.optional(z.string()),
   mode: z.enum(["commit", "export"]),
-  capturedImageId: z.string().optional(),
+  capturedImageId: z.optional(z.string()),
   compression,
   key: z.string(),
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
   sha256,
 });
 
 const volumeEntry = z.object({
   volume: z.string(),
-  mountPath: z.string().optional(),
-  container: z.string().optional(),
-  image: z.string().optional(),
+  mountPath: z.optional(z.string()),
+  container: z.optional(z.string()),
+  image: z.optional(z.string()),
   usedBy: z.array(z.object({ container: z.string(), image: z.string(), destination: z.string() })),
   compression,
   key: z.string(),
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
   sha256,
 });
 
