@@ -9,9 +9,11 @@ import {
   type Droplet,
   type DropletApi,
   type LifeboatConfig,
+  ownSnapshots,
   type Plan,
   PRICES,
-  parseSnapshotName,
+  planDroplets,
+  selects,
 } from "@lifeboat/core";
 import type { DropletBackups, DropletRef, PlanStatus, RetentionTarget, RunInfo, SlackBackend } from "@lifeboat/slack";
 import { applyArchiveRetention, listRuns, type Sink } from "@lifeboat/storage";
@@ -27,13 +29,6 @@ export interface BackendDeps {
   backupFunction: string;
 }
 
-/** Whether a plan's selectors pick this droplet. */
-export function planSelects(plan: Plan, droplet: Droplet): boolean {
-  return plan.droplets.some((s) =>
-    "id" in s ? s.id === droplet.id : "name" in s ? s.name === droplet.name : droplet.tags.includes(s.tag),
-  );
-}
-
 /** A run id (durable execution name) belongs to the longest plan name it starts with. */
 export function planOfRun(runId: string, plans: readonly string[]): string | undefined {
   return [...plans].sort((a, b) => b.length - a.length).find((p) => new RegExp(`^${p}-\\d{8}T`).test(runId));
@@ -45,26 +40,18 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
   const { config, droplets, archives } = deps;
   const planNamed = (name: string) => config.plans.find((p) => p.name === name);
 
-  async function dropletsOf(plan: Plan): Promise<Droplet[]> {
-    const found = new Map<number, Droplet>();
-    for (const selector of plan.droplets) for (const d of await droplets.findDroplets(selector)) found.set(d.id, d);
-    return [...found.values()];
-  }
+  const dropletsOf = (plan: Plan) => planDroplets(droplets, plan);
 
   /** This plan's own snapshots of a droplet: lifeboat's name form AND that droplet's id. */
-  async function planSnapshots(plan: Plan, droplet: Droplet) {
-    return (await droplets.listDropletSnapshots(droplet.id)).flatMap((s) => {
-      const at = s.dropletId === droplet.id ? parseSnapshotName(s.name, plan.name, droplet.name) : undefined;
-      return at ? [{ ...s, at }] : [];
-    });
-  }
+  const planSnapshots = async (plan: Plan, droplet: Droplet) =>
+    ownSnapshots(await droplets.listDropletSnapshots(droplet.id), plan.name, droplet);
 
   async function snapshotRetention(plan: Plan) {
     const perDroplet = [];
     for (const droplet of await dropletsOf(plan)) {
       const snapshots = await planSnapshots(plan, droplet);
       const decision = applyRetention(
-        snapshots.map((s) => ({ ...s, createdAt: s.at })),
+        snapshots.map((s) => ({ ...s, createdAt: s.takenAt })),
         plan.retention,
       );
       perDroplet.push({ droplet, decision });
@@ -122,7 +109,9 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
         return {
           id: droplet.id,
           name: droplet.name,
-          plans: config.plans.filter((p) => planSelects(p, droplet)).map((p) => p.name),
+          plans: config.plans
+            .filter((p) => p.droplets.some((selector) => selects(selector, droplet)))
+            .map((p) => p.name),
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;

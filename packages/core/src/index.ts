@@ -30,6 +30,7 @@ export {
 } from "./cost";
 export { formatDuration, parseDuration } from "./duration";
 export { EVENT_SOURCE, type EventOf, type EventSink, type LifeboatEvent, type LifeboatEventType } from "./events";
+export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
 export type {
   ActionStatus,

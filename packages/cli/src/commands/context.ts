@@ -75,12 +75,7 @@ export function planNamed(ctx: Pick<CommandContext, "config" | "configPath">, na
   return plan;
 }
 
-/** The droplets a plan selects, each once. */
-export async function planDroplets(api: DropletApi, plan: Plan): Promise<Droplet[]> {
-  const byId = new Map<number, Droplet>();
-  for (const selector of plan.droplets) for (const d of await api.findDroplets(selector)) byId.set(d.id, d);
-  return [...byId.values()];
-}
+export { planDroplets } from "@lifeboat/core";
 
 /** An ISO time without milliseconds. */
 export const iso = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -4,7 +4,14 @@
  * Ctrl-C unwinds the routine into its power-on (a second Ctrl-C does not stop that) and exits 130.
  */
 import { userInfo } from "node:os";
-import { type LifeboatConfig, type RunRequest, type RunResult, runPlan } from "@lifeboat/core";
+import {
+  type LifeboatConfig,
+  planDroplets,
+  type RunRequest,
+  type RunResult,
+  runPlan,
+  unknownDroplets,
+} from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
@@ -64,15 +71,8 @@ export async function runCommand(
   intro?.();
   try {
     if (options.droplet?.length) {
-      const names = new Set<string>();
-      for (const selector of plan.droplets) for (const d of await env.api.findDroplets(selector)) names.add(d.name);
-      const unknown = options.droplet.filter((n) => !names.has(n));
-      if (unknown.length > 0) {
-        return refuse(
-          options.json,
-          `plan "${plan.name}" has no droplet named ${unknown.map((n) => `"${n}"`).join(", ")}; its droplets are: ${[...names].join(", ") || "none"}`,
-        );
-      }
+      const unknown = unknownDroplets(plan, await planDroplets(env.api, plan), options.droplet);
+      if (unknown) return refuse(options.json, unknown);
     }
     text.write(
       `SSH phases (inventory, archives, duplicity): skipped — ${env.target === "sandbox" ? "sandbox droplets have no SSH" : "this build of the CLI has no SSH host yet"}.\n`,

@@ -5,6 +5,7 @@
  */
 import type { LifeboatConfig, Plan } from "../config/schema";
 import { executionName, type RunRequest } from "../contracts";
+import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
@@ -127,17 +128,9 @@ function overall(droplets: DropletOutcome[]): RunResult["outcome"] {
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */
 async function selectDroplets(deps: RoutineDeps, plan: Plan, request: RunRequest): Promise<Droplet[]> {
-  const byId = new Map<number, Droplet>();
-  for (const selector of plan.droplets) {
-    for (const d of await deps.api.findDroplets(selector)) byId.set(d.id, d);
-  }
-  const all = [...byId.values()];
+  const all = await planDroplets(deps.api, plan);
   if (!request.droplets) return all;
-  const unknown = request.droplets.filter((n) => !all.some((d) => d.name === n));
-  if (unknown.length > 0) {
-    throw new Error(
-      `plan "${plan.name}" has no droplet named ${unknown.map((n) => `"${n}"`).join(", ")}; its droplets are: ${all.map((d) => d.name).join(", ") || "none"}`,
-    );
-  }
+  const unknown = unknownDroplets(plan, all, request.droplets);
+  if (unknown) throw new Error(unknown);
   return all.filter((d) => request.droplets?.includes(d.name));
 }
