@@ -9,6 +9,7 @@
  * sandbox's snapshot and power_on durations, i.e. the time lost to polling.
  */
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
+import { snapshotName } from "@lifeboat/core";
 import { makeWorld, type World } from "../test/unit/routine/world";
 
 const speeds = [50, 59, 70];
@@ -50,11 +51,7 @@ try {
     // Earlier lifeboat snapshots (made before the sandbox's history starts: sizes, no actions).
     for (let w = 3; w >= 1; w--) {
       const at = world.sandbox.clock.now() - w * week;
-      const stamp = new Date(at)
-        .toISOString()
-        .replace(/[-:]/g, "")
-        .replace(/\.\d+Z$/, "Z");
-      world.sandbox.state.addSnapshot(droplet.id, `lifeboat-weekly-gitlab-${stamp}`, at);
+      world.sandbox.state.addSnapshot(droplet.id, snapshotName("weekly", "gitlab", new Date(at)), at);
     }
     // This week's run knows the size but not the speed; next week's run learns the speed from it.
     firstRuns.push(await measure(world, droplet.id, secondsPerGb, "2026-01-04T03:00:00Z"));

@@ -2,6 +2,8 @@
  * The demo fleet, matching `lifeboat.config.ts` at the repository root: "gitlab" (named by the
  * weekly and nightly plans), "drone" (nightly) and an ssh box tagged "lifeboat-weekly".
  */
+
+import { snapshotName } from "@lifeboat/core";
 import type { Sandbox } from "./server";
 import type { SandboxDroplet } from "./state";
 
@@ -21,11 +23,7 @@ export function addSampleFleet(sandbox: Sandbox): SampleFleet {
   for (const [i, d] of [gitlab, drone, ssh].entries()) {
     for (let w = 1; w <= 3; w++) {
       const at = now - w * week - i * 60_000;
-      const stamp = new Date(at)
-        .toISOString()
-        .replace(/[-:]/g, "")
-        .replace(/\.\d+Z$/, "Z");
-      sandbox.state.addSnapshot(d.id, `lifeboat-weekly-${d.name}-${stamp}`, at);
+      sandbox.state.addSnapshot(d.id, snapshotName("weekly", d.name, new Date(at)), at);
     }
   }
   sandbox.state.tags.add("lifeboat-weekly");

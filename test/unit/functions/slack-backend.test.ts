@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { type LifeboatConfig, validateConfig } from "@lifeboat/core";
+import { type LifeboatConfig, snapshotName, validateConfig } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { LocalSink, runWriter, writeManifest } from "@lifeboat/storage";
@@ -49,11 +49,7 @@ describe("deployed Slack backend", () => {
     const day = 86_400_000;
     for (const d of [1, 2, 3, 8]) {
       const at = Date.parse("2026-11-26T03:00:00Z") - d * day;
-      const stamp = new Date(at)
-        .toISOString()
-        .replace(/[-:]/g, "")
-        .replace(/\.\d+Z$/, "Z");
-      sandbox.state.addSnapshot(web1, `lifeboat-weekly-web-1-${stamp}`, at);
+      sandbox.state.addSnapshot(web1, snapshotName("weekly", "web-1", new Date(at)), at);
     }
     sandbox.state.addSnapshot(web1, "web-1-before-upgrade", Date.parse("2026-01-01T00:00:00Z")); // not ours
     dir = await mkdtemp(join(tmpdir(), "slack-backend-"));

@@ -15,6 +15,7 @@ import {
   type RunRequest,
   type RunResult,
   runPlan,
+  snapshotName,
   validateConfig,
 } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
@@ -117,11 +118,7 @@ export function seedGitlab(sandbox: Sandbox, earlier = 3) {
   const names: string[] = [];
   for (let w = earlier; w >= 1; w--) {
     const at = sandbox.clock.now() - w * week;
-    const stamp = new Date(at)
-      .toISOString()
-      .replace(/[-:]/g, "")
-      .replace(/\.\d+Z$/, "Z");
-    names.push(sandbox.state.addSnapshot(gitlab.id, `lifeboat-weekly-gitlab-${stamp}`, at).name);
+    names.push(sandbox.state.addSnapshot(gitlab.id, snapshotName("weekly", "gitlab", new Date(at)), at).name);
   }
   sandbox.state.addSnapshot(gitlab.id, "gitlab-before-upgrade", sandbox.clock.now() - 30 * 86_400_000);
   return { gitlab, earlier: names };
