@@ -101,6 +101,27 @@ export type LifeboatEvent =
   | (Base & { type: "watchdog.recovered"; dropletId: number; offSinceSeconds: number; maxDowntimeSeconds: number });
 
 export type LifeboatEventType = LifeboatEvent["type"];
+
+/** Every event type, for consumers that check what they receive (the Slack report). */
+export const EVENT_TYPES = [
+  "run.started",
+  "approval.requested",
+  "approval.decided",
+  "droplet.powered_off",
+  "snapshot.completed",
+  "droplet.powered_on",
+  "archive.stored",
+  "duplicity.completed",
+  "retention.applied",
+  "run.finished",
+  "run.failed",
+  "watchdog.recovered",
+] as const satisfies readonly LifeboatEventType[];
+
+// The list above names every type of the union: a type added to LifeboatEvent but not listed fails here.
+type Unlisted = Exclude<LifeboatEventType, (typeof EVENT_TYPES)[number]>;
+const everyTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyTypeListed;
 export type EventOf<T extends LifeboatEventType> = Extract<LifeboatEvent, { type: T }>;
 
 /** Where events go: EventBridge in Lambda, the terminal in the CLI, a list in tests. */

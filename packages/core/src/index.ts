@@ -29,7 +29,14 @@ export {
   type Prices,
 } from "./cost";
 export { formatDuration, parseDuration } from "./duration";
-export { EVENT_SOURCE, type EventOf, type EventSink, type LifeboatEvent, type LifeboatEventType } from "./events";
+export {
+  EVENT_SOURCE,
+  EVENT_TYPES,
+  type EventOf,
+  type EventSink,
+  type LifeboatEvent,
+  type LifeboatEventType,
+} from "./events";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
 export type {
@@ -77,6 +84,7 @@ export {
 } from "./routine/host";
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";
+export { isPowerOnStep, powerOnStepName } from "./routine/power";
 export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotRetention } from "./routine/retention";
 export { planFor, type RunResult, runPlan } from "./routine/run-plan";
 export {

@@ -1,10 +1,10 @@
 /** The CLI's in-process DurableSteps keeps the rules of packages/core/src/routine/durable.ts. */
-import { isCallbackTimeout, runOnce, runPlan } from "@lifeboat/core";
+import { isCallbackTimeout, isPowerOnStep, runOnce, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { addSampleFleet, startSandbox } from "@lifeboat/sandbox";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../packages/cli/src/load-config";
-import { InterruptedError, LocalSteps, POWER_ON_STEP } from "../../../packages/cli/src/run/local-steps";
+import { InterruptedError, LocalSteps } from "../../../packages/cli/src/run/local-steps";
 import { speedTime } from "../../../packages/cli/src/run/time-base";
 
 // 1 s of run time is 1 ms here.
@@ -97,7 +97,7 @@ describe("LocalSteps", () => {
     expect([first, second]).toEqual(["powered on", "also on"]);
   });
 
-  it("interrupted during the snapshot wait, the real routine unwinds into its power-on (its step is named as POWER_ON_STEP expects)", async () => {
+  it("interrupted during the snapshot wait, the real routine unwinds into its power-on (core's isPowerOnStep recognises its step)", async () => {
     const sandbox = await startSandbox({ time: "real", speed: 2000 });
     try {
       const { ssh } = addSampleFleet(sandbox);
@@ -150,7 +150,7 @@ describe("LocalSteps", () => {
         phases: { snapshot: "failed", "power on": "done" },
       });
       expect(result.droplets[0]?.detail).toContain("interrupted (Ctrl-C)");
-      expect(steps.filter((n) => POWER_ON_STEP.test(n))).toEqual(["power on ssh"]);
+      expect(steps.filter((n) => isPowerOnStep(n))).toEqual(["power on ssh"]);
       expect(sandbox.droplet(ssh.id)?.status).toBe("active");
       expect(sandbox.droplet(ssh.id)?.tags.some((t) => t.startsWith("lifeboat-off"))).toBe(false);
     } finally {

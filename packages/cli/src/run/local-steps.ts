@@ -10,7 +10,15 @@
  * droplet context whose power-on has started run normally, so the droplet is seen active
  * again before the process exits.
  */
-import type { ConditionOptions, DurableSteps, MapItemResult, RetryDecision, StepOptions, Wait } from "@lifeboat/core";
+import {
+  type ConditionOptions,
+  type DurableSteps,
+  isPowerOnStep,
+  type MapItemResult,
+  type RetryDecision,
+  type StepOptions,
+  type Wait,
+} from "@lifeboat/core";
 import type { TimeBase } from "./time-base";
 
 /** What a wait rejects with once the run was interrupted (Ctrl-C). */
@@ -29,13 +37,6 @@ class CallbackTimeoutError extends Error {
     this.name = "CallbackTimeoutError";
   }
 }
-
-/**
- * The routine names the step that starts the power-on `power on <droplet>`
- * (packages/core/src/routine/power.ts); from that step on, an interrupt leaves the context's waits alone.
- * test/unit/cli/local-steps.test.ts checks the routine still uses this name.
- */
-export const POWER_ON_STEP = /^power on /;
 
 /** Default retries of a step without its own strategy: 3 attempts, 1 s then 2 s apart. */
 const defaultRetry = (_error: Error, attempt: number): RetryDecision =>
@@ -95,7 +96,8 @@ export class LocalSteps implements DurableSteps {
   }
 
   async step<T>(name: string, fn: (info: { attempt: number }) => Promise<T>, options?: StepOptions): Promise<T> {
-    if (POWER_ON_STEP.test(name)) this.poweringOn = true;
+    // From the routine's power-on step on, an interrupt leaves the waits alone.
+    if (isPowerOnStep(name)) this.poweringOn = true;
     const strategy = options?.retryStrategy ?? defaultRetry;
     for (let attempt = 1; ; attempt++) {
       try {

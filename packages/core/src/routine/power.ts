@@ -138,6 +138,13 @@ export interface PowerOnResult {
 }
 
 /**
+ * The name of the step that starts a droplet's power-on. A local runner (the CLI) recognises
+ * it: from that step on, Ctrl-C must not cut the waits short.
+ */
+export const powerOnStepName = (droplet: string) => `power on ${droplet}`;
+export const isPowerOnStep = (stepName: string) => /^power on [^ ]+$/.test(stepName);
+
+/**
  * `power_on` until the droplet is `active`, then removes the marker. Never throws: it runs in
  * a `finally`, and whatever it could not do is in the result (and the tag stays, so the
  * watchdog powers the droplet on when the routine could not).
@@ -150,7 +157,7 @@ export async function powerOnAndUnmark(
 ): Promise<PowerOnResult> {
   const name = r.droplet.name;
   const first = await ctx.step(
-    `power on ${name}`,
+    powerOnStepName(name),
     async () => {
       const at = nowOf(deps);
       try {

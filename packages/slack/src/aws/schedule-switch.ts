@@ -1,7 +1,7 @@
 /**
  * Pauses and resumes a plan's schedule: EventBridge DisableRule / EnableRule on the plan's
  * rule. The rule name comes from a pattern with `{plan}` in it (env `LIFEBOAT_RULE_PATTERN`,
- * set by the Backups stack), e.g. "lifeboat-prod-schedule-{plan}".
+ * set by the Backups stack), e.g. "lifeboat-prod-plan-{plan}".
  */
 import {
   DescribeRuleCommand,
@@ -22,7 +22,7 @@ export interface ScheduleSwitch {
 
 /**
  * @example
- * const schedules = scheduleSwitch({ eventBridge, rulePattern: "lifeboat-prod-schedule-{plan}" });
+ * const schedules = scheduleSwitch({ eventBridge, rulePattern: "lifeboat-prod-plan-{plan}" });
  * await schedules.pause("weekly"); // DisableRule lifeboat-prod-schedule-weekly
  */
 export function scheduleSwitch({
@@ -35,7 +35,7 @@ export function scheduleSwitch({
   eventBusName?: string;
 }): ScheduleSwitch {
   if (!rulePattern.includes("{plan}")) {
-    throw new Error(`the rule pattern "${rulePattern}" has no {plan} in it; e.g. "lifeboat-prod-schedule-{plan}"`);
+    throw new Error(`the rule pattern "${rulePattern}" has no {plan} in it; e.g. "lifeboat-prod-plan-{plan}"`);
   }
   const ruleName = (plan: string) => rulePattern.replaceAll("{plan}", plan);
   const bus = eventBusName ? { EventBusName: eventBusName } : {};

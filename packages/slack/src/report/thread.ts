@@ -6,7 +6,7 @@
  * Run the report function with reserved concurrency 1: two invocations for the same new run
  * at once could otherwise both start a thread.
  */
-import { EVENT_SOURCE, type LifeboatConfig, type LifeboatEvent } from "@lifeboat/core";
+import { EVENT_TYPES as ALL_EVENT_TYPES, EVENT_SOURCE, type LifeboatConfig, type LifeboatEvent } from "@lifeboat/core";
 import type { Logger } from "@slack/logger";
 import type { WebClient } from "@slack/web-api";
 import { approvalCard, cardInfoOf } from "../approval/card";
@@ -118,20 +118,7 @@ export interface EventBridgeDelivery {
   detail?: Record<string, unknown>;
 }
 
-const EVENT_TYPES = new Set([
-  "run.started",
-  "approval.requested",
-  "approval.decided",
-  "droplet.powered_off",
-  "snapshot.completed",
-  "droplet.powered_on",
-  "archive.stored",
-  "duplicity.completed",
-  "retention.applied",
-  "run.finished",
-  "run.failed",
-  "watchdog.recovered",
-]);
+const EVENT_TYPES: ReadonlySet<string> = new Set(ALL_EVENT_TYPES);
 
 /** The lifeboat event in a delivery, or a reason it is not one. */
 export function eventOf(delivery: EventBridgeDelivery, config: LifeboatConfig): LifeboatEvent | string {
