@@ -75,6 +75,9 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       // ConnectionLostError); ssh2 also emits 'error' then, which with no listener would
       // crash the whole process.
       client.on("error", (e: Error) => options.log?.(`${name}: connection error: ${e.message}`));
+      // Without TCP_NODELAY, the small window-adjust packets that keep a stream flowing wait
+      // behind Nagle for the server's delayed ACK: measured, 40 ms stalls halved throughput.
+      client.setNoDelay(true);
       options.log?.(`${name}: connected (host key ${options.hostKey})`);
       return new TransportSession(name, sshTransport(name, client), options.log);
     } catch (error) {
