@@ -36,7 +36,7 @@ export class LocalSink implements Sink {
     const temp = `${path}${TEMP_MARK}${randomBytes(6).toString("hex")}`;
     try {
       await mkdir(dirname(path), { recursive: true });
-      await pipeline(hashing, createWriteStream(temp, { flags: "wx" }));
+      await pipeline(hashing, createWriteStream(temp, { flags: "wx", highWaterMark: 1 << 18 }));
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
