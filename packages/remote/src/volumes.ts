@@ -1,7 +1,7 @@
 /**
  * Docker volumes to storage, each as a tar of its contents made by a throw-away container
- * (`docker run --rm --log-driver none -v VOL:/data:ro HELPER tar c -C /data .`), compressed on
- * the droplet. Containers listed in `stopDuringArchive` are stopped just before their volumes
+ * (`docker run --rm --log-driver none -v VOL:/data:ro HELPER tar c …`, see ./volume-tar.ts),
+ * compressed on the droplet. Containers listed in `stopDuringArchive` are stopped just before their volumes
  * are read and started again right after, in a `finally`, not at the end of the run.
  */
 import { type Compression, detectCompression, extensionOf } from "./compression";
@@ -12,8 +12,9 @@ import { containerName, imageRef, volumeName } from "./names";
 import type { ArchiveWriter, StoredObject } from "./ports";
 import type { RemoteSession } from "./session";
 import { sh } from "./shell";
+import { volumeTarCommand } from "./volume-tar";
 
-/** A small image with `tar`, pulled by Docker if the droplet lacks it. */
+/** A small image with `sh` and `tar`, pulled by Docker if the droplet lacks it. */
 export const DEFAULT_HELPER_IMAGE = "busybox:1.36";
 
 export interface VolumeArchive extends StoredObject {
@@ -131,11 +132,10 @@ async function archiveOne(
   const owner = [...volume.usedBy].sort(
     (a, b) => Number(running.has(b.container)) - Number(running.has(a.container)),
   )[0];
-  const producer = sh`docker run --rm --log-driver none --network none -v ${`${name}:/data:ro`} ${helper} tar c -C /data .`;
   const stored = await put(
     session,
     writer,
-    producer,
+    volumeTarCommand(name, helper),
     compression,
     `${name}${extensionOf(compression)}`,
     `archive volume ${name}`,

@@ -58,7 +58,7 @@ describe.skipIf(skip)(`remote: volume archives round trip${skip ? ` (skipped: ${
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const compression of ["zstd", "gzip"] as Compression[]) {
+  for (const compression of ["zstd", "gzip", "none"] as Compression[]) {
     it(`archives a volume (${compression}), lists it in a manifest, and restores the same files and modes`, async () => {
       const sink = new LocalSink(join(dir, compression));
       const inv = await inventory(session);
@@ -146,5 +146,32 @@ describe.skipIf(skip)(`remote: volume archives round trip${skip ? ` (skipped: ${
     ).rejects.toBeInstanceOf(ChecksumMismatchError);
     const exists = await session.run(sh`docker volume inspect ${target}`, { what: "t", check: false });
     expect(exists.code).not.toBe(0);
+  });
+  it("fails, without waiting forever, when the helper container dies before it writes the tar", async () => {
+    // An image with tar but no sh: `docker run … sh -c` fails before the FIFO is ever opened,
+    // the case in which a reader left waiting on it would hang the run.
+    const noShell = `lifeboat-test/no-shell-${process.pid}:1`;
+    const build = [
+      'd=$(mktemp -d) && trap \'rm -rf "$d"\' EXIT && mkdir "$d/bin"',
+      'cp "$(command -v busybox)" "$d/bin/busybox" && ln -s busybox "$d/bin/tar"',
+      `tar c -C "$d" . | docker import - ${noShell} >/dev/null`,
+    ].join(" && ");
+    await remote(session, sh`sh -c ${build}`);
+    try {
+      const sink = new LocalSink(join(dir, "no-shell"));
+      const info = (await inventory(session)).volumes.find((v) => v.name === volume)!;
+      const result = await archiveVolumes(session, runWriter(sink, { droplet: "harness", runId: "no-shell" }), {
+        volumes: [info],
+        containers: [],
+        helperImage: noShell,
+        compression: "none",
+      });
+      expect(result.stored).toEqual([]);
+      expect(result.failed).toHaveLength(1);
+      expect(result.failed[0]!.error).toMatch(/archive volume .* failed \(exit code 12[67]\)/);
+      expect(await sink.list("")).toEqual([]);
+    } finally {
+      await session.run(sh`docker rmi ${noShell}`, { what: "cleanup", check: false });
+    }
   });
 });
