@@ -2,7 +2,7 @@
  * What the read-only commands share: the validated config, the environment (sandbox or
  * DigitalOcean, announced in the first line), and the droplets a plan selects.
  */
-import type { Droplet, DropletApi, LifeboatConfig, Plan } from "@lifeboat/core";
+import type { LifeboatConfig, Plan } from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment } from "../environment";
 import { loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse } from "../output";
