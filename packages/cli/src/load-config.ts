@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { type ConfigProblem, type LifeboatConfig, parseConfig } from "@lifeboat/core";
+import { bundleForNode } from "../bundle.mjs";
 
 export type LoadedConfig =
   | { ok: true; path: string; config: LifeboatConfig }
   | { ok: false; path: string; problems: ConfigProblem[] };
 
-/** Imports `lifeboat.config.ts` (TypeScript, through tsx) and validates it. Never throws. */
+/** Imports `lifeboat.config.ts` (TypeScript, bundled by esbuild) and validates it. Never throws. */
 export async function loadConfig(path = "lifeboat.config.ts"): Promise<LoadedConfig> {
   const absolute = resolve(path);
   if (!existsSync(absolute)) {
@@ -24,7 +24,7 @@ export async function loadConfig(path = "lifeboat.config.ts"): Promise<LoadedCon
   }
   let exported: unknown;
   try {
-    const module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+    const module = (await import(await bundleForNode(absolute))) as { default?: unknown };
     exported = module.default;
   } catch (error) {
     return {

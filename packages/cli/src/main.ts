@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 /** The `lifeboat` command. Each subcommand lives in ./commands; this file only parses argv. */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { costCommand } from "./commands/cost";

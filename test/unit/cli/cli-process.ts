@@ -3,7 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "../../..");
-const main = resolve(root, "packages/cli/src/main.ts");
+const main = resolve(root, "packages/cli/bin/lifeboat.mjs");
 
 /** The environment without a DigitalOcean token, so the CLI uses its built-in sandbox. */
 export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -14,7 +14,7 @@ export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
 }
 
 export function lifeboat(args: string[], env: NodeJS.ProcessEnv = sandboxEnv()) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", main, ...args], {
+  const r = spawnSync(process.execPath, [main, ...args], {
     cwd: root,
     encoding: "utf8",
     env,
@@ -35,7 +35,7 @@ export interface LiveCli {
 }
 
 export function startLifeboat(args: string[], env: NodeJS.ProcessEnv = sandboxEnv()): LiveCli {
-  const child = spawn(process.execPath, ["--import", "tsx", main, ...args], {
+  const child = spawn(process.execPath, [main, ...args], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],

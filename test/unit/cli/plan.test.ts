@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../../..");
 
 function lifeboat(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "packages/cli/src/main.ts"), ...args], {
+  const r = spawnSync(process.execPath, [join(root, "packages/cli/bin/lifeboat.mjs"), ...args], {
     cwd: root,
     encoding: "utf8",
   });
@@ -48,7 +48,8 @@ describe("lifeboat plan", () => {
     expect(lifeboat("plan", "--config", "/nonexistent/lifeboat.config.ts").code).toBe(2);
     const broken = lifeboat("plan", "--config", configFile("export default {{{"));
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toContain("could not load it");
+    // Which file, line and column, and what is wrong there.
+    expect(broken.stderr).toMatch(/could not load it: \/\S+\/lifeboat\.config\.ts:1:\d+: \S/);
   });
 
   it("exits 2 on an unknown flag or command", () => {
