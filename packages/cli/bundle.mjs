@@ -11,11 +11,14 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const cacheDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "node_modules", ".cache", "lifeboat");
+// Beside the esbuild that runs here: this module may itself be inside a bundle in that cache.
+const nodeModules = dirname(dirname(dirname(createRequire(import.meta.url).resolve("esbuild"))));
+const cacheDir = join(nodeModules, ".cache", "lifeboat");
 
 /**
  * Bundles `@lifeboat/*`; leaves every other package external, but by the absolute path it has
