@@ -51,6 +51,7 @@ export { type ExitStatus, type Logger, type RemoteSession, type RunResult, Trans
 export { quote, type Shell, sh } from "./shell";
 export { ChecksumMismatchError } from "./stage";
 export type { Execution, Transport } from "./transport";
+export { volumeTarCommand } from "./volume-tar";
 export {
   type ArchiveVolumesOptions,
   archiveVolumes,
