@@ -15,15 +15,16 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { connect, sh, volumeTarCommand } from "@lifeboat/remote";
+import { sh, volumeTarCommand } from "@lifeboat/remote";
 import { build } from "esbuild";
 import { bundleForNode } from "../packages/cli/bundle.mjs";
 import { startDockerd, stopDockerd } from "../test/harness/dockerd";
 import { findBinary } from "../test/harness/process";
+import { openPinnedSession } from "../test/harness/ssh";
 import { type SshService, startSshd, stopSshd } from "../test/harness/sshd";
 
 const MB = 1024 * 1024;
@@ -99,13 +100,7 @@ async function main(): Promise<void> {
   await mkdir(join(tmp, "s"));
   const docker = await startDockerd(join(tmp, "d"), dockerd, busybox);
   const ssh = await startSshd(join(tmp, "s"), sshd, { DOCKER_HOST: docker.host });
-  const session = await connect({
-    host: ssh.host,
-    port: ssh.port,
-    username: ssh.user,
-    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
-    hostKey: ssh.hostKeyFingerprint,
-  });
+  const session = await openPinnedSession(ssh);
   const image = docker.baseImage;
   const out = join(tmp, "sink");
   const volumes: string[] = [];

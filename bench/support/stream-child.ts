@@ -4,29 +4,16 @@
  * peak RSS and sampled RSS (first 200 MB, rest) as JSON. bench/stream.ts runs it as the CLI
  * runs (packages/cli/bundle.mjs, plain node) and as the Lambda functions are bundled.
  */
-import { readFile } from "node:fs/promises";
-import { archiveVolumes, connect } from "@lifeboat/remote";
+import { archiveVolumes } from "@lifeboat/remote";
 import { LocalSink, runWriter } from "@lifeboat/storage";
+import { openPinnedSession } from "../../test/harness/ssh";
+import type { SshService } from "../../test/harness/sshd";
 
 const MB = 1024 * 1024;
 
-interface SshTarget {
-  host: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-  hostKeyFingerprint: string;
-}
-
 /** Child mode: archive one volume and report bytes, time and this process's peak RSS. */
-async function child(ssh: SshTarget, volume: string, image: string, out: string): Promise<void> {
-  const session = await connect({
-    host: ssh.host,
-    port: ssh.port,
-    username: ssh.user,
-    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
-    hostKey: ssh.hostKeyFingerprint,
-  });
+async function child(ssh: SshService, volume: string, image: string, out: string): Promise<void> {
+  const session = await openPinnedSession(ssh);
   // RSS sampled against the bytes received: the peak over the first 200 MB and over the rest
   // show, within one process, whether memory grows with the volume's size.
   const writer = runWriter(new LocalSink(out), { droplet: "bench", runId: volume });

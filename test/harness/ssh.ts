@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { type ConnectOptions, connect, type RemoteSession } from "@lifeboat/remote";
 import { NodeSSH } from "node-ssh";
 import type { SshService } from "./sshd";
 
@@ -12,4 +13,19 @@ export async function connectToHarness(ssh: SshService): Promise<NodeSSH> {
     privateKey: await readFile(ssh.privateKeyPath, "utf8"),
   });
   return client;
+}
+
+/** A lifeboat session to the harness's sshd, its host key pinned as a droplet's would be. */
+export async function openPinnedSession(
+  ssh: SshService,
+  extra: Partial<Pick<ConnectOptions, "name" | "port" | "log">> = {},
+): Promise<RemoteSession> {
+  return connect({
+    host: ssh.host,
+    port: ssh.port,
+    username: ssh.user,
+    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
+    hostKey: ssh.hostKeyFingerprint,
+    ...extra,
+  });
 }

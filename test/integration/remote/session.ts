@@ -1,19 +1,11 @@
 /** Shared by the remote suites: a pinned session to the harness's sshd, and test-only docker helpers. */
-import { readFile } from "node:fs/promises";
-import { connect, type RemoteSession, type Shell, sh } from "@lifeboat/remote";
+import { type RemoteSession, type Shell, sh } from "@lifeboat/remote";
 import { harness } from "../../harness/context";
+import { openPinnedSession } from "../../harness/ssh";
 
-export async function openSession(log?: (line: string) => void, port?: number): Promise<RemoteSession> {
+export function openSession(log?: (line: string) => void, port?: number): Promise<RemoteSession> {
   const ssh = harness().ssh!;
-  return connect({
-    host: ssh.host,
-    port: port ?? ssh.port,
-    username: ssh.user,
-    privateKey: await readFile(ssh.privateKeyPath, "utf8"),
-    hostKey: ssh.hostKeyFingerprint,
-    name: "harness-droplet",
-    ...(log ? { log } : {}),
-  });
+  return openPinnedSession(ssh, { name: "harness-droplet", ...(port ? { port } : {}), ...(log ? { log } : {}) });
 }
 
 /** A unique name per suite run (Docker's rules: letters, digits, "_", ".", "-"). */

@@ -1,15 +1,7 @@
-import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { actionsStarted, makeWorld, planInput, seedGitlab, snapshotsOf, types, type World } from "./world";
+import { describe, expect, it } from "vitest";
+import { actionsStarted, planInput, seedGitlab, snapshotsOf, types, type World, worldsClosedAfterEach } from "./world";
 
-beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
-afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
-
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const makeWorld = worldsClosedAfterEach();
 
 const approval = (onTimeout: "proceed" | "skip" | "live" = "skip", timeout = "30m") =>
   planInput({ approval: { required: true, approvers: ["U0APPROVER"], timeout, onTimeout } });
@@ -22,7 +14,7 @@ async function answerWith(w: World, attempt: number, answer: object) {
 
 describe("approval gate", () => {
   it("asks with the callback id, the droplet and the expected downtime; approve → offline snapshot", async () => {
-    world = await makeWorld({ config: approval() });
+    const world = await makeWorld({ config: approval() });
     const { gitlab } = seedGitlab(world.sandbox);
     const running = world.run();
     await answerWith(world, 1, { decision: "approve", by: "U0APPROVER" });
@@ -41,7 +33,7 @@ describe("approval gate", () => {
   });
 
   it("live → snapshot without power-off", async () => {
-    world = await makeWorld({ config: approval() });
+    const world = await makeWorld({ config: approval() });
     const { gitlab, earlier } = seedGitlab(world.sandbox);
     const running = world.run();
     await answerWith(world, 1, { decision: "live", by: "U0APPROVER" });
@@ -55,7 +47,7 @@ describe("approval gate", () => {
   });
 
   it("skip → nothing touched", async () => {
-    world = await makeWorld({ config: approval() });
+    const world = await makeWorld({ config: approval() });
     seedGitlab(world.sandbox);
     const running = world.run();
     await answerWith(world, 1, { decision: "skip", by: "U0APPROVER" });
@@ -66,7 +58,7 @@ describe("approval gate", () => {
   });
 
   it("postpone → asks again an hour later; an answer from a non-approver is ignored", async () => {
-    world = await makeWorld({ config: approval() });
+    const world = await makeWorld({ config: approval() });
     seedGitlab(world.sandbox);
     const running = world.run();
     await answerWith(world, 1, { decision: "postpone", by: "U0APPROVER" });
@@ -87,7 +79,7 @@ describe("approval gate", () => {
   ] as const)("nobody answers → the plan's onTimeout (%s)", async (onTimeout, snapshots, outcome) => {
     // The local runner times callbacks out on real time (its checkpoint worker is not on the fake
     // clock), so this plan's approval times out after 1 s.
-    world = await makeWorld({ config: approval(onTimeout, "1s") });
+    const world = await makeWorld({ config: approval(onTimeout, "1s") });
     seedGitlab(world.sandbox);
     const execution = await world.run();
     expect(execution.getResult()?.outcome).toBe(outcome);

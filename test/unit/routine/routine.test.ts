@@ -1,20 +1,12 @@
-import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { DropletApi } from "@lifeboat/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { actionsStarted, makeWorld, seedGitlab, snapshotsOf, types, type World } from "./world";
+import { describe, expect, it } from "vitest";
+import { actionsStarted, seedGitlab, snapshotsOf, types, worldsClosedAfterEach } from "./world";
 
-beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
-afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
-
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const makeWorld = worldsClosedAfterEach();
 
 describe("backup routine against the DigitalOcean sandbox", () => {
   it("happy path: off, one snapshot, on, untagged, retention over our snapshots only", async () => {
-    world = await makeWorld();
+    const world = await makeWorld();
     const { gitlab, earlier } = seedGitlab(world.sandbox);
     const execution = await world.run();
 
@@ -46,7 +38,7 @@ describe("backup routine against the DigitalOcean sandbox", () => {
   });
 
   it("dry run: retention reports what it would delete and deletes nothing", async () => {
-    world = await makeWorld();
+    const world = await makeWorld();
     const { gitlab, earlier } = seedGitlab(world.sandbox);
     const execution = await world.run({ dryRun: true });
     const applied = world.events.find((e) => e.type === "retention.applied");
@@ -56,7 +48,7 @@ describe("backup routine against the DigitalOcean sandbox", () => {
   });
 
   it("snapshot errored: the droplet is powered back on, untagged, and run.failed says so", async () => {
-    world = await makeWorld({
+    const world = await makeWorld({
       wrapApi: (api, sandbox) =>
         withBefore(api, "snapshot", () =>
           sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "action-errored" } }),
@@ -77,7 +69,7 @@ describe("backup routine against the DigitalOcean sandbox", () => {
   });
 
   it("DO's shutdown quirk (reported completed, droplet still on): waits for status off, then power_off, and never snapshots a running droplet", async () => {
-    world = await makeWorld();
+    const world = await makeWorld();
     const { gitlab } = seedGitlab(world.sandbox);
     world.sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "shutdown-stays-on" } });
     const execution = await world.run();
@@ -93,7 +85,7 @@ describe("backup routine against the DigitalOcean sandbox", () => {
   });
 
   it("a shutdown that never finishes: power_off is refused while it hangs, the run fails, the droplet stays on and untagged", async () => {
-    world = await makeWorld({ timings: { shutdownMs: 6 * 3_600_000 } });
+    const world = await makeWorld({ timings: { shutdownMs: 6 * 3_600_000 } });
     const { gitlab } = seedGitlab(world.sandbox);
     const execution = await world.run();
     expect(execution.getResult()?.outcome).toBe("failed");
@@ -105,7 +97,7 @@ describe("backup routine against the DigitalOcean sandbox", () => {
   });
 
   it("5xx and 429 storms: the run still makes exactly one snapshot and ends with the droplet on", async () => {
-    world = await makeWorld();
+    const world = await makeWorld();
     const { gitlab } = seedGitlab(world.sandbox);
     world.sandbox.inject({ operationId: "*", fault: { kind: "status", status: 503 }, times: 6 });
     world.sandbox.inject({ operationId: "*", fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 3 });
@@ -120,7 +112,7 @@ describe("backup routine against the DigitalOcean sandbox", () => {
   });
 
   it("run request naming a droplet the plan does not have: clear run.failed, nothing touched", async () => {
-    world = await makeWorld();
+    const world = await makeWorld();
     seedGitlab(world.sandbox);
     const execution = await world.run({ droplets: ["gitlba"] });
     expect(execution.getResult()).toMatchObject({

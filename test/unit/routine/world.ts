@@ -20,6 +20,7 @@ import {
 } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type ActionTimings, type Sandbox, startSandbox } from "@lifeboat/sandbox";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { withVirtualTime } from "./virtual-time";
 
 export const planInput = (
@@ -60,6 +61,25 @@ export interface WorldOptions {
   hosts?: DropletHosts;
   /** The sandbox's start time (ms); default 2026-01-04T03:00:00Z. */
   startAt?: number;
+}
+
+/**
+ * For a test file: sets up the durable test environment and returns `makeWorld`, whose worlds
+ * are closed after each test.
+ */
+export function worldsClosedAfterEach(): (options?: WorldOptions) => Promise<World> {
+  beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
+  afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
+  let open: World[] = [];
+  afterEach(async () => {
+    for (const world of open) await world.close();
+    open = [];
+  });
+  return async (options) => {
+    const world = await makeWorld(options);
+    open.push(world);
+    return world;
+  };
 }
 
 export async function makeWorld(options: WorldOptions = {}): Promise<World> {
