@@ -21,7 +21,7 @@ export async function startCommand(options: { config: string; json: boolean; spe
   if (!plan) return EXIT.badInput; // the schema requires at least one plan
   const text = options.json ? io.err : io.out;
   if (process.env.DIGITALOCEAN_TOKEN) {
-    return runCommand(plan.name, { ...options, demo: false, yes: false }, io, () =>
+    return runCommand(plan.name, { ...options, loaded, demo: false, yes: false }, io, () =>
       text.write(
         `npm start with DIGITALOCEAN_TOKEN set: plan "${plan.name}" for real (unset the token for the sandbox demo).\n`,
       ),
@@ -30,7 +30,7 @@ export async function startCommand(options: { config: string; json: boolean; spe
   const steps = plan.snapshot.approval.required
     ? "approval, power off, snapshot, power on, retention"
     : "power off, snapshot, power on, retention";
-  const code = await runCommand(plan.name, { ...options, demo: true, yes: true }, io, () =>
+  const code = await runCommand(plan.name, { ...options, loaded, demo: true, yes: true }, io, () =>
     text.write(`Demo: plan "${plan.name}" — ${steps} — then a report. Times below are sandbox time.\n`),
   );
   if (code === EXIT.ok || code === EXIT.failed) {
