@@ -18,8 +18,8 @@ export interface ScheduleTick {
 export async function handler(tick: ScheduleTick): Promise<{ executionName: string; status: number }> {
   const functionArn = process.env.LIFEBOAT_BACKUP_FUNCTION;
   if (!functionArn) throw new Error("LIFEBOAT_BACKUP_FUNCTION is not set; deploy with the Backups stack");
-  const request: RunRequest = { plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime };
   const name = executionName(tick.plan, tick.scheduledTime);
+  const request: RunRequest = { plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime, runId: name };
   const response = await lambda.send(
     new InvokeCommand({
       FunctionName: functionArn,

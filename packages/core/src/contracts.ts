@@ -19,6 +19,11 @@ export interface RunRequest {
   scheduledTime?: string;
   /** Retention only reports what it would delete. */
   dryRun?: boolean;
+  /**
+   * The durable execution's name, when whoever started the run chose it: the run reports
+   * under the same id that Slack's answer and `status` show.
+   */
+  runId?: string;
 }
 
 export type ApprovalDecision = "approve" | "postpone" | "skip" | "live";

@@ -35,6 +35,7 @@ describe("functions/schedule: a plan's schedule tick starts one named durable ru
         plan: "weekly",
         trigger: "schedule",
         scheduledTime: "2026-11-29T03:00:00Z",
+        runId: "weekly-20261129T030000Z",
       });
     }
   });

@@ -37,6 +37,15 @@ describe("backup routine against the DigitalOcean sandbox", () => {
     expect(on?.type === "droplet.powered_on" && on.downtimeSeconds).toBeGreaterThan(24 * 60);
   });
 
+  it("reports under the run id its starter chose (the name Slack answered with)", async () => {
+    const world = await makeWorld();
+    seedGitlab(world.sandbox);
+    const runId = "weekly-20260104T030000Z-slack-3f9a1c";
+    await world.run({ trigger: "slack", runId });
+    expect(world.events.length).toBeGreaterThan(0);
+    expect(new Set(world.events.map((e) => e.runId))).toEqual(new Set([runId]));
+  });
+
   it("dry run: retention reports what it would delete and deletes nothing", async () => {
     const world = await makeWorld();
     const { gitlab, earlier } = seedGitlab(world.sandbox);

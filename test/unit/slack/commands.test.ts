@@ -82,7 +82,14 @@ describe("/lifeboat run and snapshot", () => {
       functionName: BACKUP_FUNCTION,
       invocationType: "Event",
       durableExecutionName: runId,
-      payload: { plan: "weekly", trigger: "slack", requestedBy: APPROVER, scheduledTime: "2026-11-29T10:15:30.000Z" },
+      // The run reports under the id this answer shows (and `status` lists).
+      payload: {
+        plan: "weekly",
+        trigger: "slack",
+        requestedBy: APPROVER,
+        scheduledTime: "2026-11-29T10:15:30.000Z",
+        runId,
+      },
     });
   });
 

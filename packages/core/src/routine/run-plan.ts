@@ -45,11 +45,13 @@ export async function runPlan(
   const plan = planFor(config, request);
   const start = await ctx.step("start", async () => {
     const at = nowOf(deps);
-    const runId = executionName(
-      plan.name,
-      request.scheduledTime ?? new Date(at).toISOString(),
-      request.scheduledTime ? undefined : request.trigger,
-    );
+    const runId =
+      request.runId ??
+      executionName(
+        plan.name,
+        request.scheduledTime ?? new Date(at).toISOString(),
+        request.scheduledTime ? undefined : request.trigger,
+      );
     try {
       return { runId, at, droplets: await selectDroplets(deps, plan, request), error: undefined };
     } catch (error) {

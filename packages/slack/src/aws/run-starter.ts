@@ -20,8 +20,8 @@ export interface RunStarterOptions {
  * one-offs also by a short hash of who asked for what, so that two different requests in the
  * same second are two runs and the same request twice is one.
  */
-function suffixOf(request: RunRequest): string {
-  if (request.trigger === "schedule") return "schedule";
+function suffixOf(request: RunRequest): string | undefined {
+  if (request.trigger === "schedule") return undefined;
   const who = JSON.stringify([request.droplets ?? [], request.requestedBy ?? "", request.dryRun ?? false]);
   return `${request.trigger}-${createHash("sha256").update(who).digest("hex").slice(0, 6)}`;
 }
@@ -42,7 +42,7 @@ export function runStarter({ lambda, functionName, now = () => new Date() }: Run
           FunctionName: functionName,
           InvocationType: "Event",
           DurableExecutionName: runId,
-          Payload: new TextEncoder().encode(JSON.stringify({ ...request, scheduledTime: at })),
+          Payload: new TextEncoder().encode(JSON.stringify({ ...request, scheduledTime: at, runId })),
         }),
       );
       return { started: true, runId };
