@@ -1,9 +1,10 @@
 /**
  * The plan's `pre` and `post` hooks: shell commands the operator wrote, run on the droplet
- * with a timeout (coreutils `timeout`, plus a local backstop), their output kept for the report.
+ * with a timeout (coreutils `timeout`, plus a local backstop), the end of their output kept for
+ * the report.
  */
 import type { RemoteSession } from "./session";
-import { sh } from "./shell";
+import { bash, sh } from "./shell";
 
 export interface Hook {
   command: string;
@@ -14,7 +15,7 @@ export interface HookResult {
   command: string;
   exitCode: number | null;
   timedOut: boolean;
-  /** The end of stdout and stderr (bounded). */
+  /** The end of stdout (64 KiB) and of stderr (the session's bound). */
   stdout: string;
   stderr: string;
   durationMs: number;
@@ -36,24 +37,19 @@ export async function runHooks(
     const started = Date.now();
     const seconds = Math.max(1, Math.ceil(hook.timeoutSeconds));
     // The hook is the operator's own shell text: it goes to `sh -c` as one quoted argument.
-    const command = sh`timeout -k 10 ${seconds} sh -c ${hook.command}`;
-    const outcome = await session
-      .run(command, {
-        what: "hook",
-        check: false,
-        maxStdoutBytes: OUTPUT_LIMIT * 16,
-        timeoutMs: (seconds + 20) * 1000,
-      })
-      .then(
-        (r) => ({ exitCode: r.code, stdout: r.stdout, stderr: r.stderr }),
-        (e: Error) => ({ exitCode: null, stdout: "", stderr: e.message }),
-      );
+    // Its stdout is cut to the end on the droplet, so a chatty hook is reported, not failed
+    // for exceeding the session's output bound (pipefail keeps the hook's exit status).
+    const command = bash(sh`timeout -k 10 ${seconds} sh -c ${hook.command} | tail -c ${OUTPUT_LIMIT}`);
+    const outcome = await session.run(command, { what: "hook", check: false, timeoutMs: (seconds + 20) * 1000 }).then(
+      (r) => ({ exitCode: r.code, stdout: r.stdout, stderr: r.stderr }),
+      (e: Error) => ({ exitCode: null, stdout: "", stderr: e.message }),
+    );
     const result: HookResult = {
       command: hook.command,
       exitCode: outcome.exitCode,
       timedOut: outcome.exitCode === 124 || outcome.exitCode === 137 || outcome.exitCode === null,
-      stdout: outcome.stdout.slice(-OUTPUT_LIMIT),
-      stderr: outcome.stderr.slice(-OUTPUT_LIMIT),
+      stdout: outcome.stdout,
+      stderr: outcome.stderr,
       durationMs: Date.now() - started,
     };
     results.push(result);

@@ -70,4 +70,13 @@ describe.skipIf(skip)(`remote: restarting containers and hooks${skip ? ` (skippe
     expect(results[0]).toMatchObject({ exitCode: 0, stdout: "before\n", stderr: "oops\n", timedOut: false });
     expect(results[1]).toMatchObject({ exitCode: 124, timedOut: true });
   });
+
+  it("keeps the end of a chatty hook's output and its real exit status", async () => {
+    const [result] = await runHooks(session, [
+      { command: "head -c 3000000 /dev/zero | tr '\\0' x; echo; echo last line; exit 3", timeoutSeconds: 20 },
+    ]);
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false });
+    expect(result!.stdout.endsWith("last line\n")).toBe(true);
+    expect(result!.stdout.length).toBeLessThanOrEqual(64 * 1024);
+  });
 });
