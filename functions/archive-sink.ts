@@ -2,11 +2,11 @@
  * Where a deployed function keeps archives: the storage the config names when it is S3 or
  * Spaces, else the stack's own bucket (LIFEBOAT_BUCKET) — a Lambda has no local disk to keep.
  */
-import type { LifeboatConfig } from "@lifeboat/core";
+import { type LifeboatConfig, type PriceList, pricesFor } from "@lifeboat/core";
 import { S3Sink, type Sink } from "@lifeboat/storage";
 import { DEPLOYED_PREFIX } from "./archive-layout";
 
-export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; prices: "s3" | "spaces" } {
+export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; prices: PriceList } {
   const storage = config.storage;
   if (storage.type === "s3") {
     return {
@@ -16,7 +16,7 @@ export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; price
         prefix: storage.prefix,
         ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
       }),
-      prices: storage.endpoint?.includes("digitaloceanspaces.com") ? "spaces" : "s3",
+      prices: pricesFor(storage),
     };
   }
   const bucket = process.env.LIFEBOAT_BUCKET;

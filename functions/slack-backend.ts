@@ -9,9 +9,12 @@ import {
   type Droplet,
   type DropletApi,
   type LifeboatConfig,
+  monthlyCost,
   ownSnapshots,
   type Plan,
+  type PlanUsage,
   PRICES,
+  type PriceList,
   planDroplets,
   selects,
 } from "@lifeboat/core";
@@ -22,8 +25,8 @@ export interface BackendDeps {
   config: LifeboatConfig;
   droplets: DropletApi;
   archives: Sink;
-  /** Whether `archives` is S3 or Spaces, for its price. */
-  archivePrices: keyof typeof PRICES;
+  /** Whether `archives` is S3 or Spaces, for its price (core's `pricesFor`). */
+  archivePrices: PriceList;
   lambda: LambdaClient;
   /** The backup-run function (name or ARN, unqualified). */
   backupFunction: string;
@@ -198,25 +201,20 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
       return { plan: planName, deleted };
     },
 
-    async costFigures() {
-      const plans = [];
+    /** The same usage and pricing as `lifeboat cost` (packages/cli), so the two agree. */
+    async storageCost() {
+      const usage: PlanUsage[] = [];
       for (const plan of config.plans) {
-        let snapshotGb = 0;
-        let archiveBytes = 0;
+        const u: PlanUsage = { plan: plan.name, snapshotGb: [], archiveBytes: 0 };
         for (const droplet of await dropletsOf(plan)) {
-          snapshotGb += (await planSnapshots(plan, droplet)).reduce((sum, s) => sum + s.sizeGb, 0);
-          archiveBytes += (await listRuns(archives, droplet.name)).runs
-            .filter((r) => r.manifest.plan === plan.name)
-            .reduce((sum, r) => sum + r.bytes, 0);
+          u.snapshotGb.push(...(await planSnapshots(plan, droplet)).map((s) => s.sizeGb));
+          for (const r of (await listRuns(archives, droplet.name)).runs)
+            if (r.manifest.plan === plan.name) u.archiveBytes += r.bytes;
         }
-        plans.push({ plan: plan.name, snapshotGb, archiveGb: archiveBytes / 1024 ** 3 });
+        usage.push(u);
       }
       const prices = PRICES[deps.archivePrices];
-      return {
-        snapshotUsdPerGbMonth: prices.snapshotPerGbMonth,
-        storageUsdPerGbMonth: prices.archivePerGbMonth,
-        plans,
-      };
+      return { storage: deps.archivePrices, prices, ...monthlyCost(usage, prices) };
     },
 
     async restoreOptions(ref) {

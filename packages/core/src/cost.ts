@@ -3,6 +3,7 @@
  * USD (DigitalOcean snapshots $0.06/GB-month; AWS S3 Standard us-east-1 $0.023/GB-month;
  * DigitalOcean Spaces $5 for the first 250 GB, then $0.02/GB); pass your own to override.
  */
+import type { StorageConfig } from "./config/schema";
 
 export interface Prices {
   snapshotPerGbMonth: number;
@@ -14,11 +15,23 @@ export interface Prices {
 
 export const DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH = 0.06;
 
-export const PRICES: Record<"s3" | "spaces" | "local", Prices> = {
+/** The list prices lifeboat knows, by where archives are kept. */
+export type PriceList = "s3" | "spaces" | "local";
+
+export const PRICES: Record<PriceList, Prices> = {
   s3: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0.023, archiveBaseMonthly: 0, archiveIncludedGb: 0 },
   spaces: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0.02, archiveBaseMonthly: 5, archiveIncludedGb: 250 },
   local: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0, archiveBaseMonthly: 0, archiveIncludedGb: 0 },
 };
+
+/**
+ * Which list prices a storage config pays. Spaces speaks S3, so only its endpoint tells them apart.
+ * @example pricesFor({ type: "s3", bucket: "b", region: "fra1", endpoint: "https://fra1.digitaloceanspaces.com", prefix: "lifeboat/" }) // "spaces"
+ */
+export function pricesFor(storage: StorageConfig): PriceList {
+  if (storage.type === "local") return "local";
+  return storage.endpoint?.includes("digitaloceanspaces.com") ? "spaces" : "s3";
+}
 
 export interface PlanUsage {
   plan: string;

@@ -26,7 +26,9 @@ export {
   monthlyCost,
   type PlanUsage,
   PRICES,
+  type PriceList,
   type Prices,
+  pricesFor,
 } from "./cost";
 export { formatDuration, parseDuration } from "./duration";
 export {

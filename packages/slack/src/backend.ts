@@ -5,6 +5,7 @@
  * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
  * here: they are AWS calls this package makes itself (see ./aws).
  */
+import type { CostReport, PriceList, Prices } from "@lifeboat/core";
 
 /** One run of a plan, as the durable execution history knows it. */
 export interface RunInfo {
@@ -70,18 +71,14 @@ export interface RetentionResult {
   deleted: string[];
 }
 
-export interface PlanCost {
-  plan: string;
-  snapshotGb: number;
-  archiveGb: number;
-}
-
-export interface CostFigures {
-  /** USD per GB-month: DigitalOcean snapshots ($0.06). */
-  snapshotUsdPerGbMonth: number;
-  /** USD per GB-month of the archive store (S3 Standard $0.023, Spaces ~$0.02). */
-  storageUsdPerGbMonth: number;
-  plans: PlanCost[];
+/**
+ * What stored backups cost per month: core's `monthlyCost` report, the same figures
+ * `lifeboat cost` prints, with the list prices it was given. Slack only renders it.
+ */
+export interface StorageCost extends CostReport {
+  /** Where archives are kept, which decides their price. */
+  storage: PriceList;
+  prices: Prices;
 }
 
 /** Something that can be restored onto a droplet; `id` is opaque to Slack. */
@@ -110,8 +107,8 @@ export interface SlackBackend {
   previewRetention(plan: string): Promise<RetentionPreview>;
   /** Applies the plan's policy now: deletes only what previewRetention lists. */
   applyRetention(plan: string, requestedBy: string): Promise<RetentionResult>;
-  /** Stored gigabytes per plan and the prices to apply. */
-  costFigures(): Promise<CostFigures>;
+  /** Monthly cost per plan and in total, priced by core's `monthlyCost`. */
+  storageCost(): Promise<StorageCost>;
   /** What can be restored onto that droplet, newest first. */
   restoreOptions(droplet: DropletRef): Promise<RestoreOption[]>;
   /** Starts a restore (long work: the backend hands it off) and returns its id. */

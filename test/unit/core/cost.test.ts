@@ -1,4 +1,4 @@
-import { expectedSnapshotSeconds, monthlyCost, PRICES } from "@lifeboat/core";
+import { expectedSnapshotSeconds, monthlyCost, PRICES, pricesFor } from "@lifeboat/core";
 import { describe, expect, it } from "vitest";
 
 const GB = 1024 ** 3;
@@ -39,6 +39,14 @@ describe("monthly cost", () => {
     expect(report.plans.map((p) => p.archiveUsd)).toEqual([0.67, 0.33]);
     expect(report.baseUsd).toBe(5);
     expect(report.totalUsd).toBe(6);
+  });
+
+  it("prices a Spaces endpoint as Spaces, any other S3 store as S3, a local directory as free", () => {
+    const s3 = { type: "s3", bucket: "backups", region: "fra1", prefix: "lifeboat/" } as const;
+    expect(pricesFor({ ...s3, endpoint: "https://fra1.digitaloceanspaces.com" })).toBe("spaces");
+    expect(pricesFor(s3)).toBe("s3");
+    expect(pricesFor({ ...s3, endpoint: "https://s3.eu-central-1.amazonaws.com" })).toBe("s3");
+    expect(pricesFor({ type: "local", directory: ".lifeboat" })).toBe("local");
   });
 
   it("expects a 25 GB snapshot to take about 24 minutes", () => {

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { type LifeboatConfig, snapshotName, validateConfig } from "@lifeboat/core";
+import { type LifeboatConfig, monthlyCost, type PlanUsage, PRICES, snapshotName, validateConfig } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { LocalSink, runWriter, writeManifest } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployedBackend, planOfRun } from "../../../functions/slack-backend";
+import { type BackendDeps, deployedBackend, planOfRun } from "../../../functions/slack-backend";
 import { startRecordingServer } from "../../support/recording-server";
 
 const config: LifeboatConfig = validateConfig({
@@ -39,6 +39,7 @@ describe("deployed Slack backend", () => {
   let sandbox: Sandbox;
   let dir: string;
   let lambda: Awaited<ReturnType<typeof startRecordingServer>>;
+  let deps: BackendDeps;
   let backend: ReturnType<typeof deployedBackend>;
   let web1: number;
 
@@ -105,7 +106,7 @@ describe("deployed Slack backend", () => {
         ],
       }),
     }));
-    backend = deployedBackend({
+    deps = {
       config,
       droplets: new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock: sandbox.clock }),
       archives: sink,
@@ -116,7 +117,8 @@ describe("deployed Slack backend", () => {
         credentials: { accessKeyId: "a", secretAccessKey: "b" },
       }),
       backupFunction: "test-lifeboat-backup-run",
-    });
+    };
+    backend = deployedBackend(deps);
   });
   afterAll(async () => {
     await sandbox.close();
@@ -204,10 +206,27 @@ describe("deployed Slack backend", () => {
     ).rejects.toThrow(/npm run lifeboat -- restore web-1 weekly-20261122T030000Z/);
   });
 
-  it("sums stored gigabytes per plan for the cost command", async () => {
-    const figures = await backend.costFigures();
-    expect(figures.snapshotUsdPerGbMonth).toBe(0.06);
-    expect(figures.plans.map((p) => p.plan)).toEqual(["weekly", "weekly-db"]);
-    expect(figures.plans[0]!.archiveGb).toBeCloseTo(12 / 1024 ** 3);
+  /** What the plans store: the two 10 GB snapshots of web-1 that retention kept, its 12-byte archive run. */
+  const usage: PlanUsage[] = [
+    { plan: "weekly", snapshotGb: [10, 10], archiveBytes: 12 },
+    { plan: "weekly-db", snapshotGb: [], archiveBytes: 0 },
+  ];
+
+  it("prices what each plan stores with core's monthlyCost, as `lifeboat cost` does", async () => {
+    const cost = await backend.storageCost();
+    expect(cost).toEqual({ storage: "s3", prices: PRICES.s3, ...monthlyCost(usage, PRICES.s3) });
+    expect(cost.plans.map((p) => [p.plan, p.snapshots, p.snapshotUsd])).toEqual([
+      ["weekly", 2, 1.2],
+      ["weekly-db", 0, 0],
+    ]);
+    expect(cost.baseUsd).toBe(0);
+    expect(cost.totalUsd).toBe(1.2);
+  });
+
+  it("adds Spaces' $5 base charge, which includes the first 250 GB of archives", async () => {
+    const cost = await deployedBackend({ ...deps, archivePrices: "spaces" }).storageCost();
+    expect(cost).toEqual({ storage: "spaces", prices: PRICES.spaces, ...monthlyCost(usage, PRICES.spaces) });
+    expect(cost.baseUsd).toBe(5);
+    expect(cost.totalUsd).toBe(6.2); // $1.20 of snapshots + $5; the 12-byte archive is within 250 GB
   });
 });

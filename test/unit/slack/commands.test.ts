@@ -1,4 +1,5 @@
 /** Every `/lifeboat` subcommand through the real Bolt handler, and its bad inputs. */
+import { monthlyCost, PRICES } from "@lifeboat/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionBody, apiGatewayEvent, slashBody } from "./fakes/requests";
 import { BACKUP_FUNCTION, type SlackWorld, slackWorld } from "./fakes/setup";
@@ -193,11 +194,29 @@ describe("/lifeboat status, list, retention, cost", () => {
     expect(world.memory.retentionApplied).toEqual(["weekly"]);
   });
 
-  it("cost multiplies GB by price per plan and in total", async () => {
+  it("cost shows core's monthlyCost per plan and in total", async () => {
     const text = blockText(await deferred("cost"));
-    expect(text).toContain("snapshots 48.8 GB × $0.06 = $2.93");
-    expect(text).toContain("archives 30.0 GB × $0.02 = $0.69"); // 30 × 0.023
+    expect(text).toContain("*weekly*: 2 snapshots 48.8 GB = $2.93, archives 0.0 GB = $0.00; $2.93/month");
+    expect(text).toContain("archives 30.0 GB = $0.69"); // 30 × 0.023
     expect(text).toContain("Total: $3.62 per month");
+    expect(text).not.toContain("base charge");
+  });
+
+  it("cost in Spaces adds its $5 base charge, which covers the first 250 GB, as `lifeboat cost` does", async () => {
+    world.memory.pricing.storage = "spaces";
+    try {
+      const reply = await deferred("cost");
+      const text = blockText(reply);
+      const expected = monthlyCost(world.memory.usage, PRICES.spaces);
+      expect(expected.totalUsd).toBe(7.93); // $2.93 of snapshots + $5; 30 GB of archives are within 250
+      expect(reply.text).toBe(`lifeboat storage: $${expected.totalUsd.toFixed(2)} per month`);
+      expect(text).toContain("archives 30.0 GB = $0.00");
+      expect(text).toContain("*spaces base charge*: $5.00/month");
+      expect(text).toContain("Total: $7.93 per month");
+      expect(text).toContain("beyond 250 GB included in $5.00/month");
+    } finally {
+      world.memory.pricing.storage = "s3";
+    }
   });
 });
 

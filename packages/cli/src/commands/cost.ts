@@ -2,7 +2,7 @@
  * `lifeboat cost`: per plan, the snapshots it keeps (GB × $0.06) and its archives in storage,
  * priced by core's `monthlyCost`.
  */
-import { monthlyCost, ownSnapshots, type PlanUsage, PRICES } from "@lifeboat/core";
+import { monthlyCost, ownSnapshots, type PlanUsage, PRICES, pricesFor } from "@lifeboat/core";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
@@ -24,8 +24,7 @@ export async function costCommand(options: GlobalOptions) {
       }
       usage.push(u);
     }
-    const s = ctx.config.storage;
-    const pricing = s.type === "local" ? "local" : s.endpoint?.includes("digitaloceanspaces.com") ? "spaces" : "s3";
+    const pricing = pricesFor(ctx.config.storage);
     const cost = monthlyCost(usage, PRICES[pricing]);
     if (options.json) {
       writeJson(process.stdout, { ok: true, storage: pricing, ...cost });

@@ -106,7 +106,7 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
       };
     }
     case "cost":
-      return costView(await deps.backend.costFigures());
+      return costView(await deps.backend.storageCost());
     case "restore": {
       const found = await lookUpDroplet(command.droplet, USAGE.restore, deps);
       if (!found.ok) return found.message;

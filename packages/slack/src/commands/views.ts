@@ -1,6 +1,6 @@
 /** Block Kit answers to `/lifeboat status | list | retention | cost | restore`. */
 import type { KnownBlock } from "@slack/types";
-import type { CostFigures, DropletBackups, PlanStatus, RestoreOption, RetentionPreview, RunInfo } from "../backend";
+import type { DropletBackups, PlanStatus, RestoreOption, RetentionPreview, RunInfo, StorageCost } from "../backend";
 import { capBlocks, context, header, listText, section } from "../blocks";
 import { formatAge, formatBytes, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
@@ -65,24 +65,24 @@ export function retentionView(preview: RetentionPreview, dryRun: boolean): Slack
   return { text: `retention of ${preview.plan}: ${verb} ${deleting}`, blocks: capBlocks(blocks) };
 }
 
-export function costView(c: CostFigures): SlackMessage {
-  const rows = c.plans.map((p) => {
-    const snap = p.snapshotGb * c.snapshotUsdPerGbMonth;
-    const arch = p.archiveGb * c.storageUsdPerGbMonth;
-    return {
-      line: `*${p.plan}*: snapshots ${p.snapshotGb.toFixed(1)} GB × ${formatUsd(c.snapshotUsdPerGbMonth)} = ${formatUsd(snap)}, archives ${p.archiveGb.toFixed(1)} GB × ${formatUsd(c.storageUsdPerGbMonth)} = ${formatUsd(arch)}; ${formatUsd(snap + arch)}/month`,
-      total: snap + arch,
-    };
-  });
-  const total = rows.reduce((sum, r) => sum + r.total, 0);
+/** Renders core's figures as they are: summing or pricing here would drift from `lifeboat cost`. */
+export function costView(c: StorageCost): SlackMessage {
+  const lines = c.plans.map(
+    (p) =>
+      `*${p.plan}*: ${p.snapshots} snapshots ${p.snapshotGb.toFixed(1)} GB = ${formatUsd(p.snapshotUsd)}, archives ${p.archiveGb.toFixed(1)} GB = ${formatUsd(p.archiveUsd)}; ${formatUsd(p.totalUsd)}/month`,
+  );
+  if (c.baseUsd) lines.push(`*${c.storage} base charge*: ${formatUsd(c.baseUsd)}/month`);
+  const included = c.prices.archiveIncludedGb
+    ? ` beyond ${c.prices.archiveIncludedGb} GB included in ${formatUsd(c.prices.archiveBaseMonthly)}/month`
+    : "";
   return {
-    text: `lifeboat storage: ${formatUsd(total)} per month`,
+    text: `lifeboat storage: ${formatUsd(c.totalUsd)} per month`,
     blocks: [
       header("lifeboat storage cost per month"),
-      section(listText(rows.map((r) => r.line))),
-      section(`*Total: ${formatUsd(total)} per month*`),
+      section(listText(lines)),
+      section(`*Total: ${formatUsd(c.totalUsd)} per month*`),
       context(
-        `prices: snapshots ${formatUsd(c.snapshotUsdPerGbMonth)}/GB-month, archive store ${formatUsd(c.storageUsdPerGbMonth)}/GB-month`,
+        `prices: snapshots ${formatUsd(c.prices.snapshotPerGbMonth)}/GB-month, archives in ${c.storage} storage ${formatUsd(c.prices.archivePerGbMonth)}/GB-month${included}`,
       ),
     ],
   };

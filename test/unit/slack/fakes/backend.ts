@@ -2,6 +2,7 @@
  * An in-memory SlackBackend (a test double of the port, not of Slack) holding a small
  * team's realistic state: gitlab in both plans, drone in nightly, web-1 in no plan.
  */
+import { monthlyCost, type PlanUsage, PRICES, type PriceList } from "@lifeboat/core";
 import type { DropletRef, RestoreRequest, SlackBackend } from "@lifeboat/slack";
 
 export function memoryBackend() {
@@ -26,6 +27,13 @@ export function memoryBackend() {
   ];
   const restores: RestoreRequest[] = [];
   const retentionApplied: string[] = [];
+  /** What gitlab's snapshots and drone's archives occupy; the cost answer prices it with core. */
+  const usage: PlanUsage[] = [
+    { plan: "weekly", snapshotGb: [24.7, 24.1], archiveBytes: 0 },
+    { plan: "nightly", snapshotGb: [], archiveBytes: 30 * 1024 ** 3 },
+  ];
+  /** Where archives are kept; a test may switch it to Spaces. */
+  const pricing: { storage: PriceList } = { storage: "s3" };
   const backend: SlackBackend = {
     async status(plans) {
       return plans.map((plan) =>
@@ -95,15 +103,9 @@ export function memoryBackend() {
       retentionApplied.push(plan);
       return { plan, deleted: ["lifeboat-weekly-gitlab-20260301T030000Z"] };
     },
-    async costFigures() {
-      return {
-        snapshotUsdPerGbMonth: 0.06,
-        storageUsdPerGbMonth: 0.023,
-        plans: [
-          { plan: "weekly", snapshotGb: 48.8, archiveGb: 0 },
-          { plan: "nightly", snapshotGb: 0, archiveGb: 30 },
-        ],
-      };
+    async storageCost() {
+      const prices = PRICES[pricing.storage];
+      return { storage: pricing.storage, prices, ...monthlyCost(usage, prices) };
     },
     async restoreOptions() {
       return [
@@ -121,5 +123,5 @@ export function memoryBackend() {
       return { restoreId: `restore-${restores.length}` };
     },
   };
-  return { backend, restores, retentionApplied };
+  return { backend, restores, retentionApplied, usage, pricing };
 }
