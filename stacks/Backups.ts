@@ -5,14 +5,13 @@ import { PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aws-cdk-lib/aws-lambda";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { DUPLICITY_ROOT } from "../functions/archive-layout";
+import { DROPLET_CREDENTIALS_SECONDS } from "../functions/droplet-credentials";
 import { lifeboatConfig, planRuleName } from "./config";
 import { Secrets } from "./Secrets";
 import { Storage } from "./Storage";
 
 /** Lambda durable executions may run up to a year; a backup run needs at most a few days (postponed approvals). */
 const DURABLE_EXECUTION_TIMEOUT_SECONDS = 7 * 24 * 3600;
-/** The credentials handed to a droplet for duplicity expire after this. */
-const DROPLET_CREDENTIALS_SECONDS = 3600;
 
 /**
  * The backup routine as a durable function behind an alias, one schedule rule per plan, the
@@ -71,6 +70,7 @@ export function Backups({ stack, app }: StackContext) {
   // session policy to that droplet's own prefix.
   const dropletCredentials = new Role(stack, "DropletCredentialsRole", {
     assumedBy: backupRun.role!.grantPrincipal,
+    // The role's maximum session is exactly what the function asks STS for.
     maxSessionDuration: Duration.seconds(DROPLET_CREDENTIALS_SECONDS),
     description: "lifeboat: duplicity on a droplet writes its own prefix of the archive bucket",
   });
