@@ -88,8 +88,3 @@ export function monthlyCost(usage: readonly PlanUsage[], prices: Prices): CostRe
   const baseUsd = usage.length > 0 ? prices.archiveBaseMonthly : 0;
   return { plans, baseUsd, totalUsd: cents(plans.reduce((sum, p) => sum + p.totalUsd, 0) + baseUsd) };
 }
-
-/** Expected time a snapshot takes: DigitalOcean measured ~59 s per GB of used disk. */
-export function expectedSnapshotSeconds(usedGb: number, secondsPerGb = 59): number {
-  return Math.max(60, Math.round(usedGb * secondsPerGb));
-}

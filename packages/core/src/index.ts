@@ -22,7 +22,6 @@ export {
   type CostLine,
   type CostReport,
   DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH,
-  expectedSnapshotSeconds,
   monthlyCost,
   type PlanUsage,
   PRICES,
@@ -91,6 +90,7 @@ export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotR
 export { planFor, type RunResult, runPlan } from "./routine/run-plan";
 export {
   estimateSnapshot,
+  expectedSnapshotSeconds,
   firstSnapshotCheck,
   type SnapshotEstimate,
   snapshotGiveUpSeconds,

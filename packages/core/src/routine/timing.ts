@@ -10,10 +10,11 @@
  * learned speed the routine looks around that expected end only; without one (a first run)
  * it polls densely over the whole 50–72 s/GB range.
  */
-import { expectedSnapshotSeconds } from "../cost";
 import type { Droplet, DropletAction, DropletSnapshot } from "../ports/digitalocean";
 import type { Wait } from "./durable";
 
+/** DigitalOcean's measured average snapshot speed, used until a droplet's own is known. */
+export const TYPICAL_SNAPSHOT_SECONDS_PER_GB = 59;
 /** The fast end of the range the first snapshot poll is planned for. */
 export const SNAPSHOT_FASTEST_SECONDS_PER_GB = 50;
 /** Where snapshot polls are dense (every 30 s): up to this speed. Slower snapshots are polled every 2 min. */
@@ -26,6 +27,11 @@ export interface SnapshotEstimate {
   secondsPerGb: number;
   speed: "measured" | "typical";
   expectedSeconds: number;
+}
+
+/** Expected time a snapshot of `usedGb` takes at `secondsPerGb`; at least a minute. */
+export function expectedSnapshotSeconds(usedGb: number, secondsPerGb = TYPICAL_SNAPSHOT_SECONDS_PER_GB): number {
+  return Math.max(60, Math.round(usedGb * secondsPerGb));
 }
 
 /** Speeds outside this range are not believed (a clock skew, a snapshot of an empty disk). */
@@ -56,13 +62,13 @@ export function estimateSnapshot(
   const usedGb = newest && newest.sizeGb > 0 ? newest.sizeGb : droplet.diskGb;
   const source = newest && newest.sizeGb > 0 ? "previous-snapshot" : "disk-size";
   const measured = newest && source === "previous-snapshot" ? measuredSpeed(newest, lastSnapshotAction) : undefined;
-  const secondsPerGb = measured ?? 59;
+  const secondsPerGb = measured ?? TYPICAL_SNAPSHOT_SECONDS_PER_GB;
   return {
     usedGb,
     source,
     secondsPerGb,
     speed: measured ? "measured" : "typical",
-    expectedSeconds: measured ? Math.max(60, Math.round(usedGb * measured)) : expectedSnapshotSeconds(usedGb),
+    expectedSeconds: expectedSnapshotSeconds(usedGb, secondsPerGb),
   };
 }
 
