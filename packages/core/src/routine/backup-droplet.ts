@@ -144,8 +144,9 @@ export async function backupDroplet(
   }
 
   let taken: SnapshotTaken | undefined;
-  let powerOn: PowerOnResult | undefined;
   let offAt: number | undefined;
+  /** Seconds from power off to power on; undefined when either did not happen. */
+  let downtimeSeconds: number | undefined;
   if (live) {
     try {
       taken = await takeSnapshot(ctx, deps, r, history, true);
@@ -163,6 +164,7 @@ export async function backupDroplet(
       return finish("failed");
     }
     let failure: unknown;
+    let powerOn: PowerOnResult;
     try {
       offAt = (await powerOff(ctx, deps, r)).offAt;
       phases["power off"] = "done";
@@ -174,8 +176,7 @@ export async function backupDroplet(
       powerOn = await powerOnAndUnmark(ctx, deps, r, marker);
     }
     phases["power on"] = powerOn.active ? "done" : "failed";
-    const downtimeSeconds =
-      offAt !== undefined && powerOn.onAt !== undefined ? Math.round((powerOn.onAt - offAt) / 1000) : 0;
+    if (offAt !== undefined && powerOn.onAt !== undefined) downtimeSeconds = Math.round((powerOn.onAt - offAt) / 1000);
     containersChecked = true; // restarted below when the droplet is back; nothing to start while it is off
     const restarted = powerOn.active ? await restartContainers(ctx, r, host, inventory, phases) : undefined;
     if (powerOn.active) {
@@ -185,7 +186,7 @@ export async function backupDroplet(
         droplet: droplet.name,
         type: "droplet.powered_on",
         dropletId: droplet.id,
-        downtimeSeconds,
+        downtimeSeconds: downtimeSeconds ?? 0,
         containersRestarted: restarted?.restarted ?? [],
         containersFailed: restarted?.failed ?? [],
       });
@@ -221,9 +222,7 @@ export async function backupDroplet(
   const anyFailed = Object.values(phases).includes("failed");
   return finish(anyFailed ? "failed" : "succeeded", {
     ...(taken ? { snapshot: taken.name } : {}),
-    ...(offAt !== undefined && powerOn?.onAt !== undefined
-      ? { downtimeSeconds: Math.round((powerOn.onAt - offAt) / 1000) }
-      : {}),
+    ...(downtimeSeconds !== undefined ? { downtimeSeconds } : {}),
   });
 }
 
