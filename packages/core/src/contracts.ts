@@ -8,6 +8,8 @@
  *   the `approval.requested` event.
  */
 
+import { utcStamp } from "./snapshot-name";
+
 export interface RunRequest {
   plan: string;
   /** Only these droplets (by name) of the plan; all of them when absent. */
@@ -41,10 +43,7 @@ export interface ApprovalAnswer {
  * @example executionName("weekly", "2026-11-29T03:00:00Z") // "weekly-20261129T030000Z"
  */
 export function executionName(plan: string, scheduledTime: string, suffix?: string): string {
-  const stamp = new Date(scheduledTime)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}Z$/, "Z");
+  const stamp = utcStamp(new Date(scheduledTime));
   const name = `${plan}-${stamp}${suffix ? `-${suffix}` : ""}`.replace(/[^A-Za-z0-9_-]/g, "-");
   return name.slice(0, 64);
 }

@@ -7,7 +7,11 @@
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-function stamp(date: Date): string {
+/**
+ * A UTC time to the second in the compact ISO-8601 form, safe in snapshot and execution names.
+ * @example utcStamp(new Date("2026-11-29T03:04:12.345Z")) // "20261129T030412Z"
+ */
+export function utcStamp(date: Date): string {
   return date
     .toISOString()
     .replace(/[-:]/g, "")
@@ -16,7 +20,7 @@ function stamp(date: Date): string {
 
 /** @example snapshotName("weekly", "gitlab", new Date("2026-11-29T03:04:12Z")) // "lifeboat-weekly-gitlab-20261129T030412Z" */
 export function snapshotName(plan: string, droplet: string, at: Date): string {
-  return `${snapshotPrefix(plan, droplet)}${stamp(at)}`;
+  return `${snapshotPrefix(plan, droplet)}${utcStamp(at)}`;
 }
 
 export function snapshotPrefix(plan: string, droplet: string): string {
@@ -31,5 +35,5 @@ export function parseSnapshotName(name: string, plan: string, droplet: string): 
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return stamp(date) === name.slice(prefix.length) ? date : undefined;
+  return utcStamp(date) === name.slice(prefix.length) ? date : undefined;
 }
