@@ -118,10 +118,7 @@ export class DigitalOceanClient implements DropletApi {
   async findDroplets(selector: DropletSelector): Promise<Droplet[]> {
     if ("id" in selector) return [await this.getDroplet(selector.id)];
     if ("tag" in selector) return this.listDropletsByTag(selector.tag);
-    // dots-wrapper's listDroplets has no `name` filter; DO's API does (exact, case-insensitive).
-    const found = await this.allPages("find droplets by name", "droplets", (page) =>
-      this.env.http.get("/droplets", { params: { name: selector.name, page, per_page: PER_PAGE } }),
-    );
+    const found = await this.dropletsNamed(selector.name);
     if (found.length === 0) {
       throw new DigitalOceanError({
         kind: "api",
@@ -132,6 +129,14 @@ export class DigitalOceanClient implements DropletApi {
       });
     }
     return found.map(toDroplet);
+  }
+
+  /** Every droplet with this name, as DO returns it. */
+  private dropletsNamed(name: string): Promise<Json[]> {
+    // dots-wrapper's listDroplets has no `name` filter; DO's API does (exact, case-insensitive).
+    return this.allPages("find droplets by name", "droplets", (page) =>
+      this.env.http.get("/droplets", { params: { name, page, per_page: PER_PAGE } }),
+    );
   }
 
   async getDroplet(dropletId: number): Promise<Droplet> {
@@ -313,9 +318,7 @@ export class DigitalOceanClient implements DropletApi {
         }),
       // Creating twice would leave a second, billed droplet: look for the first one by name.
       recover: async () => {
-        const found = await this.allPages("find droplets by name", "droplets", (page) =>
-          this.env.http.get("/droplets", { params: { name: options.name, page, per_page: PER_PAGE } }),
-        );
+        const found = await this.dropletsNamed(options.name);
         const created = found.find((d) => Date.parse(d.created_at) >= since - RECOVERY_WINDOW_MS);
         return created ? ({ data: { droplet: created } } as Answer<Json>) : undefined;
       },
