@@ -247,18 +247,16 @@ export class DigitalOceanClient implements DropletApi {
   }
 
   async deleteSnapshot(snapshotId: string): Promise<void> {
-    let tries = 0;
     try {
       await this.call({
         operation: `delete snapshot ${snapshotId}`,
-        send: () => {
-          tries++;
-          return this.dots.snapshot.deleteSnapshot({ snapshot_id: encodeURIComponent(snapshotId) });
-        },
+        send: () => this.dots.snapshot.deleteSnapshot({ snapshot_id: encodeURIComponent(snapshotId) }),
       });
     } catch (error) {
       // A retry after a lost answer finds the snapshot already gone: that is the outcome we wanted.
-      if (tries > 1 && error instanceof DigitalOceanError && error.status === 404) return;
+      // `attempts` counts only tries that may have reached DO (5xx, network), not 429s, which
+      // DO refused unseen: a 404 after those alone means the snapshot was gone before we asked.
+      if (error instanceof DigitalOceanError && error.status === 404 && (error.attempts ?? 1) > 1) return;
       throw error;
     }
   }

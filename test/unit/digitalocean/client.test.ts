@@ -198,4 +198,15 @@ describe("DigitalOcean client against the sandbox", () => {
     expect(sandbox.state.snapshots.size).toBe(0);
     await expect(client.deleteSnapshot(String(s.id))).rejects.toMatchObject({ status: 404 });
   });
+
+  it("reports a snapshot gone before a delete that was only rate-limited, not as deleted", async () => {
+    const d = sandbox.addDroplet({ name: "gitlab" });
+    const s = sandbox.state.addSnapshot(d.id, "old");
+    const { client } = clientFor(sandbox);
+    await client.deleteSnapshot(String(s.id)); // gone before the delete under test
+    // A 429 is DO refusing the request unseen: the 404 after it is the first real answer.
+    sandbox.inject({ operationId: "snapshots_delete", fault: { kind: "rate-limit", retryAfterSeconds: 1 } });
+    await expect(client.deleteSnapshot(String(s.id))).rejects.toMatchObject({ status: 404, attempts: 1 });
+    expect(requestsFor(sandbox, "snapshots_delete").map((x) => x.status)).toEqual([204, 429, 404]);
+  });
 });
