@@ -265,27 +265,23 @@ export class DigitalOceanClient implements DropletApi {
     await this.call({ operation: `create tag ${tag}`, send: () => this.dots.tag.createTag({ name: tag }) });
   }
 
-  async tagDroplet(tag: string, dropletId: number): Promise<void> {
-    await this.call({
-      operation: `tag ${tag}`,
-      dropletId,
-      send: () =>
-        this.dots.tag.tagResources({
-          tag_name: encodeURIComponent(tag),
-          resources: [{ resource_id: String(dropletId), resource_type: "droplet" }],
-        }),
-    });
+  tagDroplet(tag: string, dropletId: number): Promise<void> {
+    return this.tagging("tag", tag, dropletId);
   }
 
-  async untagDroplet(tag: string, dropletId: number): Promise<void> {
+  untagDroplet(tag: string, dropletId: number): Promise<void> {
+    return this.tagging("untag", tag, dropletId);
+  }
+
+  private async tagging(op: "tag" | "untag", tag: string, dropletId: number): Promise<void> {
+    const request = {
+      tag_name: encodeURIComponent(tag),
+      resources: [{ resource_id: String(dropletId), resource_type: "droplet" }],
+    };
     await this.call({
-      operation: `untag ${tag}`,
+      operation: `${op} ${tag}`,
       dropletId,
-      send: () =>
-        this.dots.tag.untagResources({
-          tag_name: encodeURIComponent(tag),
-          resources: [{ resource_id: String(dropletId), resource_type: "droplet" }],
-        }),
+      send: () => (op === "tag" ? this.dots.tag.tagResources(request) : this.dots.tag.untagResources(request)),
     });
   }
 
