@@ -72,7 +72,7 @@ function startAction(ctx: RouteContext, droplet: SandboxDroplet, type: string, n
   const staysOn = type === "shutdown" && ctx.faults.some((f) => f.kind === "shutdown-stays-on");
   const action = ctx.state.startAction(droplet.id, type, ctx.state.durationOf(type, droplet), {
     outcome: errored ? "errored" : "completed",
-    snapshotName: type === "snapshot" ? (name ?? `${droplet.name}-${Date.now()}`) : undefined,
+    snapshotName: type === "snapshot" ? name : undefined, // unnamed: state.ts names it on the virtual clock
     leavesDropletOn: staysOn,
   });
   return { status: 201, body: { action: renderAction(action, droplet.region) } };

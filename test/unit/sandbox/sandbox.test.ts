@@ -72,6 +72,17 @@ describe("sandbox", () => {
     await expectSpecCompliant(sandbox);
   });
 
+  it("names an unnamed snapshot from its virtual end time, so runs repeat exactly", async () => {
+    const d = sandbox.addDroplet({ name: "gitlab", usedDiskGb: 2 });
+    const started = await call("POST", `/droplets/${d.id}/actions`, { type: "snapshot" });
+    expect(started.status).toBe(201);
+    const endsAt = sandbox.state.actions.get(started.body.action.id)!.endsAt;
+    sandbox.advance(endsAt - sandbox.clock.now());
+    const snaps = await call("GET", `/droplets/${d.id}/snapshots`);
+    expect(snaps.body.snapshots.map((s: { name: string }) => s.name)).toEqual([`gitlab-${endsAt}`]);
+    await expectSpecCompliant(sandbox);
+  });
+
   it("keeps a droplet on after a shutdown it reports completed, when told to (DO's quirk)", async () => {
     const d = sandbox.addDroplet({ name: "stubborn" });
     sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "shutdown-stays-on" } });
