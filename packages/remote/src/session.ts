@@ -152,6 +152,7 @@ export class TransportSession implements RemoteSession {
         reject(error);
       };
       this.transport.exec(text, options.what).then((execution) => {
+        let finished = false;
         let timer: NodeJS.Timeout | undefined;
         if (options.timeoutMs) {
           timer = setTimeout(() => {
@@ -162,16 +163,30 @@ export class TransportSession implements RemoteSession {
         execution.stderr.on("data", (c: Buffer) => stderr.push(c));
         execution.done.then(
           ({ code, signal }) => {
+            finished = true;
             if (timer) clearTimeout(timer);
             const status = { code, stderr: redact(stderr.toString(), secrets) };
             resolve(signal ? { ...status, signal } : status);
           },
           (error: Error) => {
+            finished = true;
             if (timer) clearTimeout(timer);
             fail(error);
           },
         );
         execution.stdout.pipe(stdout);
+        // A reader that gives up early (run() over its limit, a failed upload or write)
+        // destroys stdout before it ends: stop the command, or it stays blocked on a full
+        // channel. Drop what is still buffered: ssh2 reports the end only once stdout is read.
+        // Not once the command has finished: a local pid may since belong to someone else.
+        const gaveUp = () => {
+          if (finished || stdout.readableEnded) return;
+          execution.stdout.unpipe(stdout);
+          execution.stdout.resume();
+          execution.abort();
+        };
+        if (stdout.destroyed) gaveUp();
+        else stdout.once("close", gaveUp);
         feed(execution, stdin, fail);
       }, fail);
     });

@@ -67,6 +67,21 @@ describe("local transport (bash -c)", () => {
     );
   });
 
+  it("stops a command whose output went over the limit, instead of leaving it blocked", async () => {
+    const marker = `lifeboat-endless-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const running = async () =>
+      (await session.run(sh`pgrep -f ${marker}`, { what: "look for the command", check: false })).code === 0;
+    await expect(
+      session.run(sh`sh -c ${`exec yes ${marker}`}`, { what: "endless output", maxStdoutBytes: 100_000 }),
+    ).rejects.toThrow(/output exceeds 100000 bytes/);
+    let gone = false;
+    for (const deadline = Date.now() + 5_000; !gone && Date.now() < deadline; ) {
+      gone = !(await running());
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(gone).toBe(true);
+  });
+
   it("does not hand lifeboat's own environment to commands", async () => {
     process.env.LIFEBOAT_TEST_TOKEN = "dop_v1_should_not_leak";
     try {
