@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { DuplicityMissingError, type RemoteSession, restoreDuplicity, runDuplicity } from "@lifeboat/remote";
+import {
+  DuplicityMissingError,
+  RemoteCommandError,
+  type RemoteSession,
+  restoreDuplicity,
+  runDuplicity,
+} from "@lifeboat/remote";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, missingServices } from "../../harness/context";
 import { run } from "../../harness/process";
@@ -136,7 +142,20 @@ describe.skipIf(skip)(`remote: duplicity on the droplet${skip ? ` (skipped: ${sk
       cache: options.cache,
     });
     expect(await readFile(join(into, "a.txt"), "utf8")).toBe("run 2\n");
+
+    // `into` must not exist yet: a second restore there fails, saying what failed where.
+    const again = await restoreDuplicity(session, {
+      target: options.target,
+      credentials,
+      decryption: { type: "passphrase", passphrase },
+      path: src,
+      into,
+      cache: options.cache,
+    }).catch((e: Error) => e);
+    expect(again).toBeInstanceOf(RemoteCommandError);
+    expect((again as Error).message).toMatch(/^duplicity restore on harness-droplet failed \(exit code [1-9]\d*\)/);
     expect(JSON.stringify(lines)).not.toContain(passphrase);
+    expect((again as Error).message).not.toContain(passphrase);
   });
 
   it("says how to install duplicity when it is missing on the droplet", async () => {

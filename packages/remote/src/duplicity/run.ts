@@ -4,7 +4,6 @@
  * `remove-older-than`: a cutoff past the newest full breaks the chain); then
  * `collection-status` for the report. Restores a path into a directory on the droplet.
  */
-import { RemoteCommandError, redact } from "../errors";
 import { absolutePath } from "../names";
 import type { RemoteSession } from "../session";
 import { join, sh } from "../shell";
@@ -103,8 +102,7 @@ export async function runDuplicity(session: RemoteSession, options: DuplicityBac
     " && ",
   );
   const secrets = backupSecrets(options);
-  const out = await session.run(script, { what: `duplicity ${mode}`, secrets, check: false });
-  if (out.code !== 0) throw new RemoteCommandError(session.host, `duplicity ${mode}`, out.code, out.signal, out.stderr);
+  const out = await session.run(script, { what: `duplicity ${mode}`, secrets });
   const [backupText = "", statusText = ""] = out.stdout.split("@@lifeboat-status");
   const stats = parseBackupStatistics(backupText);
   const after = parseCollectionStatus(statusText);
@@ -174,11 +172,7 @@ export async function restoreDuplicity(session: RemoteSession, options: Duplicit
     d.type === "gpg"
       ? secretEnv(options.credentials, d.passphrase ?? "", d.secretKeyArmored)
       : secretEnv(options.credentials, d.passphrase, "");
-  const out = await session.run(script, { what: "duplicity restore", secrets, check: false });
-  if (out.code !== 0) {
-    const stderr = redact(out.stderr, Object.values(secrets));
-    throw new RemoteCommandError(session.host, "duplicity restore", out.code, out.signal, stderr);
-  }
+  await session.run(script, { what: "duplicity restore", secrets });
 }
 
 function encryptionArgs(encryption: BackupEncryption): string[] {
