@@ -56,14 +56,8 @@ export async function restartContainers(
   return report;
 }
 
-/** Stops containers (graceful, `timeoutSeconds` before SIGKILL). Throws on the first that will not stop. */
-export async function stopContainers(
-  session: RemoteSession,
-  names: readonly string[],
-  timeoutSeconds = 30,
-): Promise<void> {
-  for (const raw of names) {
-    const name = containerName(raw);
-    await session.run(sh`docker stop -t ${timeoutSeconds} ${name}`, { what: `stop ${name}` });
-  }
+/** Stops a container (graceful, `timeoutSeconds` before SIGKILL); throws when it will not stop. */
+export async function stopContainer(session: RemoteSession, raw: string, timeoutSeconds = 30): Promise<void> {
+  const name = containerName(raw);
+  await session.run(sh`docker stop -t ${timeoutSeconds} ${name}`, { what: `stop ${name}` });
 }

@@ -16,7 +16,7 @@ export {
   dropletConnection,
 } from "./configured-hosts";
 export { type ConnectOptions, connect, hostKeyFingerprint } from "./connect";
-export { type RestartOptions, type RestartReport, restartContainers, stopContainers } from "./containers";
+export { type RestartOptions, type RestartReport, restartContainers } from "./containers";
 export {
   type DropletHostOptions,
   type DuplicityAccess,

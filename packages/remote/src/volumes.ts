@@ -5,13 +5,12 @@
  * are read and started again right after, in a `finally`, not at the end of the run.
  */
 import { type Compression, detectCompression, extensionOf } from "./compression";
-import { type RestartOptions, type RestartReport, restartContainers } from "./containers";
+import { type RestartOptions, type RestartReport, restartContainers, stopContainer } from "./containers";
 import { type Failure, put } from "./images";
 import type { ContainerInfo, VolumeInfo } from "./inventory";
-import { containerName, imageRef, volumeName } from "./names";
+import { imageRef, volumeName } from "./names";
 import type { ArchiveWriter, StoredObject } from "./ports";
 import type { RemoteSession } from "./session";
-import { sh } from "./shell";
 import { volumeTarCommand } from "./volume-tar";
 
 /** A small image with `sh` and `tar`, pulled by Docker if the droplet lacks it. */
@@ -75,9 +74,7 @@ export async function archiveVolumes(
     const stopped: string[] = [];
     try {
       for (const name of group.stop) {
-        await session.run(sh`docker stop -t ${options.stopTimeoutSeconds ?? 30} ${containerName(name)}`, {
-          what: `stop ${name}`,
-        });
+        await stopContainer(session, name, options.stopTimeoutSeconds);
         stopped.push(name);
       }
       for (const volume of group.volumes) {
