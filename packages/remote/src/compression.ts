@@ -29,11 +29,3 @@ export function decompressStage(compression: Compression): Shell {
 
 export const extensionOf = (compression: Compression) =>
   compression === "zstd" ? ".tar.zst" : compression === "gzip" ? ".tar.gz" : ".tar";
-
-/** The compression of an archive from its key's ending. */
-export function compressionOf(key: string): Compression {
-  if (key.endsWith(".tar.zst")) return "zstd";
-  if (key.endsWith(".tar.gz")) return "gzip";
-  if (key.endsWith(".tar")) return "none";
-  throw new Error(`unknown archive type: ${key} (expected .tar.zst, .tar.gz or .tar)`);
-}
