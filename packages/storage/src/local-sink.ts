@@ -9,7 +9,7 @@ import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { HashingStream } from "./hashing";
+import { hashingOf } from "./hashing";
 import { checkKey } from "./layout";
 import type { ListedObject, Sink, StoredObject } from "./sink";
 
@@ -28,10 +28,7 @@ export class LocalSink implements Sink {
 
   async put(key: string, body: Readable): Promise<StoredObject> {
     // Attach to the source at once: it may fail while the directory is being made.
-    const hashing = new HashingStream();
-    body.on("error", (e) => hashing.destroy(e));
-    hashing.on("error", () => undefined); // reported by the pipeline/upload below, which see it errored
-    body.pipe(hashing);
+    const hashing = hashingOf(body);
     const path = this.path(key);
     const temp = `${path}${TEMP_MARK}${randomBytes(6).toString("hex")}`;
     try {

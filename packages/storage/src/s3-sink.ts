@@ -8,7 +8,7 @@
 
 import type { Readable } from "node:stream";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
-import { HashingStream } from "./hashing";
+import { hashingOf } from "./hashing";
 import { checkKey } from "./layout";
 import type { ListedObject, Sink, StoredObject } from "./sink";
 
@@ -71,10 +71,7 @@ export class S3Sink implements Sink {
 
   async put(key: string, body: Readable, options: { contentType?: string } = {}): Promise<StoredObject> {
     const { Upload, client } = await this.connect();
-    const hashing = new HashingStream();
-    body.on("error", (e) => hashing.destroy(e));
-    hashing.on("error", () => undefined); // reported by the pipeline/upload below, which see it errored
-    body.pipe(hashing);
+    const hashing = hashingOf(body);
     const upload = new Upload({
       client,
       params: {
