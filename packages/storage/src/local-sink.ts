@@ -36,6 +36,10 @@ export class LocalSink implements Sink {
       await pipeline(hashing, createWriteStream(temp, { flags: "wx", highWaterMark: 1 << 18 }));
       await rename(temp, path);
     } catch (error) {
+      // Stop the source too: left unread it never ends, and the command producing it on the
+      // droplet stays blocked (destroying a session's stream aborts its command).
+      body.destroy();
+      hashing.destroy();
       await rm(temp, { force: true });
       throw error;
     }

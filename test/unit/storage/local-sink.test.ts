@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -33,6 +33,18 @@ describe("local sink", () => {
     await expect(sink.put("runs/a/r2/volumes/v.tar", source)).rejects.toThrow("connection lost");
     expect(await readdir(join(dir, "runs", "a", "r2", "volumes"))).toEqual([]);
     expect(await sink.list("runs/a/r2/")).toEqual([]);
+  });
+
+  it("stops reading the source when it cannot write, so whatever produces it can stop too", async () => {
+    const sink = new LocalSink(dir);
+    await writeFile(join(dir, "blocked"), "a file where the sink wants a directory");
+    const source = new Readable({
+      read() {
+        this.push(Buffer.alloc(1000)); // endless, like a remote command still producing
+      },
+    });
+    await expect(sink.put("blocked/r3/volumes/v.tar", source)).rejects.toThrow();
+    expect(source.destroyed).toBe(true);
   });
 
   it("refuses keys that could leave their directory", () => {
