@@ -1,6 +1,7 @@
 /**
  * How one DigitalOcean request survives the real API: 429 → wait `retry-after` (the burst
- * limit) or until `ratelimit-reset` (the hour used up), within `maxRateLimitWaitMs`, and retry; 5xx and network errors → bounded, jittered retries, after asking `recover`
+ * limit) or until `ratelimit-reset` (the hour used up), within `maxRateLimitWaitMs`, and
+ * retry; 5xx and network errors → bounded, jittered retries, after asking `recover`
  * whether the first try already did the work (action POSTs must not run twice); 422 "pending
  * event" → wait for the droplet's in-flight action, then retry. Anything else becomes a
  * `DigitalOceanError` at once.
