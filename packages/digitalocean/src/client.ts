@@ -256,7 +256,14 @@ export class DigitalOceanClient implements DropletApi {
       // A retry after a lost answer finds the snapshot already gone: that is the outcome we wanted.
       // `attempts` counts only tries that may have reached DO (5xx, network), not 429s, which
       // DO refused unseen: a 404 after those alone means the snapshot was gone before we asked.
-      if (error instanceof DigitalOceanError && error.status === 404 && (error.attempts ?? 1) > 1) return;
+      if (error instanceof DigitalOceanError && error.status === 404 && (error.attempts ?? 1) > 1) {
+        this.env.log({
+          event: "recovered",
+          operation: `delete snapshot ${snapshotId}`,
+          reason: "HTTP 404 after a try whose answer was lost: already deleted",
+        });
+        return;
+      }
       throw error;
     }
   }

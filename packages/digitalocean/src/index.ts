@@ -2,5 +2,5 @@ export { type ClientStats, DigitalOceanClient, type DigitalOceanClientOptions } 
 export { type Clock, systemClock } from "./clock";
 export { DigitalOceanError, type DigitalOceanErrorFields, type DigitalOceanErrorKind } from "./errors";
 export { type BudgetLimits, defaultBudgetLimits, RateBudget, sharedBudget } from "./rate-budget";
-export { type ClientLogEvent, defaultRetryLimits, type RetryLimits } from "./retry";
+export { type ClientLogEvent, defaultRetryLimits, type RateLimitKind, type RetryLimits } from "./retry";
 export { pollDelays, snapshotPlan, type WaitPlan, waitForAction, waitForDropletStatus } from "./waiting";

@@ -3,6 +3,10 @@
  * concurrent call. DO allows 250 requests a minute and 5,000 an hour per token; the budget
  * spaces requests so neither is reached, reading `ratelimit-remaining` / `ratelimit-reset` from
  * every response, and holds everyone back after a 429 until `retry-after` has passed.
+ *
+ * DO answers its burst limit (250 a minute) with `ratelimit-remaining: 0` and the hour's
+ * `ratelimit-reset`, up to an hour away, beside `retry-after`. That zero is the minute's, not
+ * the hour's: read as the hour's it would hold every request until the reset.
  */
 import { createHash } from "node:crypto";
 import type { Clock } from "./clock";
@@ -47,6 +51,7 @@ export class RateBudget {
     this.probeDone?.();
     this.probe = undefined;
     this.probeDone = undefined;
+    if (isBurstRefusal(headers)) return; // says nothing about the hour; `pauseUntil` covers the wait
     const remaining = Number(headers["ratelimit-remaining"]);
     const reset = Number(headers["ratelimit-reset"]);
     if (Number.isFinite(remaining)) this.remaining = remaining;
@@ -98,6 +103,12 @@ export class RateBudget {
     const last = this.sent[this.sent.length - 1] ?? 0;
     return last + spacing - now;
   }
+}
+
+/** A 429 at DO's burst limit: the only answer that carries `retry-after`. */
+export function isBurstRefusal(headers: Record<string, unknown>): boolean {
+  const retryAfter = Number(headers["retry-after"]);
+  return Number.isFinite(retryAfter) && retryAfter > 0;
 }
 
 const budgets = new Map<string, RateBudget>();

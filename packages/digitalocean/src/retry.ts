@@ -1,6 +1,7 @@
 /**
- * How one DigitalOcean request survives the real API: 429 → wait `retry-after` (or the reset)
- * and retry; 5xx and network errors → bounded, jittered retries, after asking `recover`
+ * How one DigitalOcean request survives the real API: 429 → wait `retry-after` (the burst
+ * limit) or until `ratelimit-reset` (the hour used up), within `maxRateLimitWaitMs`, and
+ * retry; 5xx and network errors → bounded, jittered retries, after asking `recover`
  * whether the first try already did the work (action POSTs must not run twice); 422 "pending
  * event" → wait for the droplet's in-flight action, then retry. Anything else becomes a
  * `DigitalOceanError` at once.
@@ -8,7 +9,7 @@
 import { isAxiosError } from "axios";
 import type { Clock } from "./clock";
 import { DigitalOceanError, scrub } from "./errors";
-import type { RateBudget } from "./rate-budget";
+import { isBurstRefusal, type RateBudget } from "./rate-budget";
 
 /** What a call gives back: dots-wrapper's responses and axios' both have `data`. */
 export interface Answer<T> {
@@ -22,6 +23,8 @@ export interface RetryLimits {
   maxDelayMs: number;
   /** 429s tolerated for one call before giving up. */
   maxRateLimited: number;
+  /** Longest wait one 429 may impose; a longer one fails the call at once, saying until when. */
+  maxRateLimitWaitMs: number;
   /** Pending-event waits for one call before giving up. */
   maxPendingEventWaits: number;
 }
@@ -31,15 +34,20 @@ export const defaultRetryLimits: RetryLimits = {
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxRateLimited: 8,
+  // DO's hourly reset is at most an hour away; the minute covers clocks that disagree.
+  maxRateLimitWaitMs: 3_660_000,
   maxPendingEventWaits: 3,
 };
 
 /** What the client logs. Never includes the token. */
 export type ClientLogEvent =
   | { event: "retry"; operation: string; dropletId?: number; attempt: number; reason: string; delayMs: number }
-  | { event: "rate_limited"; operation: string; waitMs: number }
+  | { event: "rate_limited"; operation: string; waitMs: number; limit: RateLimitKind }
   | { event: "pending_event"; operation: string; dropletId?: number }
   | { event: "recovered"; operation: string; dropletId?: number; reason: string };
+
+/** Which of DO's limits refused: the burst (250 a minute) or the hour (5,000). */
+export type RateLimitKind = "burst" | "hourly";
 
 export interface CallSpec<T> {
   operation: string;
@@ -79,9 +87,13 @@ export async function callWithRetries<T>(env: CallEnv, spec: CallSpec<T>): Promi
         rateLimited++;
         attempts--;
         env.counters.rateLimited++;
-        const waitMs = retryAfterMs(error, env.clock.now());
-        env.budget.pauseUntil(env.clock.now() + waitMs);
-        env.log({ event: "rate_limited", operation: spec.operation, waitMs });
+        const now = env.clock.now();
+        const { limit, waitMs } = rateLimitWait(error, now);
+        if (waitMs > env.limits.maxRateLimitWaitMs) {
+          throw waitTooLong(toDigitalOceanError(error, spec, attempts, env.token), limit, now, waitMs, env.limits);
+        }
+        env.budget.pauseUntil(now + waitMs);
+        env.log({ event: "rate_limited", operation: spec.operation, waitMs, limit });
         continue; // the budget holds the retry back until the pause ends
       }
       if (
@@ -127,13 +139,41 @@ export async function callWithRetries<T>(env: CallEnv, spec: CallSpec<T>): Promi
   }
 }
 
-function retryAfterMs(error: unknown, now: number): number {
+/**
+ * DO's two 429s: at the burst limit it says `retry-after` (its `ratelimit-reset` is the hour's,
+ * up to an hour away, and is not the wait); with the hour used up it says only `ratelimit-reset`.
+ */
+function rateLimitWait(error: unknown, now: number): { limit: RateLimitKind; waitMs: number } {
   const headers = (isAxiosError(error) ? error.response?.headers : undefined) ?? {};
-  const retryAfter = Number(headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+  if (isBurstRefusal(headers)) return { limit: "burst", waitMs: Number(headers["retry-after"]) * 1000 };
   const reset = Number(headers["ratelimit-reset"]);
-  if (Number.isFinite(reset) && reset * 1000 > now) return reset * 1000 - now;
-  return 60_000;
+  if (Number.isFinite(reset) && reset * 1000 > now) return { limit: "hourly", waitMs: reset * 1000 - now };
+  return { limit: "hourly", waitMs: 60_000 };
+}
+
+function waitTooLong(
+  refused: DigitalOceanError,
+  limit: RateLimitKind,
+  now: number,
+  waitMs: number,
+  limits: RetryLimits,
+): DigitalOceanError {
+  const until = new Date(now + waitMs).toISOString();
+  const minutes = (ms: number) => `${Math.ceil(ms / 60_000)} min`;
+  const what =
+    limit === "burst"
+      ? `DigitalOcean asked to wait ${minutes(waitMs)} (retry-after)`
+      : `this token's hourly request limit is used up until ${until} (${minutes(waitMs)} from now)`;
+  return new DigitalOceanError({
+    kind: "api",
+    operation: refused.operation,
+    dropletId: refused.dropletId,
+    status: refused.status,
+    doId: refused.doId,
+    detail: `${what}, longer than lifeboat waits for one request (${minutes(limits.maxRateLimitWaitMs)}); try again after ${until} (every tool using this token shares the limit)`,
+    requestId: refused.requestId,
+    attempts: refused.attempts,
+  });
 }
 
 function isPendingEvent(error: unknown): boolean {

@@ -5,7 +5,7 @@
 export type Fault =
   /** Answer with this 5xx status and DO's error body. */
   | { kind: "status"; status: 500 | 502 | 503 | 504 }
-  /** Answer 429 with DO's body and `retry-after`. */
+  /** Answer 429 as DO does at its burst limit: DO's body, `ratelimit-remaining: 0` and `retry-after`. */
   | { kind: "rate-limit"; retryAfterSeconds?: number }
   /** Hold the answer this many real milliseconds. */
   | { kind: "latency"; ms: number }

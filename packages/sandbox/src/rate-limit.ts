@@ -1,6 +1,9 @@
 /**
  * DigitalOcean's per-token limits: a rolling hour (5,000) and a rolling minute (250). Each
  * accepted request counts for an hour; `ratelimit-reset` is when the oldest one expires.
+ * A refusal comes in DO's two documented shapes: hour used up → 429 with
+ * `ratelimit-remaining: 0` and no `retry-after` (wait for the reset); burst limit (the minute)
+ * → 429 with `ratelimit-remaining: 0` too, the hour's reset, and `retry-after` in seconds.
  */
 export interface RateLimits {
   perHour: number;
@@ -26,9 +29,12 @@ export class TokenRateLimiter {
     const hourFull = times.length >= this.limits.perHour;
     const minuteFull = inLastMinute.length >= this.limits.perMinute;
     if (hourFull || minuteFull) {
-      const headers = this.headers(times, now);
-      const freeAt = minuteFull ? inLastMinute[0]! + 60_000 : times[0]! + 3_600_000;
-      headers["retry-after"] = String(Math.max(1, Math.ceil((freeAt - now) / 1000)));
+      const headers: Record<string, string> = { ...this.headers(times, now), "ratelimit-remaining": "0" };
+      // Only the burst answer says how long to wait; the hour's answer leaves it to the reset.
+      if (!hourFull) {
+        const freeAt = inLastMinute[0]! + 60_000;
+        headers["retry-after"] = String(Math.max(1, Math.ceil((freeAt - now) / 1000)));
+      }
       return { allowed: false, headers };
     }
     times.push(now);

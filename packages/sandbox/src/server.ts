@@ -130,6 +130,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (!decision.allowed) {
           result = doError(429, "too_many_requests", "API rate limit exceeded.");
         } else if (forced429?.kind === "rate-limit") {
+          // DO's burst-limit shape: remaining 0 (not the hour's count) beside `retry-after`.
+          headers["ratelimit-remaining"] = "0";
           headers["retry-after"] = String(forced429.retryAfterSeconds ?? 1);
           result = doError(429, "too_many_requests", "API rate limit exceeded.");
         } else if (status5xx?.kind === "status") {

@@ -18,6 +18,7 @@ export {
   writeManifest,
 } from "./manifest";
 export { type ArchiveRetentionResult, applyArchiveRetention } from "./retention";
+export { normaliseKey, type RefusedDeletion } from "./run-scope";
 export { type RunStorageOf, runStorage } from "./run-storage";
 export { type RunWriter, runWriter } from "./run-writer";
 export { S3Sink, type S3SinkOptions } from "./s3-sink";

@@ -1,15 +1,19 @@
 /**
  * Archive retention by the plan's GFS policy (@lifeboat/core applyRetention), over this plan's
  * complete runs on one droplet. A released run loses its manifest first (so it stops counting
- * as a restorable run), then the archives that manifest lists — nothing else is touched.
+ * as a restorable run), then the archives that manifest lists inside its own run directory;
+ * a listed key anywhere else is refused and reported, never deleted (./run-scope.ts).
  */
 import { applyRetention, type RetentionPolicy } from "@lifeboat/core";
 import { listRuns } from "./catalog";
+import { keyInRun, type RefusedDeletion, runDirectoryOf } from "./run-scope";
 import type { Sink } from "./sink";
 
 export interface ArchiveRetentionResult {
   kept: string[];
   deleted: string[];
+  /** Keys released runs' manifests list outside their own run directory: not deleted. */
+  refused: RefusedDeletion[];
   dryRun: boolean;
 }
 
@@ -28,15 +32,24 @@ export async function applyArchiveRetention(
     { protect: options.protect ?? [] },
   );
   const dryRun = options.dryRun ?? false;
-  if (!dryRun) {
-    for (const { run } of decision.remove) {
-      await sink.delete(run.manifestKey);
-      for (const entry of [...run.manifest.containers, ...run.manifest.volumes]) await sink.delete(entry.key);
+  const refused: RefusedDeletion[] = [];
+  for (const { run } of decision.remove) {
+    const directory = runDirectoryOf(run.manifestKey);
+    const runId = directory.split("/").at(-2) ?? run.runId;
+    const keys: string[] = [];
+    for (const { key } of [...run.manifest.containers, ...run.manifest.volumes]) {
+      const checked = keyInRun(directory, key);
+      if ("key" in checked) keys.push(checked.key);
+      else refused.push({ runId, manifestKey: run.manifestKey, key, reason: checked.reason });
     }
+    if (dryRun) continue;
+    await sink.delete(run.manifestKey);
+    for (const key of keys) await sink.delete(key);
   }
   return {
     kept: decision.keep.map((k) => k.item.id),
     deleted: decision.remove.map((r) => r.id),
+    refused,
     dryRun,
   };
 }

@@ -83,7 +83,7 @@ describe("storage: catalog and archive retention (local sink)", () => {
   it("dry run deletes nothing; then the policy releases this plan's oldest run, manifest and archives", async () => {
     const before = (await sink.list("")).map((o) => o.key);
     const dry = await applyArchiveRetention(sink, { droplet: "web-1", plan: "nightly", policy, dryRun: true });
-    expect(dry).toEqual({ kept: ["nightly-3", "nightly-2"], deleted: ["nightly-1"], dryRun: true });
+    expect(dry).toEqual({ kept: ["nightly-3", "nightly-2"], deleted: ["nightly-1"], refused: [], dryRun: true });
     expect((await sink.list("")).map((o) => o.key)).toEqual(before);
 
     const done = await applyArchiveRetention(sink, { droplet: "web-1", plan: "nightly", policy });
