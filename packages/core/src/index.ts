@@ -96,6 +96,7 @@ export {
   snapshotGiveUpSeconds,
   snapshotPollDelay,
 } from "./routine/timing";
+export { type DropletOutcomeWord, RUN_OUTCOMES, type RunOutcome, runOutcomeOf } from "./run-outcome";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName, snapshotPrefix } from "./snapshot-name";
 export { type WatchdogDeps, type WatchdogReport, watchdogRound } from "./watchdog";
