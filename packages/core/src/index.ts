@@ -81,6 +81,7 @@ export {
   type HostRun,
   type Inventory,
   isRetryable,
+  type NoDropletHost,
   type StoredArchive,
 } from "./routine/host";
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
