@@ -13,24 +13,30 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 // Beside the esbuild that runs here: this module may itself be inside a bundle in that cache.
 const nodeModules = dirname(dirname(dirname(createRequire(import.meta.url).resolve("esbuild"))));
 const cacheDir = join(nodeModules, ".cache", "lifeboat");
 
+// Where `@lifeboat/*` is found: this install of lifeboat, wherever the config file lives.
+const ownDir = dirname(fileURLToPath(import.meta.url));
+
 /**
- * Bundles `@lifeboat/*`; leaves every other package external, but by the absolute path it has
- * from the importing file, since packages may each carry their own version (zod 3 and 4 here).
+ * Bundles `@lifeboat/*`, resolved from this install (a config in /etc/lifeboat imports the
+ * CLI's own @lifeboat/core); leaves every other package external, but by the absolute path it
+ * has from the importing file, since packages may each carry their own version (zod 3 and 4 here).
  * @type {import("esbuild").Plugin}
  */
 const workspaceOnly = {
   name: "workspace-only",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.path.startsWith("@lifeboat/") || args.kind === "entry-point" || args.pluginData === "inner") {
-        return undefined;
+      if (args.kind === "entry-point" || args.pluginData === "inner") return undefined;
+      if (args.path.startsWith("@lifeboat/")) {
+        const own = await b.resolve(args.path, { kind: args.kind, resolveDir: ownDir, pluginData: "inner" });
+        return own.errors.length > 0 ? { errors: own.errors } : { path: own.path };
       }
       const resolved = await b.resolve(args.path, {
         kind: args.kind,

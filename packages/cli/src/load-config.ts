@@ -7,7 +7,14 @@ export type LoadedConfig =
   | { ok: true; path: string; config: LifeboatConfig }
   | { ok: false; path: string; problems: ConfigProblem[] };
 
-/** Imports `lifeboat.config.ts` (TypeScript, bundled by esbuild) and validates it. Never throws. */
+/** How long a config may take to evaluate (its top-level `await`s included) before it is refused. */
+export const CONFIG_EVALUATION_LIMIT_MS = 10_000;
+
+/**
+ * Imports `lifeboat.config.ts` (TypeScript, bundled by esbuild) and validates it. Never throws:
+ * a file that throws while evaluated or validated, or whose top-level `await` does not settle
+ * within the limit, is a problem of that file (exit 2), not a crash.
+ */
 export async function loadConfig(path = "lifeboat.config.ts"): Promise<LoadedConfig> {
   const absolute = resolve(path);
   if (!existsSync(absolute)) {
@@ -22,16 +29,30 @@ export async function loadConfig(path = "lifeboat.config.ts"): Promise<LoadedCon
       ],
     };
   }
+  const fileProblem = (message: string): LoadedConfig => ({
+    ok: false,
+    path: absolute,
+    problems: [{ path: "(file)", message }],
+  });
   let exported: unknown;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const module = (await import(await bundleForNode(absolute))) as { default?: unknown };
+    const url = await bundleForNode(absolute);
+    // A top-level await that never settles would otherwise end node with exit 13 and no word.
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), CONFIG_EVALUATION_LIMIT_MS);
+    });
+    const module = await Promise.race([import(url) as Promise<{ default?: unknown }>, late]);
+    if (module === "late") {
+      return fileProblem(
+        `it did not finish loading within ${CONFIG_EVALUATION_LIMIT_MS / 1000} s (a top-level await that never settles?); the config must evaluate without waiting on anything`,
+      );
+    }
     exported = module.default;
   } catch (error) {
-    return {
-      ok: false,
-      path: absolute,
-      problems: [{ path: "(file)", message: `could not load it: ${(error as Error).message.split("\n")[0]}` }],
-    };
+    return fileProblem(`could not load it: ${firstLine(error)}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (exported === undefined) {
     return {
@@ -40,8 +61,16 @@ export async function loadConfig(path = "lifeboat.config.ts"): Promise<LoadedCon
       problems: [{ path: "(file)", message: "it has no default export; write `export default defineConfig({ … })`" }],
     };
   }
-  const parsed = parseConfig(exported);
+  let parsed: ReturnType<typeof parseConfig>;
+  try {
+    parsed = parseConfig(exported);
+  } catch (error) {
+    // e.g. a getter in the exported object that throws when the validator reads it
+    return fileProblem(`reading its settings threw: ${firstLine(error)}`);
+  }
   return parsed.ok
     ? { ok: true, path: absolute, config: parsed.config }
     : { ok: false, path: absolute, problems: parsed.problems };
 }
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0];

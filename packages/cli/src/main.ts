@@ -8,13 +8,33 @@ import { retentionCommand } from "./commands/retention";
 import { runCommand } from "./commands/run";
 import { sandboxCommand } from "./commands/sandbox";
 import { startCommand } from "./commands/start";
-import { EXIT, processStreams } from "./output";
+import { exitCodeHelp } from "./exit-codes";
+import { EXIT, processStreams, writeJson, wroteJson } from "./output";
 
 const positive = (value: string): number => {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError("expected a positive number, e.g. 100");
   return n;
 };
+
+/** `--droplet a,b --droplet c` → ["a", "b", "c"]: repeatable, so it never swallows the plan name after it. */
+const dropletNames = (value: string, previous: string[] = []): string[] => {
+  const names = value
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError("expected a droplet name, e.g. --droplet web-1");
+  return [...previous, ...names];
+};
+
+/** `--json` anywhere before `--`: known even when commander stops at a bad flag before parsing it. */
+const jsonRequested = (argv: string[]) => {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+};
+const json = jsonRequested(process.argv.slice(2));
+/** With --json, help is the JSON object's `help`, and commander's messages go to stderr only. */
+let helpText = "";
 
 const program = new Command("lifeboat")
   .description(
@@ -28,9 +48,16 @@ const program = new Command("lifeboat")
       positive,
     ),
   )
+  .addHelpText("after", `\n${exitCodeHelp()}`)
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput({
+    outputError: (text, write) => write(text),
+    writeOut: (text) => {
+      if (json) helpText += text;
+      else process.stdout.write(text);
+    },
+  });
 
 type Global = { config: string; json: boolean; speed?: number };
 const global = () => program.opts<Global>();
@@ -42,10 +69,14 @@ program
   .command("run")
   .description("back up a plan's droplets now: approval, power off, snapshot, power on, retention")
   .argument("<plan>", "the plan's name in the config")
-  .option("-d, --droplet <name...>", "only these droplets of the plan")
+  .option(
+    "-d, --droplet <names>",
+    "only these droplets of the plan: repeat it or separate names with commas (--droplet ssh,gitlab)",
+    dropletNames,
+  )
   .option("--dry-run", "retention only reports what it would delete (the snapshot is still taken)", false)
   .option("-y, --yes", "approve the power-off without asking", false)
-  .addHelpText("after", "\nExit codes: 0 ok, 1 the run failed, 2 bad input, 130 stopped by Ctrl-C (droplets back on).")
+  .addHelpText("after", `\nExample: lifeboat run weekly --droplet ssh --droplet gitlab --yes\n\n${exitCodeHelp()}`)
   .action((plan: string, o: { droplet?: string[]; dryRun: boolean; yes: boolean }) =>
     set(runCommand(plan, { ...global(), ...o }, processStreams)),
   );
@@ -122,10 +153,27 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // --help and --version exit 0; a bad flag or command is bad input.
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    // --help exits 0; a bad flag or command, or none, is bad input.
+    const code = error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    process.exitCode = code;
+    if (json && !wroteJson()) {
+      writeJson(
+        process.stdout,
+        code === EXIT.ok ? { ok: true, help: helpText } : { ok: false, exitCode: code, error: commanderMessage(error) },
+      );
+    }
   } else {
-    process.stderr.write(`lifeboat: ${(error as Error).message ?? error}\n`);
+    const message = (error as Error).message ?? String(error);
+    process.stderr.write(`lifeboat: ${message}\n`);
     process.exitCode = EXIT.failed;
+    if (json && !wroteJson()) writeJson(process.stdout, { ok: false, exitCode: EXIT.failed, error: message });
   }
+}
+
+/** commander's message without its "error: " prefix; "no command" when it only printed the help. */
+function commanderMessage(error: CommanderError): string {
+  if (error.code === "commander.help" || error.code === "commander.helpDisplayed") {
+    return "no command given; run `lifeboat --help` for the commands";
+  }
+  return error.message.replace(/^error: /, "");
 }

@@ -1,7 +1,7 @@
 import type { ConfigProblem } from "@lifeboat/core";
+import { EXIT } from "./exit-codes";
 
-/** Exit codes every command keeps: 0 ok, 1 the run failed, 2 bad input (nothing was started). */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+export { EXIT } from "./exit-codes";
 
 /** Where a command reads and writes (the process's streams; tests run the CLI as a child). */
 export interface Streams {
@@ -12,25 +12,30 @@ export interface Streams {
 
 export const processStreams: Streams = { in: process.stdin, out: process.stdout, err: process.stderr };
 
+let jsonWritten = false;
+
 /** `--json`: the command's one JSON object on stdout. */
 export function writeJson(out: NodeJS.WritableStream, value: unknown): void {
+  jsonWritten = true;
   out.write(`${JSON.stringify(value)}\n`);
 }
 
+/** Whether this process wrote its JSON object already (main.ts writes one for a command that did not). */
+export const wroteJson = (): boolean => jsonWritten;
+
 /** Bad input (exit 2): the message names what is wrong and how to fix it. */
 export function refuse(json: boolean, message: string): number {
-  if (json) writeJson(process.stdout, { ok: false, error: message });
+  if (json) writeJson(process.stdout, { ok: false, exitCode: EXIT.badInput, error: message });
   else process.stderr.write(`lifeboat: ${message}\n`);
   return EXIT.badInput;
 }
 
 export function printProblems(path: string, problems: ConfigProblem[], json: boolean): void {
+  const head = `${path} has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was started`;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ok: false, config: path, problems })}\n`);
+    writeJson(process.stdout, { ok: false, exitCode: EXIT.badInput, error: head, config: path, problems });
     return;
   }
-  process.stderr.write(
-    `${path} has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was started:\n`,
-  );
+  process.stderr.write(`${head}:\n`);
   for (const p of problems) process.stderr.write(`  ${p.path}: ${p.message}\n`);
 }

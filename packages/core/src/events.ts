@@ -6,6 +6,8 @@
  * Secrets never go into an event.
  */
 
+import type { RunOutcome } from "./run-outcome";
+
 export const EVENT_SOURCE = "lifeboat";
 
 interface Base {
@@ -84,7 +86,8 @@ export type LifeboatEvent =
     })
   | (Base & {
       type: "run.finished";
-      outcome: "succeeded" | "skipped" | "partial";
+      /** The run's outcome word (./run-outcome.ts): the same the CLI prints and the Slack report shows. */
+      outcome: RunOutcome;
       durationSeconds: number;
       /** Per droplet: what happened, for the final summary. */
       summary: Array<{ droplet: string; outcome: "succeeded" | "skipped" | "failed"; detail: string }>;

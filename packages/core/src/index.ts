@@ -81,6 +81,7 @@ export {
   type HostRun,
   type Inventory,
   isRetryable,
+  type NoDropletHost,
   type StoredArchive,
 } from "./routine/host";
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
@@ -96,6 +97,7 @@ export {
   snapshotGiveUpSeconds,
   snapshotPollDelay,
 } from "./routine/timing";
+export { type DropletOutcomeWord, RUN_OUTCOMES, type RunOutcome, runOutcomeOf } from "./run-outcome";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName, snapshotPrefix } from "./snapshot-name";
 export { type WatchdogDeps, type WatchdogReport, watchdogRound } from "./watchdog";

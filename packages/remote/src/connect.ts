@@ -85,6 +85,16 @@ export async function connect(options: ConnectOptions): Promise<RemoteSession> {
       if (offered !== undefined && offered !== options.hostKey) {
         throw new HostKeyMismatchError(name, options.hostKey, offered);
       }
+      // ssh2 reads the key before dialling: a key it cannot parse fails the same way every time.
+      const unreadable = /^Cannot parse privateKey|private OpenSSH key detected, but no passphrase/.exec(
+        (error as Error).message ?? "",
+      );
+      if (unreadable) {
+        throw new PermanentError(
+          `lifeboat's SSH private key cannot be used to reach ${name}: ${(error as Error).message}. ` +
+            "Check SSH_PRIVATE_KEY (or the file SSH_PRIVATE_KEY_FILE names): it must hold the whole private key, e.g. from `cat ~/.ssh/lifeboat_ed25519`",
+        );
+      }
       const level = (error as { level?: string }).level;
       if (level === "client-authentication") {
         throw new PermanentError(

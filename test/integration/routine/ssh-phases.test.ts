@@ -235,7 +235,7 @@ describe.skipIf(skip)(`routine: SSH phases end to end${skip ? ` (skipped: ${skip
     const db = world.sandbox.addDroplet({ name: "db-1", diskGb: 2, usedDiskGb: 1 });
     const execution = await world.run({ plan: "nightly", scheduledTime: "2026-01-04T02:30:00Z" });
     const result = execution.getResult()!;
-    expect(result.outcome).toBe("partial");
+    expect(result.outcome).toBe("incomplete");
 
     const web2 = result.droplets.find((d) => d.droplet === droplet)!;
     expect(web2.outcome).toBe("failed");

@@ -36,11 +36,10 @@ describe("lifeboat run (built-in sandbox, no terminal)", () => {
   });
 
   it("prints the sandbox first, then the live lines and a report table", () => {
-    const r = lifeboat([...fast, "run", "weekly", "-d", "ssh", "drone", "--yes"]);
+    const r = lifeboat([...fast, "run", "weekly", "-d", "ssh,drone", "--yes"]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toMatch(/^Using the built-in DigitalOcean sandbox/);
-    expect(lines[1]).toMatch(/SSH phases .* skipped — sandbox droplets have no SSH/);
     expect(r.stdout).toMatch(/ssh\s+snapshot started/);
     expect(r.stdout).toMatch(/drone\s+powered on again: off for/);
     expect(r.stdout).toMatch(/droplet\s+outcome\s+snapshot\s+downtime\s+phases/);
@@ -51,7 +50,7 @@ describe("lifeboat run (built-in sandbox, no terminal)", () => {
 
   it("refuses the power-off when there is no terminal to ask and no --yes, and says so", () => {
     const r = lifeboat([...fast, "--json", "run", "weekly", "--droplet", "ssh"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3); // nothing was backed up: a cron job must not see this as success
     expect(r.stderr).toContain("no terminal to ask and no --yes, so the power-off is refused (Skip)");
     const out = JSON.parse(r.stdout);
     expect(out.outcome).toBe("skipped");

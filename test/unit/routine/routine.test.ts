@@ -129,6 +129,9 @@ describe("backup routine against the DigitalOcean sandbox", () => {
       error: 'plan "weekly" has no droplet named "gitlba"; its droplets are: gitlab',
     });
     expect(world.sandbox.log.filter((r) => r.method !== "GET")).toEqual([]);
+    // run.finished is the last event of every run, with the result's word (the report's header).
+    expect(types(world.events)).toEqual(["run.failed", "run.finished"]);
+    expect(world.events.at(-1)).toMatchObject({ type: "run.finished", outcome: "failed", summary: [] });
   });
 });
 

@@ -1,4 +1,5 @@
 /** Run reports: a full run's events → the exact thread; a failed run in plain words. */
+import type { LifeboatEvent } from "@lifeboat/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { delivery, failedRun, fullRun, RUN } from "./fakes/events";
 import { reportHandler } from "./fakes/report-setup";
@@ -58,15 +59,15 @@ describe("report thread", () => {
       `chat.postMessage | reply in ${parent} | :wastebasket: retention of snapshots deleted 1, kept 2:\n\`lifeboat-weekly-gitlab-20261025T030000Z\``,
       `chat.update | ${parent} | lifeboat run ${RUN} (weekly): running`,
       history,
-      `chat.postMessage | reply in ${parent} | Summary of run ${RUN}: partial`,
-      `chat.update | ${parent} | lifeboat run ${RUN} (weekly): partial`,
+      `chat.postMessage | reply in ${parent} | Summary of run ${RUN}: incomplete`,
+      `chat.update | ${parent} | lifeboat run ${RUN} (weekly): incomplete`,
     ]);
 
     // One top-level message in the channel; everything else in its thread.
     expect(slack.messages.filter((m) => !m.thread_ts)).toHaveLength(1);
     const final = slack.messages[0];
     const finalText = allText(final);
-    expect(finalText).toContain("finished: partial");
+    expect(finalText).toContain(":warning: incomplete");
     expect(finalText).toContain(":white_check_mark: *gitlab* — succeeded");
     expect(finalText).toContain(":fast_forward: *drone* — skipped");
     expect(finalText).toContain("took 36m");
@@ -100,7 +101,7 @@ describe("report thread", () => {
     for (const event of failedRun()) await report(delivery(event));
     const parent = slack.messages[0];
     expect(allText(parent)).toContain(":x: failed");
-    expect(allText(parent)).toContain("*gitlab* — failed during snapshot");
+    expect(allText(parent)).toContain("*gitlab* — failed");
     const replies = slack.messages.slice(1).map((m) => allText(m));
     expect(replies[0]).toContain("hard power-off after the shutdown timed out");
     expect(replies[1]).toContain(":warning: these containers did not start again: ssh");
@@ -109,6 +110,27 @@ describe("report thread", () => {
       "*What failed:* DigitalOcean reported the snapshot action as errored after 34 minutes",
     );
     expect(replies[2]).toContain("*What lifeboat did:* powered gitlab back on after the snapshot failed");
+  });
+
+  it("heads the thread with run.finished's word, even when one droplet failed on the way", async () => {
+    const report = reportHandler(slack, logs);
+    const events = fullRun();
+    const finished = events.pop() as LifeboatEvent;
+    events.push({
+      runId: RUN,
+      plan: "weekly",
+      droplet: "drone",
+      at: "2026-11-29T03:35:30Z",
+      type: "run.failed",
+      phase: "pre hooks",
+      error: "hook `pg_dump` exited 1",
+      recovery: "the backup went on without it",
+    });
+    for (const event of [...events, finished]) await report(delivery(event));
+    const parent = allText(slack.messages[0]);
+    expect(parent).toContain(`of plan *weekly* — :warning: incomplete`);
+    expect(parent).not.toContain(":x: failed");
+    expect(allText(slack.messages.at(-1))).toContain(`*Summary of run* \`${RUN}\` — incomplete`);
   });
 
   it("ignores deliveries that are not lifeboat events, and logs why", async () => {

@@ -1,6 +1,6 @@
 import { describePlan } from "@lifeboat/core";
 import { loadConfig } from "../load-config";
-import { EXIT, printProblems } from "../output";
+import { EXIT, printProblems, writeJson } from "../output";
 
 /** `lifeboat plan`: each plan's schedule, its next runs, and what a run will do. */
 export async function planCommand(options: { config: string; json: boolean; now?: Date }): Promise<number> {
@@ -12,7 +12,7 @@ export async function planCommand(options: { config: string; json: boolean; now?
   const now = options.now ?? new Date();
   const summaries = loaded.config.plans.map((plan) => describePlan(plan, now));
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ ok: true, config: loaded.path, plans: summaries })}\n`);
+    writeJson(process.stdout, { ok: true, config: loaded.path, plans: summaries });
     return EXIT.ok;
   }
   process.stdout.write(`${loaded.path}: ${summaries.length} plan(s), valid\n`);

@@ -13,17 +13,16 @@ import {
   unknownDroplets,
 } from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
+import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
 import { approvalPrompt } from "../run/approval-prompt";
 import { cliDropletHosts } from "../run/hosts";
+import { interruptionSummary, snapshotsAfterInterrupt } from "../run/interrupted";
 import { LocalSteps } from "../run/local-steps";
 import { observedApi } from "../run/observed-api";
 import { ProgressView } from "../run/progress";
 import { human, table } from "../table";
-
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after its droplets were powered back on. */
-export const EXIT_INTERRUPTED = 130;
 
 export interface RunCommandOptions {
   config: string;
@@ -76,9 +75,6 @@ export async function runCommand(
       const unknown = unknownDroplets(plan, await planDroplets(env.api, plan), options.droplet);
       if (unknown) return refuse(options.json, unknown);
     }
-    text.write(
-      `SSH phases (inventory, archives, duplicity): skipped — ${env.target === "sandbox" ? "sandbox droplets have no SSH" : "this build of the CLI has no SSH host yet"}.\n`,
-    );
     return await execute(env, loaded.config, plan.name, options, io, text);
   } finally {
     await env.close();
@@ -100,10 +96,16 @@ async function execute(
   let interrupts = 0;
   const onInterrupt = () => {
     interrupts++;
+    // Named by the status last read, not by the phase: a droplet being shut down or snapshotted live is still on.
     const off = view.dropletsOff();
     const which = off.length ? `powering ${off.join(", ")} back on…` : "no droplet is off; finishing the current call…";
+    const done = view
+      .snapshots()
+      .filter((s) => s.status === "completed")
+      .map((s) => ` Snapshot ${s.name} of ${s.droplet} is done.`)
+      .join("");
     if (interrupts === 1) {
-      view.say(`Ctrl-C: stopping the run — ${which} (a second Ctrl-C does not stop this)`);
+      view.say(`Ctrl-C: stopping the run — ${which} (a second Ctrl-C does not stop this)${done}`);
       steps.interrupt();
       prompt.close();
     } else {
@@ -161,9 +163,12 @@ async function execute(
     process.off("SIGTERM", onInterrupt);
   }
   const interrupted = steps.interrupted;
+  if (interrupted) result = await snapshotsAfterInterrupt(result, view, env.api);
+  const exitCode = exitCodeOf(result.outcome);
   if (options.json) {
     writeJson(io.out, {
-      ok: result.outcome === "succeeded" || result.outcome === "skipped",
+      ok: exitCode === EXIT.ok,
+      exitCode,
       target: env.target,
       interrupted,
       ...result,
@@ -171,11 +176,9 @@ async function execute(
     });
   } else {
     text.write(`\n${report(result)}\n`);
-    if (interrupted)
-      text.write("Stopped by Ctrl-C; every droplet this run powered off was powered back on (see above).\n");
+    if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
   }
-  if (interrupted) return EXIT_INTERRUPTED;
-  return result.outcome === "failed" || result.outcome === "partial" ? EXIT.failed : EXIT.ok;
+  return exitCode;
 }
 
 /** The final report: one row per droplet. */

@@ -79,6 +79,9 @@ export function cliDropletHosts(
   if (target === "digitalocean") return hosts;
   return (droplet: Droplet, run: HostRun) => {
     const entry = config.ssh.droplets[droplet.name];
-    return entry && (entry.address || entry.transport === "local") ? hosts(droplet, run) : undefined;
+    if (!entry || entry.address || entry.transport === "local") return hosts(droplet, run);
+    return {
+      skipped: `${droplet.name} is a sandbox droplet, whose public IP is made up and never dialled; set ssh.droplets["${droplet.name}"].address to reach it over SSH`,
+    };
   };
 }

@@ -10,6 +10,8 @@ export interface ApiWatcher {
   found(droplets: Droplet[]): void;
   /** An action was started or looked at. */
   action(action: DropletAction): void;
+  /** A snapshot was started under this name (before `action` reports its action). */
+  snapshotStarted(dropletId: number, name: string, action: DropletAction): void;
   /** A droplet's status was read. */
   status(dropletId: number, status: string): void;
 }
@@ -25,6 +27,7 @@ export function observedApi(api: DropletApi, watch: ApiWatcher): DropletApi {
       if (typeof value !== "function" || typeof key !== "string") return value;
       return async (...args: unknown[]) => {
         const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (key === "snapshot") watch.snapshotStarted(args[0] as number, args[1] as string, result as DropletAction);
         if (ACTIONS.has(key)) watch.action(result as DropletAction);
         else if (FINDS.has(key)) watch.found(result as Droplet[]);
         else if (key === "getDroplet") {

@@ -16,10 +16,9 @@ interface Row {
   action?: string;
   /** The droplet's status when last read. */
   status?: string;
+  /** The snapshot this run started, and its action's status when last seen. */
+  snapshot?: { name: string; actionId: number; status: string };
 }
-
-/** Phases during which the droplet is (or is being) powered off by this run. */
-const OFF_PHASES = new Set(["powering off", "off", "snapshot", "powering on"]);
 
 export interface Output {
   write(text: string): unknown;
@@ -34,6 +33,8 @@ export class ProgressView implements EventSink, ApiWatcher {
   private footerLines = 0;
   private timer: NodeJS.Timeout | undefined;
   private paused = false;
+  /** Lines said while a question is open: written after it, so they never split the prompt. */
+  private held: string[] = [];
   /** Called for each approval question (the terminal prompt answers it). */
   onApproval: ((event: Extract<LifeboatEvent, { type: "approval.requested" }>) => void) | undefined;
 
@@ -56,24 +57,39 @@ export class ProgressView implements EventSink, ApiWatcher {
     this.clearFooter();
   }
 
-  /** Stops the footer while a question is asked, so the prompt stays put. */
+  /** Stops the footer and holds every line while a question is asked, so the prompt stays put. */
   pause(paused: boolean): void {
     this.paused = paused;
-    if (paused) this.clearFooter();
-    else this.redraw();
+    if (paused) {
+      this.clearFooter();
+      return;
+    }
+    const held = this.held;
+    this.held = [];
+    for (const line of held) this.out?.write(`${line}\n`);
+    this.redraw();
   }
 
-  /** One line above the footer. */
+  /** One line above the footer (held until the open question is answered). */
   say(line: string): void {
     if (!this.out) return;
+    if (this.paused) {
+      this.held.push(line);
+      return;
+    }
     this.clearFooter();
     this.out.write(`${line}\n`);
-    if (!this.paused && this.timer) this.redraw();
+    if (this.timer) this.redraw();
   }
 
-  /** Droplets this run powered off (or is powering off) and has not seen back on. */
+  /** Droplets whose status was last read as off: what a Ctrl-C has to power back on. */
   dropletsOff(): string[] {
-    return [...this.rows].filter(([, r]) => OFF_PHASES.has(r.phase)).map(([name]) => name);
+    return [...this.rows].filter(([, r]) => r.status === "off").map(([name]) => name);
+  }
+
+  /** The snapshots this run started, per droplet, with their action's last seen status. */
+  snapshots(): Array<{ droplet: string; name: string; actionId: number; status: string }> {
+    return [...this.rows].flatMap(([droplet, r]) => (r.snapshot ? [{ droplet, ...r.snapshot }] : []));
   }
 
   async emit(event: LifeboatEvent): Promise<void> {
@@ -102,13 +118,16 @@ export class ProgressView implements EventSink, ApiWatcher {
         this.phase(d, "off");
         this.line(d, `powered off (${event.how}, after ${human(event.waitedSeconds)})`);
         break;
-      case "snapshot.completed":
+      case "snapshot.completed": {
+        const row = this.rows.get(d);
+        if (row?.snapshot) row.snapshot.status = "completed";
         this.phase(d, event.live ? "live snapshot done" : "off");
         this.line(
           d,
           `snapshot ${event.snapshotName} done in ${human(event.durationSeconds)}${event.sizeGb ? ` (${event.sizeGb} GB)` : ""}`,
         );
         break;
+      }
       case "droplet.powered_on":
         this.phase(d, "retention");
         this.line(d, `powered on again: off for ${human(event.downtimeSeconds)}`);
@@ -142,10 +161,16 @@ export class ProgressView implements EventSink, ApiWatcher {
     for (const d of droplets) this.names.set(d.id, d.name);
   }
 
+  snapshotStarted(dropletId: number, snapshotName: string, action: DropletAction): void {
+    const row = this.rows.get(this.names.get(dropletId) ?? "");
+    if (row) row.snapshot = { name: snapshotName, actionId: action.id, status: action.status };
+  }
+
   action(action: DropletAction): void {
     const name = this.names.get(action.dropletId);
     if (!name) return;
     const row = this.rows.get(name);
+    if (row?.snapshot?.actionId === action.id) row.snapshot.status = action.status;
     const before = row?.action;
     const text = `${action.type} ${action.status}`;
     if (action.status === "in-progress" && !before?.startsWith(`${action.type} `)) {

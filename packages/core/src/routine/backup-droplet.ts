@@ -17,7 +17,7 @@ import { approvalGate } from "./approval";
 import { emit, messageOf, type RoutineDeps } from "./deps";
 import type { DurableSteps, StepOptions } from "./durable";
 import { PhaseError } from "./failure";
-import { type DropletHost, type Inventory, isRetryable } from "./host";
+import { type DropletHost, type Inventory, isRetryable, type NoDropletHost } from "./host";
 import { type DropletRun, type Marker, markPoweredOff, type PowerOnResult, powerOff, powerOnAndUnmark } from "./power";
 import { ownSnapshots, retainSnapshots } from "./retention";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
@@ -90,20 +90,18 @@ export async function backupDroplet(
   };
 
   // 1–3: the SSH phases.
-  const host = deps.hosts?.(droplet, {
+  const given = deps.hosts?.(droplet, {
     runId: r.runId,
     plan: r.plan,
     dryRun: run.dryRun,
     ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
   });
+  const host = given && !("skipped" in given) ? given : undefined;
   const inventory = host ? await sshPhases(ctx, deps, r, host, phases, failed) : undefined;
   if (!host) {
     for (const p of ["inventory", "archive", "duplicity"]) phases[p] = "skipped";
-    notes.push(
-      deps.hosts
-        ? `SSH phases skipped: lifeboat.config.ts has no ssh.droplets["${droplet.name}"] (its pinned host key)`
-        : "SSH phases skipped (no droplet host configured)",
-    );
+    const why = given && "skipped" in given ? given : undefined;
+    notes.push(`SSH phases skipped: ${noHostReason(why, deps.hosts !== undefined, droplet.name)}`);
   }
 
   const mode = r.plan.snapshot.mode;
@@ -224,6 +222,14 @@ export async function backupDroplet(
     ...(taken ? { snapshot: taken.name } : {}),
     ...(downtimeSeconds !== undefined ? { downtimeSeconds } : {}),
   });
+}
+
+/** Why a droplet has no SSH phases, in the words of the setting that decides it. */
+function noHostReason(given: NoDropletHost | undefined, wired: boolean, name: string): string {
+  if (given) return given.skipped;
+  return wired
+    ? `lifeboat.config.ts has no ssh.droplets["${name}"] entry (its pinned host key, or transport: "local")`
+    : "this run has no way to reach droplets over SSH";
 }
 
 const phaseOf = (error: unknown, fallback: string) => (error instanceof PhaseError ? error.phase : fallback);

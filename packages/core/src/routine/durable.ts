@@ -51,6 +51,11 @@ export interface MapItemResult<T> {
 }
 
 export interface DurableSteps {
+  /**
+   * True once whoever runs the routine in-process stopped it (the CLI's Ctrl-C): the run's
+   * outcome is then "interrupted". The durable runtime has no such thing and leaves it unset.
+   */
+  readonly interrupted?: boolean;
   step<T>(name: string, fn: (info: { attempt: number }) => Promise<T>, options?: StepOptions): Promise<T>;
   wait(name: string, duration: Wait): Promise<void>;
   createCallback<T = string>(name: string, options?: { timeout?: Wait }): Promise<[Promise<T>, string]>;

@@ -83,11 +83,17 @@ export interface HostRun {
   startedAt?: number;
 }
 
+/** No SSH phases for this droplet, and the true reason, for the report (e.g. a sandbox droplet without an address). */
+export interface NoDropletHost {
+  skipped: string;
+}
+
 /**
- * Gives the host port for a droplet in a run, or undefined when the config has no SSH entry
- * for it (`ssh.droplets.<name>`): its SSH phases are then reported as skipped.
+ * Gives the host port for a droplet in a run; undefined when the config has no SSH entry for
+ * it (`ssh.droplets.<name>`), or `{ skipped }` saying why when it has one that is not used:
+ * its SSH phases are then reported as skipped, with that reason.
  */
-export type DropletHosts = (droplet: Droplet, run: HostRun) => DropletHost | undefined;
+export type DropletHosts = (droplet: Droplet, run: HostRun) => DropletHost | NoDropletHost | undefined;
 
 /** True unless the error says a retry cannot help (`retryable: false`). */
 export const isRetryable = (error: unknown): boolean => (error as { retryable?: unknown })?.retryable !== false;

@@ -7,6 +7,7 @@ import type { LifeboatConfig, Plan } from "../config/schema";
 import { executionName, type RunRequest } from "../contracts";
 import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
+import { type RunOutcome, runOutcomeOf } from "../run-outcome";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import type { DurableSteps } from "./durable";
@@ -14,7 +15,8 @@ import type { DurableSteps } from "./durable";
 export interface RunResult {
   runId: string;
   plan: string;
-  outcome: "succeeded" | "skipped" | "partial" | "failed";
+  /** One word, defined in ../run-outcome.ts; the same word `run.finished` carries. */
+  outcome: RunOutcome;
   droplets: DropletOutcome[];
   durationSeconds: number;
   /** Set when the run could not even start (e.g. a droplet selector matched nothing). */
@@ -69,12 +71,21 @@ export async function runPlan(
       error: start.error,
       recovery: "nothing was touched",
     });
+    // run.finished is always the last event, so the report's header ends with the same word.
+    const durationSeconds = await elapsed();
+    await emit(ctx, deps, "run finished", {
+      ...base,
+      type: "run.finished",
+      outcome: "failed",
+      durationSeconds,
+      summary: [],
+    });
     return {
       runId: start.runId,
       plan: plan.name,
       outcome: "failed",
       droplets: [],
-      durationSeconds: await elapsed(),
+      durationSeconds,
       error: start.error,
     };
   }
@@ -109,23 +120,17 @@ export async function runPlan(
         phases: {},
       },
   );
-  const outcome = overall(droplets);
+  // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
+  const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
   await emit(ctx, deps, "run finished", {
     ...base,
     type: "run.finished",
-    outcome: outcome === "failed" ? "partial" : outcome,
+    outcome,
     durationSeconds,
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
   });
   return { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
-}
-
-function overall(droplets: DropletOutcome[]): RunResult["outcome"] {
-  if (droplets.length === 0 || droplets.every((d) => d.outcome === "skipped")) return "skipped";
-  if (droplets.every((d) => d.outcome === "failed")) return "failed";
-  if (droplets.some((d) => d.outcome === "failed")) return "partial";
-  return "succeeded";
 }
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */

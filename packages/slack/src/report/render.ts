@@ -15,14 +15,20 @@ const PHASE_ICON: Record<string, string> = {
   failed: ":x:",
 };
 
+/** The run's word for header and summary: `run.finished`'s outcome (core's RUN_OUTCOMES), else still running. */
+function runStatus(state: RunState): string {
+  if (state.finished) return state.finished.outcome;
+  return state.failed ? "running, with a failure" : "running";
+}
+
 function dropletLine(name: string, d: DropletState): string {
   const icon = PHASE_ICON[d.phase] ?? (d.phase.startsWith("failed") ? ":x:" : ":hourglass_flowing_sand:");
   return `${icon} *${name}* — ${d.phase}`;
 }
 
 function runTitle(state: RunState): string {
-  const status = state.failed ? ":x: failed" : state.finished ? `finished: ${state.finished.outcome}` : "running";
-  return `*lifeboat run* \`${state.runId}\` of plan *${state.plan}* — ${status}`;
+  const icon = state.finished ? `${PHASE_ICON[state.finished.outcome] ?? ":warning:"} ` : "";
+  return `*lifeboat run* \`${state.runId}\` of plan *${state.plan}* — ${icon}${runStatus(state)}`;
 }
 
 /** The parent message of a run's thread. */
@@ -43,7 +49,7 @@ export function parentMessage(state: RunState): SlackMessage {
     ),
   ];
   return {
-    text: `lifeboat run ${state.runId} (${state.plan}): ${state.failed ? "failed" : state.finished ? state.finished.outcome : "running"}`,
+    text: `lifeboat run ${state.runId} (${state.plan}): ${runStatus(state)}`,
     blocks,
   };
 }
@@ -113,7 +119,7 @@ export function summaryMessage(state: RunState): SlackMessage {
     .sort();
   const blocks: KnownBlock[] = [
     section(
-      `*Summary of run* \`${state.runId}\` — ${state.finished?.outcome ?? "failed"}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
+      `*Summary of run* \`${state.runId}\` — ${runStatus(state)}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
     ),
   ];
   for (const name of names) {
@@ -136,5 +142,5 @@ export function summaryMessage(state: RunState): SlackMessage {
       : "",
   ].filter(Boolean);
   if (footer.length) blocks.push(context(footer.join(" · ")));
-  return { text: `Summary of run ${state.runId}: ${state.finished?.outcome ?? "failed"}`, blocks: capBlocks(blocks) };
+  return { text: `Summary of run ${state.runId}: ${runStatus(state)}`, blocks: capBlocks(blocks) };
 }

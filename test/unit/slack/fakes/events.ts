@@ -89,7 +89,7 @@ export function fullRun(): LifeboatEvent[] {
     {
       ...base("*", "2026-11-29T03:36:00Z"),
       type: "run.finished",
-      outcome: "partial",
+      outcome: "incomplete",
       durationSeconds: 2160,
       summary: [
         { droplet: "gitlab", outcome: "succeeded", detail: "snapshot 24.9 GB, 2 archives" },
@@ -142,6 +142,16 @@ export function failedRun(): LifeboatEvent[] {
       phase: "snapshot",
       error: "DigitalOcean reported the snapshot action as errored after 34 minutes",
       recovery: "powered gitlab back on after the snapshot failed; no snapshot was made and none was deleted",
+    },
+    {
+      runId: run,
+      plan: "weekly",
+      droplet: "*",
+      at: "2026-12-06T03:40:06Z",
+      type: "run.finished",
+      outcome: "failed",
+      durationSeconds: 2406,
+      summary: [{ droplet: "gitlab", outcome: "failed", detail: "snapshot failed" }],
     },
   ];
 }
