@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { costCommand } from "./commands/cost";
 import { listCommand } from "./commands/list";
 import { planCommand } from "./commands/plan";
-import { restoreArchiveCommand, restoreSnapshotCommand } from "./commands/restore";
+import { restoreArchiveCommand, restoreDuplicityCommand, restoreSnapshotCommand } from "./commands/restore";
 import { retentionCommand } from "./commands/retention";
 import { runCommand } from "./commands/run";
 import { sandboxCommand } from "./commands/sandbox";
@@ -114,7 +114,8 @@ restore
   .option("--name <droplet>", "the new droplet's name (default: <droplet>-restored)")
   .option("--size <slug>", "droplet size (default: the original droplet's)")
   .option("--region <slug>", "region (default: the snapshot's)")
-  .action((snapshot: string, o: { name?: string; size?: string; region?: string }) =>
+  .option("-y, --yes", "create the (billed) droplet without asking; needed without a terminal", false)
+  .action((snapshot: string, o: { name?: string; size?: string; region?: string; yes: boolean }) =>
     set(restoreSnapshotCommand(snapshot, { ...global(), ...o })),
   );
 restore
@@ -135,8 +136,21 @@ restore
   .argument("<run>", "the archive run id (see `lifeboat list`)")
   .argument("<container>", "the container whose image was captured")
   .option("--to <droplet>", "restore onto this droplet (default: the same one)")
-  .action((droplet: string, run: string, container: string, o: { to?: string }) =>
+  .option("--tag <repo:tag>", "the name to give the image (default: the container's image, from the manifest)")
+  .action((droplet: string, run: string, container: string, o: { to?: string; tag?: string }) =>
     set(restoreArchiveCommand({ kind: "image", droplet, run, name: container, ...o }, global())),
+  );
+restore
+  .command("duplicity")
+  .description("restore a path of a droplet's duplicity backup into a new directory on it, over SSH")
+  .argument("<droplet>", "the droplet whose backup it is")
+  .argument("<path>", "the absolute path as it was backed up, e.g. /srv/app")
+  .argument("<target-dir>", "a directory on the droplet that does not exist yet, e.g. /root/restored-app")
+  .option("--plan <name>", "the plan whose duplicity settings apply (default: the one plan with duplicity)")
+  .option("--time <time>", 'the backup to restore: "3D" (3 days ago) or an ISO time (default: the latest)')
+  .option("--to <droplet>", "restore onto this droplet (default: the same one)")
+  .action((droplet: string, path: string, targetDir: string, o: { plan?: string; time?: string; to?: string }) =>
+    set(restoreDuplicityCommand(droplet, path, targetDir, { ...global(), ...o })),
   );
 
 program

@@ -3,8 +3,8 @@
  * `transport: "local"`, on this machine through `bash -c`). Each phase function takes a
  * session and returns plain JSON (the routine checkpoints it):
  *   connect / localSession → inventory → runHooks(pre) → captureImages / archiveVolumes
- *   → runDuplicity → runHooks(post) → restartContainers; restores: restoreVolume, loadImage,
- *   restoreDuplicity.
+ *   → runDuplicity → runHooks(post) → restartContainers; restores: restoreVolume,
+ *   restoreImage (load or import, then its original tag), restoreDuplicity.
  * Plugged into the routine: `configuredDropletHosts(config, …)` gives the `DropletHosts` for
  * `runPlan`, one `sshDropletHost` per droplet and run (./droplet-host.ts).
  */
@@ -46,6 +46,7 @@ export { LOCAL_ENV_PASSED, type LocalSessionOptions, localSession } from "./loca
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
 export type { ArchiveWriter, RunManifest, RunStorage, StoredObject } from "./ports";
 export { loadImage, type RestoreVolumeOptions, restoreVolume, VolumeNotEmptyError } from "./restore";
+export { type RestoredImage, type RestoreImageOptions, restoreImage, taggable } from "./restore-image";
 export { selectNames } from "./select";
 export { type ExitStatus, type Logger, type RemoteSession, type RunResult, TransportSession } from "./session";
 export { quote, type Shell, sh } from "./shell";

@@ -60,6 +60,13 @@ export async function restoreVolume(
     if (!exists) await session.run(sh`docker volume create ${volume}`, { what: `create volume ${volume}` });
     const extract = sh`${decompressStage(options.compression)} < ${staged} | docker run -i --rm --log-driver none --network none -v ${`${volume}:/data`} ${helper} tar x -C /data`;
     await session.run(bash(extract), { what: `extract into volume ${volume}` });
+  } catch (error) {
+    // A half-filled (or empty) volume left behind would look like a restore, and the next run
+    // would archive it: remove the one this restore made. One that existed before is left alone.
+    if (!exists) {
+      await session.run(sh`docker volume rm ${volume}`, { what: `remove volume ${volume} again`, check: false });
+    }
+    throw error;
   } finally {
     await removeStaged(session, staged);
   }

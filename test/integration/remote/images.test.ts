@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { captureImages, inventory, loadImage, type RemoteSession, sh } from "@lifeboat/remote";
+import { captureImages, inventory, loadImage, type RemoteSession, restoreImage, sh } from "@lifeboat/remote";
 import { LocalSink, runWriter } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, missingServices } from "../../harness/context";
@@ -73,5 +73,52 @@ describe.skipIf(skip)(`remote: container images${skip ? ` (skipped: ${skip})` : 
     const tar = Buffer.concat(chunks);
     expect(tar.length).toBe(result.stored[0]!.bytes);
     expect(tar.includes(Buffer.from("root/hostname"))).toBe(true);
+  });
+
+  it("restoreImage gives the restored image its original repo:tag back, for commit and export archives", async () => {
+    // Its own name, so moving the tag never touches the harness's base image.
+    const name = `lifeboat-test/restore-web-${process.pid}:1`;
+    const app = unique("tagged");
+    await remote(session, sh`docker tag ${image} ${name}`);
+    await remote(session, sh`docker create --name ${app} ${name} sh`);
+    const idOf = async (ref: string) => (await remote(session, sh`docker image inspect -f ${"{{.Id}}"} ${ref}`)).trim();
+    const baseId = await idOf(image);
+    const cleanup: string[] = [name];
+    try {
+      const sink = new LocalSink(dir);
+      const info = (await inventory(session)).containers.find((c) => c.name === app)!;
+      const writer = runWriter(sink, { droplet: "harness", runId: "tag" });
+      const [commit] = (await captureImages(session, writer, { containers: [info], mode: "commit" })).stored;
+      expect(commit).toMatchObject({ image: name, mode: "commit" });
+
+      // The name still points at the original image: the restore moves it, and says from where.
+      const loaded = await restoreImage(session, await sink.get(commit!.key), {
+        sha256: commit!.sha256,
+        compression: commit!.compression,
+        mode: "commit",
+        tag: commit!.image,
+      });
+      cleanup.push(loaded.imageId);
+      expect(loaded).toEqual({ imageId: commit!.capturedImageId, tagged: name, replaced: baseId });
+      expect(await idOf(name)).toBe(commit!.capturedImageId);
+
+      const writer2 = runWriter(sink, { droplet: "harness", runId: "tag-export" });
+      const [flat] = (await captureImages(session, writer2, { containers: [info], mode: "export" })).stored;
+      const exportedName = `lifeboat-test/restore-web-${process.pid}:exported`;
+      cleanup.push(exportedName);
+      const imported = await restoreImage(session, await sink.get(flat!.key), {
+        sha256: flat!.sha256,
+        compression: flat!.compression,
+        mode: "export",
+        tag: exportedName,
+      });
+      expect(imported).toEqual({ imageId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), tagged: exportedName });
+      expect(await idOf(exportedName)).toBe(imported.imageId);
+      const passwd = await remote(session, sh`docker run --rm --log-driver none ${exportedName} cat /etc/passwd`);
+      expect(passwd).toContain("root:x:0:0");
+    } finally {
+      await session.run(sh`docker rm -f ${app}`, { what: "cleanup", check: false });
+      for (const ref of cleanup) await session.run(sh`docker image rm ${ref}`, { what: "cleanup", check: false });
+    }
   });
 });

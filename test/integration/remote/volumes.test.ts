@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,6 +148,33 @@ describe.skipIf(skip)(`remote: volume archives round trip${skip ? ` (skipped: ${
     const exists = await session.run(sh`docker volume inspect ${target}`, { what: "t", check: false });
     expect(exists.code).not.toBe(0);
   });
+  it("a restore that fails removes the volume it created, and never one that existed before", async () => {
+    // Bytes that match their checksum but are no zstd: the extraction fails after the volume exists.
+    const garbage = Buffer.from("checksum right, archive wrong");
+    const sha256 = createHash("sha256").update(garbage).digest("hex");
+    const attempt = (into: string, helperImage = image) =>
+      restoreVolume(session, Readable.from([garbage]), { volume: into, sha256, compression: "zstd", helperImage });
+    const exists = async (v: string) =>
+      (await session.run(sh`docker volume inspect ${v}`, { what: "t", check: false })).code === 0;
+
+    const fresh = unique("failed");
+    made.push(fresh);
+    await expect(attempt(fresh)).rejects.toThrow(/extract into volume .* failed/);
+    expect(await exists(fresh)).toBe(false);
+
+    // A helper image that is neither here nor pullable (offline): docker run fails, nothing stays.
+    const offline = unique("offline");
+    made.push(offline);
+    await expect(attempt(offline, `lifeboat-test/absent-${process.pid}:1`)).rejects.toThrow(/extract into volume/);
+    expect(await exists(offline)).toBe(false);
+
+    const before = unique("existing");
+    made.push(before);
+    await remote(session, sh`docker volume create ${before}`);
+    await expect(attempt(before)).rejects.toThrow(/extract into volume/);
+    expect(await exists(before)).toBe(true);
+  });
+
   it("fails, without waiting forever, when the helper container dies before it writes the tar", async () => {
     // An image with tar but no sh: `docker run … sh -c` fails before the FIFO is ever opened,
     // the case in which a reader left waiting on it would hang the run.

@@ -58,9 +58,10 @@ describe("lifeboat retention, list, cost, restore, --help", () => {
   it("restore snapshot --json creates a droplet from a lifeboat snapshot; an unknown one is exit 2", () => {
     const list = JSON.parse(lifeboat(["--json", "list", "ssh"]).stdout);
     // Each command starts its own sandbox, so snapshot names differ by a second at most; use this run's by id.
-    const r = lifeboat(["--json", "restore", "snapshot", list.droplets[0].snapshots[0].id, "--name", "ssh-copy"]);
+    const id = list.droplets[0].snapshots[0].id;
+    const r = lifeboat(["--json", "restore", "snapshot", id, "--name", "ssh-copy", "--yes"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, droplet: { name: "ssh-copy" } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, droplet: { name: "ssh-copy", status: "active" } });
     const missing = lifeboat(["restore", "snapshot", "lifeboat-weekly-nope-20260101T000000Z"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("`lifeboat list` shows them");

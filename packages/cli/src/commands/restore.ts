@@ -1,41 +1,19 @@
 /**
- * `lifeboat restore`: a snapshot to a new droplet (DigitalOcean API), or an archive from
- * storage onto a droplet over SSH (`@lifeboat/remote`: the checksum is checked before anything
- * is extracted; a volume is restored into a new or empty one unless you name another).
+ * `lifeboat restore volume|image`: an archive from storage onto a droplet over SSH
+ * (`@lifeboat/remote`: the checksum is checked before anything is extracted; a volume is
+ * restored into a new or empty one, and a volume this restore made is removed again if it
+ * fails; an image gets its original `repo:tag` back). `restore snapshot` and `restore
+ * duplicity` live beside this file.
  */
-import { readFileSync } from "node:fs";
-import { dropletConnection, loadImage, restoreVolume } from "@lifeboat/remote";
+import { restoreImage, restoreVolume, taggable, UnsafeNameError } from "@lifeboat/remote";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
-import { BadInput, type CommandContext, type GlobalOptions, withContext } from "./context";
+import { BadInput, type GlobalOptions, withContext } from "./context";
+import { openDropletSession } from "./droplet-session";
 
-export async function restoreSnapshotCommand(
-  wanted: string,
-  options: GlobalOptions & { name?: string; size?: string; region?: string },
-) {
-  return withContext(options, async (ctx) => {
-    const snapshots = await ctx.env.api.listSnapshots();
-    const snapshot = snapshots.find((s) => s.name === wanted || s.id === wanted);
-    if (!snapshot) throw new BadInput(`no snapshot named or numbered "${wanted}"; \`lifeboat list\` shows them`);
-    const original = await ctx.env.api.getDroplet(snapshot.dropletId).catch(() => undefined);
-    const sizeSlug = options.size ?? original?.sizeSlug;
-    if (!sizeSlug) throw new BadInput(`the droplet of ${snapshot.name} no longer exists; name a size with --size`);
-    const region = options.region ?? snapshot.regions[0];
-    if (!region) throw new BadInput(`${snapshot.name} has no region; name one with --region`);
-    const name = options.name ?? `${original?.name ?? "droplet"}-restored`;
-    ctx.say(`Creating droplet ${name} (${sizeSlug}, ${region}) from ${snapshot.name}…`);
-    const created = await ctx.env.api.createDropletFromSnapshot({ name, snapshotId: snapshot.id, region, sizeSlug });
-    if (options.json) {
-      writeJson(process.stdout, { ok: true, snapshot: snapshot.name, droplet: created });
-    } else {
-      ctx.say(
-        `Droplet ${created.name} (id ${created.id}) is being created from ${snapshot.name}; status ${created.status}.`,
-      );
-    }
-    return EXIT.ok;
-  });
-}
+export { restoreDuplicityCommand } from "./restore-duplicity";
+export { restoreSnapshotCommand } from "./restore-snapshot";
 
 export interface ArchiveRestore {
   kind: "volume" | "image";
@@ -45,6 +23,8 @@ export interface ArchiveRestore {
   name: string;
   into?: string;
   to?: string;
+  /** For an image: the name to give it (default the manifest's `image`). */
+  tag?: string;
 }
 
 export async function restoreArchiveCommand(what: ArchiveRestore, options: GlobalOptions) {
@@ -55,25 +35,59 @@ export async function restoreArchiveCommand(what: ArchiveRestore, options: Globa
       throw new BadInput(
         `no complete archive run "${what.run}" for ${what.droplet} in ${sink.location}; \`lifeboat list ${what.droplet}\` shows them`,
       );
-    const entry =
-      what.kind === "volume"
-        ? run.manifest.volumes.find((v) => v.volume === what.name)
-        : run.manifest.containers.find((c) => c.container === what.name);
-    if (!entry) throw new BadInput(`run ${what.run} has no ${what.kind} archive for "${what.name}"`);
+    const { manifest } = run;
     const target = what.to ?? what.droplet;
-    const session = await openSession(ctx, target);
+    const from = `run ${what.run} of ${what.droplet}`;
+    if (what.kind === "volume") {
+      const entry = manifest.volumes.find((v) => v.volume === what.name);
+      if (!entry) throw new BadInput(`${from} has no volume archive for "${what.name}"`);
+      // The image that archived the volume also restores it: on an offline droplet, the default would not be there.
+      const helperImage = ctx.config.plans.find((p) => p.name === manifest.plan)?.volumes.helperImage;
+      const session = await openDropletSession(ctx, target);
+      try {
+        const result = await restoreVolume(session, await sink.get(entry.key), {
+          volume: what.into ?? `${what.name}-restored`,
+          sha256: entry.sha256,
+          compression: entry.compression,
+          ...(helperImage ? { helperImage } : {}),
+        });
+        if (options.json) writeJson(process.stdout, { ok: true, target, key: entry.key, ...result });
+        else {
+          const into = `${result.created ? "new" : "empty"} volume ${result.volume}`;
+          const use = entry.container
+            ? ` It was mounted at ${entry.mountPath} in container ${entry.container}${entry.image ? ` (image ${entry.image})` : ""}.`
+            : "";
+          ctx.say(`Restored volume ${entry.volume} from ${from} into ${into} on ${target} (sha256 checked).${use}`);
+        }
+        return EXIT.ok;
+      } finally {
+        session.close();
+      }
+    }
+    const entry = manifest.containers.find((c) => c.container === what.name);
+    if (!entry) throw new BadInput(`${from} has no image archive for container "${what.name}"`);
+    if (what.tag !== undefined) checkTag(what.tag);
+    const session = await openDropletSession(ctx, target);
     try {
-      const archive = await sink.get(entry.key);
-      const result =
-        what.kind === "volume"
-          ? await restoreVolume(session, archive, {
-              volume: what.into ?? `${what.name}-restored`,
-              sha256: entry.sha256,
-              compression: entry.compression,
-            })
-          : await loadImage(session, archive, { sha256: entry.sha256, compression: entry.compression });
+      const result = await restoreImage(session, await sink.get(entry.key), {
+        sha256: entry.sha256,
+        compression: entry.compression,
+        mode: entry.mode,
+        tag: what.tag ?? entry.image,
+      });
       if (options.json) writeJson(process.stdout, { ok: true, target, key: entry.key, ...result });
-      else ctx.say(`Restored ${entry.key} on ${target}: ${JSON.stringify(result)}`);
+      else {
+        const named = result.tagged
+          ? `as ${result.tagged} (image ${result.imageId})`
+          : `as image ${result.imageId}, untagged: "${entry.image}" is not a name a tag can take; give one with --tag`;
+        const moved = result.replaced
+          ? ` ${result.tagged} named image ${result.replaced} before; that image is still there by its id.`
+          : "";
+        const how = entry.mode === "export" ? "imported (docker import)" : "loaded (docker load)";
+        ctx.say(
+          `Restored the image of container ${entry.container} from ${from} onto ${target}, ${how} ${named} (sha256 checked).${moved}`,
+        );
+      }
       return EXIT.ok;
     } finally {
       session.close();
@@ -81,38 +95,13 @@ export async function restoreArchiveCommand(what: ArchiveRestore, options: Globa
   });
 }
 
-/** A session on a droplet named in `ssh.droplets` (host key pinned, or `transport: "local"`), key from SSH_PRIVATE_KEY(_FILE). */
-async function openSession(ctx: CommandContext, droplet: string) {
-  const entry = ctx.config.ssh.droplets[droplet];
-  if (!entry)
-    throw new BadInput(
-      `${droplet} has no ssh.droplets.${droplet} entry in ${ctx.configPath}; pin its hostKey first (README "Preparing a droplet")`,
-    );
-  const found =
-    entry.address || entry.transport === "local" ? undefined : (await ctx.env.api.findDroplets({ name: droplet }))[0];
-  const open = dropletConnection(
-    ctx.config.ssh,
-    { name: droplet, ...(found?.publicIpv4 ? { publicIpv4: found.publicIpv4 } : {}) },
-    {
-      privateKey: async () => {
-        const key = process.env.SSH_PRIVATE_KEY ?? readKeyFile(process.env.SSH_PRIVATE_KEY_FILE);
-        if (!key)
-          throw new BadInput(
-            "set SSH_PRIVATE_KEY (the key's text) or SSH_PRIVATE_KEY_FILE (its path) to reach the droplet",
-          );
-        return key;
-      },
-    },
-  );
-  if (!open) throw new BadInput(`${droplet} has no ssh.droplets.${droplet} entry in ${ctx.configPath}`);
-  return open("work");
-}
-
-function readKeyFile(path: string | undefined): string | undefined {
-  if (!path) return undefined;
+/** --tag must be a name docker can tag with: "repo:tag", not an id or a digest. */
+function checkTag(tag: string): void {
+  const problem = 'expected a name such as "gitlab/gitlab-ce:16.11.0-ce.0" (no digest, not an id)';
   try {
-    return readFileSync(path, "utf8");
-  } catch {
-    throw new BadInput(`SSH_PRIVATE_KEY_FILE ${path} cannot be read`);
+    if (!taggable(tag)) throw new BadInput(`--tag "${tag}" is refused: ${problem}`);
+  } catch (error) {
+    if (error instanceof UnsafeNameError) throw new BadInput(`--tag "${tag}" is refused: ${problem}`);
+    throw error;
   }
 }

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import type { Droplet, DropletHosts, HostRun, LifeboatConfig } from "@lifeboat/core";
 import { type BackupEncryption, configuredDropletHosts, type DuplicityAccess } from "@lifeboat/remote";
 import { runStorage, type Sink } from "@lifeboat/storage";
+import { duplicityTarget } from "../duplicity-target";
 import type { Environment } from "../environment";
 
 export type HostsEnv = Readonly<Record<string, string | undefined>>;
@@ -61,12 +62,7 @@ export function cliDropletHosts(
               passphrase: need(env, "DUPLICITY_PASSPHRASE", "for the plan's duplicity encryption"),
             };
       return {
-        target: {
-          bucket: storage.bucket,
-          prefix: `${storage.prefix}duplicity/${droplet}`,
-          region: storage.region,
-          ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
-        },
+        target: duplicityTarget(storage, droplet),
         credentials: {
           accessKeyId: need(env, "AWS_ACCESS_KEY_ID", "for duplicity's S3 target"),
           secretAccessKey: need(env, "AWS_SECRET_ACCESS_KEY", "for duplicity's S3 target"),
