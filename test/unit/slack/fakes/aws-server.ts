@@ -1,11 +1,14 @@
 /**
- * A loopback stand-in for the Lambda and EventBridge APIs the Slack function calls, recording
- * every request. It keeps what the real services enforce for us: one answer per durable
- * callback (a second, or one after the timeout, gets CallbackTimeoutException), one payload
- * per durable execution name, and each rule's state.
+ * A loopback stand-in for the Lambda and EventBridge Scheduler APIs the Slack function calls,
+ * recording every request. It keeps what the real services enforce for us: one answer per
+ * durable callback (a second, or one after the timeout, gets CallbackTimeoutException), one
+ * payload per durable execution name, each schedule's whole definition (UpdateSchedule
+ * replaces it and needs its required fields), and a valid SigV4 signature on Scheduler calls.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ScheduleDefinition } from "@lifeboat/slack";
+import { sigV4Problem } from "./sigv4-check";
 
 export interface Invocation {
   functionName: string;
@@ -20,10 +23,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startAwsServer(rules: Record<string, "ENABLED" | "DISABLED">) {
+export async function startAwsServer(
+  schedules: Record<string, ScheduleDefinition>,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+) {
   const invocations: Invocation[] = [];
   const callbackAnswers: Array<{ callbackId: string; result: unknown; accepted: boolean }> = [];
-  const ruleCalls: Array<{ action: string; name: string }> = [];
+  const scheduleCalls: Array<{ action: string; name: string; body?: unknown }> = [];
   const closedCallbacks = new Set<string>();
   const executions = new Map<string, string>();
   const raw: string[] = [];
@@ -65,16 +71,27 @@ export async function startAwsServer(rules: Record<string, "ENABLED" | "DISABLED
       closedCallbacks.add(id);
       return res.writeHead(200, { "content-type": "application/json" }).end("{}");
     }
-    const target = req.headers["x-amz-target"] as string | undefined;
-    if (target?.startsWith("AWSEvents.")) {
-      const action = target.slice("AWSEvents.".length);
-      const { Name } = JSON.parse(text) as { Name: string };
-      ruleCalls.push({ action, name: Name });
-      if (!(Name in rules)) return fail(error("ResourceNotFoundException", 400, `Rule ${Name} does not exist.`));
-      if (action === "DisableRule") rules[Name] = "DISABLED";
-      if (action === "EnableRule") rules[Name] = "ENABLED";
-      const body = action === "DescribeRule" ? { Name, State: rules[Name] } : {};
-      return res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(body));
+    const schedule = url.match(/^\/schedules\/([^/?]+)(?:\?groupName=([^&]+))?$/);
+    if (schedule) {
+      const signatureProblem = await sigV4Problem(req, text, { service: "scheduler", ...credentials });
+      if (signatureProblem) return fail(error("InvalidSignatureException", 403, signatureProblem));
+      const name = schedule[1] as string;
+      const action = req.method === "PUT" ? "UpdateSchedule" : "GetSchedule";
+      const body = text ? (JSON.parse(text) as Partial<ScheduleDefinition>) : undefined;
+      scheduleCalls.push({ action, name, ...(body ? { body } : {}) });
+      const group = action === "GetSchedule" ? schedule[2] : body?.GroupName;
+      const current = schedules[name];
+      if (!current || current.GroupName !== group) {
+        return fail(error("ResourceNotFoundException", 404, `Schedule ${name} does not exist.`));
+      }
+      if (action === "GetSchedule") {
+        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(current));
+      }
+      const missing = ["ScheduleExpression", "FlexibleTimeWindow", "Target"].filter((k) => !(k in (body ?? {})));
+      if (missing.length > 0) return fail(error("ValidationException", 400, `missing ${missing.join(", ")}`));
+      // UpdateSchedule replaces the schedule: what is not sent falls back to its default.
+      schedules[name] = { Name: name, State: "ENABLED", ...(body as Omit<ScheduleDefinition, "Name">) };
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ScheduleArn: name }));
     }
     res.writeHead(404).end();
   });
@@ -83,8 +100,8 @@ export async function startAwsServer(rules: Record<string, "ENABLED" | "DISABLED
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     invocations,
     callbackAnswers,
-    ruleCalls,
-    rules,
+    scheduleCalls,
+    schedules,
     raw,
     /** The durable wait timed out: later answers are refused. */
     timeOut(callbackId: string) {
