@@ -90,7 +90,7 @@ export async function startAwsServer(
       const missing = ["ScheduleExpression", "FlexibleTimeWindow", "Target"].filter((k) => !(k in (body ?? {})));
       if (missing.length > 0) return fail(error("ValidationException", 400, `missing ${missing.join(", ")}`));
       // UpdateSchedule replaces the schedule: what is not sent falls back to its default.
-      schedules[name] = { Name: name, State: "ENABLED", ...(body as Omit<ScheduleDefinition, "Name">) };
+      schedules[name] = { Name: name, State: "ENABLED", ...body } as ScheduleDefinition;
       return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ScheduleArn: name }));
     }
     res.writeHead(404).end();
