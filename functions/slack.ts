@@ -3,6 +3,7 @@
  * approval and restore buttons. Thin wiring only; the app is in packages/slack/src/app.ts.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   approvalResponder,
   createSlackHandler,
@@ -51,8 +52,7 @@ const slackHandler = createSlackHandler({
     startRun: runStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({
-      // The Lambda client's region and credential chain, so Scheduler calls sign as the function.
-      scheduler: schedulerApi({ region: lambda.config.region, credentials: lambda.config.credentials }),
+      scheduler: schedulerApi(new SchedulerClient({})),
       schedulePattern: required("LIFEBOAT_SCHEDULE_PATTERN"),
     }),
     defer: deferredInvoker({ lambda, functionName: required("AWS_LAMBDA_FUNCTION_NAME") }),

@@ -255,6 +255,20 @@ describe("/lifeboat pause and resume", () => {
       if (nightly) world.aws.schedules["lifeboat-test-schedule-nightly"] = nightly;
     }
   });
+
+  it("pause that Scheduler refuses names the call, the schedule and the reason, and changes nothing", async () => {
+    const deployed = { ...world.aws.schedules["lifeboat-test-schedule-nightly"] };
+    world.aws.deniedActions.add("UpdateSchedule");
+    try {
+      const paused = await command("pause nightly", OUTSIDER);
+      expect(paused.ack.text).toContain(
+        "`/lifeboat pause nightly` failed and changed nothing: EventBridge Scheduler UpdateSchedule lifeboat-test-schedule-nightly: AccessDeniedException: not authorized to perform: scheduler:UpdateSchedule",
+      );
+      expect(world.aws.schedules["lifeboat-test-schedule-nightly"]).toEqual(deployed);
+    } finally {
+      world.aws.deniedActions.delete("UpdateSchedule");
+    }
+  });
 });
 
 describe("/lifeboat restore", () => {

@@ -1,10 +1,17 @@
 /**
  * The two EventBridge Scheduler calls that pause and resume a plan, GetSchedule and
- * UpdateSchedule, over Scheduler's REST API signed with SigV4. The lockfile has no
- * @aws-sdk/client-scheduler; this port is the seam to swap it in behind.
+ * UpdateSchedule, through the AWS SDK's Scheduler client.
  */
-import { createHash, createHmac } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
+import {
+  type ActionAfterCompletion,
+  type FlexibleTimeWindow,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+  type SchedulerClient,
+  type ScheduleState,
+  type Target,
+  UpdateScheduleCommand,
+} from "@aws-sdk/client-scheduler";
 
 /** What GetSchedule returns that UpdateSchedule takes back: UpdateSchedule replaces the whole schedule. */
 export interface ScheduleDefinition {
@@ -12,14 +19,14 @@ export interface ScheduleDefinition {
   GroupName: string;
   ScheduleExpression: string;
   ScheduleExpressionTimezone?: string;
-  FlexibleTimeWindow: unknown;
-  Target: unknown;
-  State: "ENABLED" | "DISABLED";
+  FlexibleTimeWindow: FlexibleTimeWindow;
+  Target: Target;
+  State: ScheduleState;
   Description?: string;
-  StartDate?: unknown;
-  EndDate?: unknown;
+  StartDate?: Date;
+  EndDate?: Date;
   KmsKeyArn?: string;
-  ActionAfterCompletion?: string;
+  ActionAfterCompletion?: ActionAfterCompletion;
 }
 
 export interface SchedulerApi {
@@ -28,104 +35,59 @@ export interface SchedulerApi {
   updateSchedule(definition: ScheduleDefinition): Promise<void>;
 }
 
-const UPDATABLE = [
-  "GroupName",
-  "ScheduleExpression",
-  "ScheduleExpressionTimezone",
-  "FlexibleTimeWindow",
-  "Target",
-  "State",
-  "Description",
-  "StartDate",
-  "EndDate",
-  "KmsKeyArn",
-  "ActionAfterCompletion",
-] as const;
-
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-
 /**
  * @example
- * const lambda = new LambdaClient({});
- * const api = schedulerApi({ region: lambda.config.region, credentials: lambda.config.credentials });
+ * const api = schedulerApi(new SchedulerClient({}));
+ * const weekly = await api.getSchedule("lifeboat-prod-plan-weekly", "default");
  */
-export function schedulerApi({
-  region,
-  credentials,
-  endpoint,
-}: {
-  region: () => Promise<string>;
-  credentials: () => Promise<Credentials>;
-  /** Scheduler's endpoint; `https://scheduler.<region>.amazonaws.com` when absent. */
-  endpoint?: string;
-}): SchedulerApi {
-  const signer = new SignatureV4({ service: "scheduler", region, credentials, sha256: Sha256 });
-
-  async function call(
-    operation: string,
-    method: "GET" | "PUT",
-    name: string,
-    query: Record<string, string>,
-    body?: string,
-  ): Promise<{ status: number; type?: string; json: Record<string, unknown> }> {
-    const url = new URL(
-      `/schedules/${encodeURIComponent(name)}`,
-      endpoint ?? `https://scheduler.${await region()}.amazonaws.com`,
-    );
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-    const signed = await signer.sign({
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query,
-      headers: { host: url.host, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body }),
+export function schedulerApi(scheduler: SchedulerClient): SchedulerApi {
+  /** Scheduler's refusal, naming the call and the schedule it was about. */
+  const refused = (operation: string, name: string, error: unknown) =>
+    new Error(`EventBridge Scheduler ${operation} ${name}: ${(error as Error).name}: ${(error as Error).message}`, {
+      cause: error,
     });
-    // fetch sets Host itself, to the same url.host that was signed.
-    const { host: _host, ...headers } = signed.headers;
-    const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
-    const text = await response.text();
-    const json = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-    const type = response.headers.get("x-amzn-errortype")?.split(":")[0];
-    if (response.ok || (type === "ResourceNotFoundException" && operation === "GetSchedule")) {
-      return { status: response.status, ...(type ? { type } : {}), json };
-    }
-    const message = String(json.Message ?? json.message ?? text);
-    throw new Error(`EventBridge Scheduler ${operation} ${name}: ${type ?? response.status}: ${message}`);
-  }
 
   return {
     async getSchedule(name, groupName) {
-      const answer = await call("GetSchedule", "GET", name, { groupName });
-      return answer.type === "ResourceNotFoundException" ? undefined : (answer.json as unknown as ScheduleDefinition);
+      try {
+        const found = await scheduler.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
+        const { GroupName, ScheduleExpression, FlexibleTimeWindow, Target, State } = found;
+        if (!GroupName || !ScheduleExpression || !FlexibleTimeWindow || !Target || !State) {
+          throw new Error("the answer lacks one of GroupName, ScheduleExpression, FlexibleTimeWindow, Target, State");
+        }
+        // Only what UpdateSchedule takes: not the ARN, creation time or response metadata.
+        return {
+          Name: found.Name ?? name,
+          GroupName,
+          ScheduleExpression,
+          FlexibleTimeWindow,
+          Target,
+          State,
+          ...defined({
+            ScheduleExpressionTimezone: found.ScheduleExpressionTimezone,
+            Description: found.Description,
+            StartDate: found.StartDate,
+            EndDate: found.EndDate,
+            KmsKeyArn: found.KmsKeyArn,
+            ActionAfterCompletion: found.ActionAfterCompletion,
+          }),
+        };
+      } catch (error) {
+        if (error instanceof ResourceNotFoundException) return undefined;
+        throw refused("GetSchedule", name, error);
+      }
     },
     async updateSchedule(definition) {
-      const body = Object.fromEntries(
-        UPDATABLE.filter((k) => definition[k] !== undefined).map((k) => [k, definition[k]]),
-      );
-      await call("UpdateSchedule", "PUT", definition.Name, {}, JSON.stringify(body));
+      try {
+        await scheduler.send(new UpdateScheduleCommand(definition));
+      } catch (error) {
+        throw refused("UpdateSchedule", definition.Name, error);
+      }
     },
   };
 }
 
-/** SHA-256 and HMAC-SHA-256 in the shape the signer wants, from node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
+/** The entries whose value is set: a schedule read back must not gain keys it never had. */
+function defined<T extends Record<string, unknown>>(entries: T): Partial<T> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -3,6 +3,7 @@
  * loopback fakes: the Slack server, the AWS server and the in-memory backend.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { validateConfig } from "@lifeboat/core";
 import {
   approvalResponder,
@@ -47,27 +48,20 @@ export const deployedSchedule = (plan: string, expression: string, timezone: str
 
 export async function slackWorld(options: { now?: () => Date } = {}) {
   const slack: SlackServer = await startSlackServer();
-  const aws: AwsServer = await startAwsServer(
-    {
-      "lifeboat-test-schedule-weekly": deployedSchedule("weekly", "cron(0 3 ? * SUN *)", "Europe/Berlin"),
-      "lifeboat-test-schedule-nightly": deployedSchedule("nightly", "cron(30 2 * * ? *)", "UTC"),
-    },
-    testCredentials,
-  );
+  const aws: AwsServer = await startAwsServer({
+    "lifeboat-test-schedule-weekly": deployedSchedule("weekly", "cron(0 3 ? * SUN *)", "Europe/Berlin"),
+    "lifeboat-test-schedule-nightly": deployedSchedule("nightly", "cron(30 2 * * ? *)", "UTC"),
+  });
   const logs: string[] = [];
   const lambda = new LambdaClient({ endpoint: aws.endpoint, region: "us-east-1", credentials: testCredentials });
-  const scheduler = schedulerApi({
-    endpoint: aws.endpoint,
-    region: async () => "us-east-1",
-    credentials: async () => testCredentials,
-  });
+  const scheduler = new SchedulerClient({ endpoint: aws.endpoint, region: "us-east-1", credentials: testCredentials });
   const memory = memoryBackend();
   const deps: SlackDeps = {
     config: validateConfig(sample),
     backend: memory.backend,
     startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     answerApproval: approvalResponder(lambda),
-    schedules: scheduleSwitch({ scheduler, schedulePattern: SCHEDULE_PATTERN }),
+    schedules: scheduleSwitch({ scheduler: schedulerApi(scheduler), schedulePattern: SCHEDULE_PATTERN }),
     defer: deferredInvoker({ lambda, functionName: SLACK_FUNCTION }),
     logger: jsonLogger("slack", (line) => logs.push(line)),
     now: options.now ?? (() => new Date("2026-11-29T10:15:30Z")),
@@ -93,6 +87,7 @@ export async function slackWorld(options: { now?: () => Date } = {}) {
     },
     async close() {
       lambda.destroy();
+      scheduler.destroy();
       await Promise.all([slack.close(), aws.close()]);
     },
   };
