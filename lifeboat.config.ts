@@ -7,7 +7,8 @@ export default defineConfig({
     {
       // Weekly consistent snapshot: power off (after a human OK), snapshot, power on.
       name: "weekly", //                         used in snapshot names: lifeboat-weekly-<droplet>-<UTC time>
-      schedule: "cron(0 3 ? * SUN *)", //         EventBridge syntax, UTC: Sundays 03:00
+      schedule: "cron(0 3 ? * SUN *)", //         EventBridge syntax, read in timezone: Sundays 03:00
+      timezone: "UTC", //                         IANA zone, e.g. "Europe/Berlin": 03:00 stays 03:00 across DST
       droplets: [{ name: "gitlab" }, { tag: "lifeboat-weekly" }], // by id, name or tag
       concurrency: 2, //                          droplets backed up at the same time
       snapshot: {

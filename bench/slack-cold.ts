@@ -78,7 +78,7 @@ const env = {
   SLACK_BOT_ID: "B1",
   SLACK_BOT_USER_ID: "U1",
   LIFEBOAT_BACKUP_FUNCTION: "arn:aws:lambda:us-east-1:123456789012:function:lifeboat-backup-run:live",
-  LIFEBOAT_RULE_PATTERN: "lifeboat-bench-plan-{plan}",
+  LIFEBOAT_SCHEDULE_PATTERN: "lifeboat-bench-plan-{plan}",
   AWS_LAMBDA_FUNCTION_NAME: "lifeboat-bench-slack",
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "AKIDBENCH",

@@ -1,7 +1,8 @@
 /**
- * Target of each plan's EventBridge schedule rule. EventBridge cannot name a durable
- * execution, so this starts `backup-run` with the name `<plan>-<scheduled time>`: a duplicate
- * delivery of the same schedule tick returns the existing execution instead of a second run.
+ * Target of each plan's EventBridge Scheduler schedule (stacks/plan-schedules.ts). Scheduler
+ * cannot name a durable execution, so this starts `backup-run` with the name
+ * `<plan>-<scheduled time>`: a duplicate delivery of the same schedule tick returns the
+ * existing execution instead of a second run.
  */
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { executionName, type RunRequest } from "@lifeboat/core";
@@ -11,13 +12,19 @@ const lambda = new LambdaClient({});
 export interface ScheduleTick {
   plan: string;
   trigger: "schedule";
-  /** EventBridge's `time` of the scheduled event (ISO-8601 UTC). */
+  /** Scheduler's `<aws.scheduler.scheduled-time>`: the tick's intended time, ISO-8601 UTC, the same on a retry. */
   scheduledTime: string;
 }
 
 export async function handler(tick: ScheduleTick): Promise<{ executionName: string; status: number }> {
   const functionArn = process.env.LIFEBOAT_BACKUP_FUNCTION;
   if (!functionArn) throw new Error("LIFEBOAT_BACKUP_FUNCTION is not set; deploy with the Backups stack");
+  if (Number.isNaN(Date.parse(tick.scheduledTime))) {
+    // Say what is wrong with the schedule, rather than "RangeError: Invalid time value".
+    throw new Error(
+      `scheduledTime "${tick.scheduledTime}" is not a time; the schedule's input must carry <aws.scheduler.scheduled-time> (stacks/plan-schedules.ts)`,
+    );
+  }
   const name = executionName(tick.plan, tick.scheduledTime);
   const request: RunRequest = { plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime, runId: name };
   const response = await lambda.send(

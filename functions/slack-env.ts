@@ -9,8 +9,7 @@
  * | `SLACK_BOT_ID`, `SLACK_BOT_USER_ID` | optional: spare an `auth.test` call on a cold start         |
  * | `SLACK_API_URL`            | optional: Web API base URL (tests, benchmarks)                       |
  * | `LIFEBOAT_BACKUP_FUNCTION` | qualified ARN (alias) of the durable `backup-run` function           |
- * | `LIFEBOAT_RULE_PATTERN`    | schedule rule name with `{plan}`, e.g. `lifeboat-prod-plan-{plan}` |
- * | `LIFEBOAT_EVENT_BUS`       | optional: bus of the schedule rules (default bus when absent)        |
+ * | `LIFEBOAT_SCHEDULE_PATTERN` | plan schedule name with `{plan}`, e.g. `lifeboat-prod-plan-{plan}` |
  * | `AWS_LAMBDA_FUNCTION_NAME` | set by Lambda: the Slack function invokes itself for slow commands   |
  */
 export function required(name: string): string {

@@ -2,8 +2,8 @@
  * Lambda entry point of the Slack app (API Gateway v2 / function URL): `/lifeboat` commands,
  * approval and restore buttons. Thin wiring only; the app is in packages/slack/src/app.ts.
  */
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   approvalResponder,
   createSlackHandler,
@@ -11,6 +11,7 @@ import {
   jsonLogger,
   runStarter,
   type SlackBackend,
+  schedulerApi,
   scheduleSwitch,
 } from "@lifeboat/slack";
 import { config } from "./config";
@@ -20,7 +21,6 @@ import { optional, required } from "./slack-env";
 const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DIGITALOCEAN_TOKEN"]);
 const backupFunction = required("LIFEBOAT_BACKUP_FUNCTION");
 const lambda = new LambdaClient({});
-const eventBusName = optional("LIFEBOAT_EVENT_BUS");
 const slackApiUrl = optional("SLACK_API_URL");
 const botId = optional("SLACK_BOT_ID");
 const botUserId = optional("SLACK_BOT_USER_ID");
@@ -52,9 +52,8 @@ const slackHandler = createSlackHandler({
     startRun: runStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({
-      eventBridge: new EventBridgeClient({}),
-      rulePattern: required("LIFEBOAT_RULE_PATTERN"),
-      ...(eventBusName ? { eventBusName } : {}),
+      scheduler: schedulerApi(new SchedulerClient({})),
+      schedulePattern: required("LIFEBOAT_SCHEDULE_PATTERN"),
     }),
     defer: deferredInvoker({ lambda, functionName: required("AWS_LAMBDA_FUNCTION_NAME") }),
     logger: jsonLogger("slack", (line) => process.stdout.write(`${line}\n`)),

@@ -1,12 +1,13 @@
 import { Duration, Stack } from "aws-cdk-lib";
-import { EventField, Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aws-cdk-lib/aws-lambda";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { DUPLICITY_ROOT } from "../functions/archive-layout";
 import { DROPLET_CREDENTIALS_SECONDS } from "../functions/droplet-credentials";
-import { lifeboatConfig, planRuleName } from "./config";
+import { lifeboatConfig, planScheduleName } from "./config";
+import { planSchedules } from "./plan-schedules";
 import { Secrets } from "./Secrets";
 import { Storage } from "./Storage";
 
@@ -14,7 +15,7 @@ import { Storage } from "./Storage";
 const DURABLE_EXECUTION_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 /**
- * The backup routine as a durable function behind an alias, one schedule rule per plan, the
+ * The backup routine as a durable function behind an alias, one schedule per plan, the
  * watchdog, and lifeboat's events routed to the Slack report.
  */
 export function Backups({ stack, app }: StackContext) {
@@ -93,30 +94,19 @@ export function Backups({ stack, app }: StackContext) {
   );
   backupRun.addEnvironment("LIFEBOAT_DROPLET_ROLE_ARN", dropletCredentials.roleArn);
 
-  // EventBridge cannot name a durable execution, so each plan's rule starts a small function
-  // that does: the name (plan + scheduled time) makes a duplicate delivery a no-op.
+  // EventBridge cannot name a durable execution, so each plan's schedule starts a small
+  // function that does: the name (plan + scheduled time) makes a duplicate delivery a no-op.
   const scheduler = new SstFunction(stack, "Scheduler", {
     handler: "functions/schedule.handler",
     timeout: "30 seconds",
     environment: { LIFEBOAT_BACKUP_FUNCTION: backupAlias.functionArn },
     permissions: [new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [backupAlias.functionArn] })],
   });
-  const planRules = Object.fromEntries(
-    lifeboatConfig.plans.map((plan) => {
-      const rule = new Rule(stack, `Plan-${plan.name}`, {
-        ruleName: planRuleName(app.stage, plan.name),
-        description: `lifeboat plan ${plan.name}`,
-        schedule: Schedule.expression(plan.schedule),
-        targets: [
-          new LambdaFunction(scheduler, {
-            event: RuleTargetInput.fromObject({ plan: plan.name, trigger: "schedule", scheduledTime: EventField.time }),
-            retryAttempts: 4,
-          }),
-        ],
-      });
-      return [plan.name, rule];
-    }),
-  );
+  const schedules = planSchedules(stack, {
+    plans: lifeboatConfig.plans,
+    scheduleName: (plan) => planScheduleName(app.stage, plan),
+    target: scheduler,
+  });
 
   const watchdog = new SstFunction(stack, "Watchdog", {
     handler: "functions/watchdog.handler",
@@ -148,5 +138,14 @@ export function Backups({ stack, app }: StackContext) {
   });
 
   stack.addOutputs({ BackupFunction: backupAlias.functionArn });
-  return { backupRun, backupAlias, planRules, watchdog, report, scheduler, dropletCredentials };
+  return {
+    backupRun,
+    backupAlias,
+    planSchedules: schedules.byPlan,
+    planSchedulesRole: schedules.role,
+    watchdog,
+    report,
+    scheduler,
+    dropletCredentials,
+  };
 }

@@ -2,19 +2,18 @@ import { Stack } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Api, type StackContext, use } from "sst/constructs";
 import { Backups } from "./Backups";
-import { planRuleName } from "./config";
+import { planScheduleName } from "./config";
 import { Secrets } from "./Secrets";
 import { Storage } from "./Storage";
 
 /**
  * The Slack endpoint (slash commands and interactivity). The Slack function may start runs,
- * answer approvals, read runs, and enable/disable the plan rules — and nothing more.
+ * answer approvals, read runs, and enable/disable the plan schedules — and nothing more.
  */
 export function Slack({ stack, app }: StackContext) {
   const { archives } = use(Storage);
   const secrets = use(Secrets);
-  const { backupRun, backupAlias, planRules } = use(Backups);
-  const rules = Object.values(planRules);
+  const { backupRun, backupAlias, planSchedules, planSchedulesRole } = use(Backups);
   // Named up front: slow commands are handed to a second, asynchronous run of this same
   // function, and a role cannot refer to its own function's ARN without a cycle.
   const functionName = `${app.stage}-lifeboat-slack`;
@@ -32,7 +31,7 @@ export function Slack({ stack, app }: StackContext) {
           environment: {
             LIFEBOAT_BUCKET: archives.bucketName,
             LIFEBOAT_BACKUP_FUNCTION: backupAlias.functionArn,
-            LIFEBOAT_RULE_PATTERN: planRuleName(app.stage, "{plan}"),
+            LIFEBOAT_SCHEDULE_PATTERN: planScheduleName(app.stage, "{plan}"),
           },
           permissions: [
             new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [backupAlias.functionArn, ownArn] }),
@@ -48,9 +47,15 @@ export function Slack({ stack, app }: StackContext) {
             // `list` and `cost` read the archive catalog; Slack never writes or deletes archives.
             new PolicyStatement({ actions: ["s3:ListBucket"], resources: [archives.bucketArn] }),
             new PolicyStatement({ actions: ["s3:GetObject"], resources: [`${archives.bucketArn}/*`] }),
+            // Pause/resume: UpdateSchedule rewrites the whole schedule, its target's role included.
             new PolicyStatement({
-              actions: ["events:EnableRule", "events:DisableRule", "events:DescribeRule"],
-              resources: rules.map((rule) => rule.ruleArn),
+              actions: ["scheduler:GetSchedule", "scheduler:UpdateSchedule"],
+              resources: Object.values(planSchedules).map((schedule) => schedule.attrArn),
+            }),
+            new PolicyStatement({
+              actions: ["iam:PassRole"],
+              resources: [planSchedulesRole.roleArn],
+              conditions: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
             }),
           ],
         },

@@ -1,11 +1,17 @@
 import type { Plan } from "./config/schema";
 import { formatDuration, parseDuration } from "./duration";
 import { nextRuns, parseSchedule } from "./schedule";
+import { zonedIso } from "./time-zone";
 
 export interface PlanSummary {
   name: string;
   schedule: string;
+  /** The IANA zone the schedule is read in. */
+  timezone: string;
+  /** The next runs (instants; JSON prints them in UTC). */
   nextRuns: Date[];
+  /** The same runs as ISO-8601 in the plan's zone, with its offset. */
+  nextRunsInZone: string[];
   /** What one run does, in order, as sentences. */
   steps: string[];
 }
@@ -57,10 +63,13 @@ export function describePlan(plan: Plan, now: Date, runs = 3): PlanSummary {
     steps.push(`retention: keep ${keep.join(", ")}; delete older lifeboat snapshots of this plan only`);
   }
   if (plan.hooks.post.length > 0) steps.push(`run ${plan.hooks.post.length} post hook(s) on the droplet`);
+  const upcoming = "error" in schedule ? [] : nextRuns(schedule, now, runs, plan.timezone);
   return {
     name: plan.name,
     schedule: plan.schedule,
-    nextRuns: "error" in schedule ? [] : nextRuns(schedule, now, runs),
+    timezone: plan.timezone,
+    nextRuns: upcoming,
+    nextRunsInZone: upcoming.map((run) => zonedIso(run, plan.timezone)),
     steps,
   };
 }

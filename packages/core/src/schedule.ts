@@ -4,6 +4,7 @@
  * check (six fields, exactly one of day-of-month / day-of-week is `?`) are checked here.
  */
 import awsCronParser from "aws-cron-parser";
+import { instantsOf, wallClock } from "./time-zone";
 
 export type Schedule =
   | { kind: "cron"; expression: string; fields: string }
@@ -45,21 +46,30 @@ export function parseSchedule(expression: string): Schedule | { error: string } 
   return { kind: "cron", expression, fields };
 }
 
-/** The next `count` times a schedule fires strictly after `after` (UTC). */
-export function nextRuns(schedule: Schedule, after: Date, count: number): Date[] {
+/**
+ * The next `count` times a schedule fires strictly after `after`, evaluating a cron in
+ * `timeZone` as EventBridge Scheduler does: a time the clock skips (spring forward) does not
+ * run, a time the clock shows twice (fall back) runs once, at the first.
+ */
+export function nextRuns(schedule: Schedule, after: Date, count: number, timeZone = "UTC"): Date[] {
   const runs: Date[] = [];
   if (schedule.kind === "rate") {
-    // EventBridge starts a rate when the rule is created; from a given moment, runs are `seconds` apart.
+    // A rate counts elapsed time, whatever the zone; from a given moment, runs are `seconds` apart.
     for (let i = 1; i <= count; i++) runs.push(new Date(after.getTime() + i * schedule.seconds * 1000));
     return runs;
   }
   const parsed = awsCronParser.parse(schedule.fields);
-  let from = after;
+  // aws-cron-parser works in UTC: feed it wall-clock times, then find the instants that show them.
+  let wall = wallClock(after, timeZone);
+  let last = after;
   while (runs.length < count) {
-    const next = awsCronParser.next(parsed, new Date(from.getTime() + 1000));
+    const next = awsCronParser.next(parsed, new Date(wall.getTime() + 1000));
     if (!next) break;
-    runs.push(next);
-    from = next;
+    wall = next;
+    const first = instantsOf(next, timeZone)[0];
+    if (first === undefined || first.getTime() <= last.getTime()) continue; // skipped, or already run
+    runs.push(first);
+    last = first;
   }
   return runs;
 }

@@ -10,6 +10,7 @@ export { type ApprovalResponder, approvalResponder } from "./aws/approval-respon
 export { type DeferredInvoker, deferredInvoker } from "./aws/deferred-invoker";
 export { type RunStarter, runStarter } from "./aws/run-starter";
 export { type ScheduleSwitch, scheduleSwitch } from "./aws/schedule-switch";
+export { type ScheduleDefinition, type SchedulerApi, schedulerApi } from "./aws/scheduler-api";
 export type * from "./backend";
 export { DEFERRED_KIND, type DeferredWork } from "./commands/deferred-work";
 export { type Command, parseCommand, USAGE } from "./commands/parse";

@@ -39,4 +39,22 @@ describe("functions/schedule: a plan's schedule tick starts one named durable ru
       });
     }
   });
+
+  it("names a zoned plan's run by Scheduler's UTC scheduled time, whatever the zone shows", async () => {
+    const { handler } = await import("../../../functions/schedule");
+    // 03:00 in Europe/Berlin on the day the clocks go forward is 01:00 UTC.
+    const tick = { plan: "weekly", trigger: "schedule" as const, scheduledTime: "2026-03-29T01:00:00Z" };
+    expect((await handler(tick)).executionName).toBe("weekly-20260329T010000Z");
+    expect(lambda.requests.at(-1)?.headers["x-amz-durable-execution-name"]).toBe("weekly-20260329T010000Z");
+  });
+
+  it("refuses a tick without a real scheduled time, naming the placeholder the schedule must pass", async () => {
+    const { handler } = await import("../../../functions/schedule");
+    const before = lambda.requests.length;
+    const tick = { plan: "weekly", trigger: "schedule" as const, scheduledTime: "<aws.scheduler.scheduled-time>" };
+    await expect(handler(tick)).rejects.toThrow(
+      'scheduledTime "<aws.scheduler.scheduled-time>" is not a time; the schedule\'s input must carry <aws.scheduler.scheduled-time>',
+    );
+    expect(lambda.requests).toHaveLength(before);
+  });
 });

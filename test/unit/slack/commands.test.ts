@@ -161,9 +161,9 @@ describe("/lifeboat status, list, retention, cost", () => {
     expect(text).toContain("last: `weekly-20261122T030000Z-schedule` succeeded");
     expect(text).toContain("*nightly* (scheduled)");
     expect(text).toContain("no finished run yet");
-    expect(world.aws.ruleCalls.slice(-2)).toEqual([
-      { action: "DescribeRule", name: "lifeboat-test-schedule-weekly" },
-      { action: "DescribeRule", name: "lifeboat-test-schedule-nightly" },
+    expect(world.aws.scheduleCalls.slice(-2)).toEqual([
+      { action: "GetSchedule", name: "lifeboat-test-schedule-weekly" },
+      { action: "GetSchedule", name: "lifeboat-test-schedule-nightly" },
     ]);
     expect(blockText(await deferred("status nightly"))).not.toContain("weekly");
   });
@@ -221,18 +221,53 @@ describe("/lifeboat status, list, retention, cost", () => {
 });
 
 describe("/lifeboat pause and resume", () => {
-  it("pause disables the plan's rule and resume enables it", async () => {
+  it("pause disables the plan's schedule and resume enables it, changing nothing else", async () => {
+    const deployed = { ...world.aws.schedules["lifeboat-test-schedule-weekly"] };
     const paused = await command("pause weekly", OUTSIDER);
     expect(paused.ack.response_type).toBe("in_channel");
-    expect(paused.ack.text).toContain("paused plan *weekly*");
-    expect(world.aws.rules["lifeboat-test-schedule-weekly"]).toBe("DISABLED");
+    expect(paused.ack.text).toContain("paused plan *weekly*: its schedule `lifeboat-test-schedule-weekly` is off");
+    // UpdateSchedule replaces the whole schedule: its zone, target and input must survive.
+    expect(world.aws.schedules["lifeboat-test-schedule-weekly"]).toEqual({ ...deployed, State: "DISABLED" });
     expect(blockText(await deferred("status weekly"))).toContain("*weekly* (*paused*)");
     await command("resume weekly");
-    expect(world.aws.rules["lifeboat-test-schedule-weekly"]).toBe("ENABLED");
-    expect(world.aws.ruleCalls.filter((c) => c.action !== "DescribeRule").slice(-2)).toEqual([
-      { action: "DisableRule", name: "lifeboat-test-schedule-weekly" },
-      { action: "EnableRule", name: "lifeboat-test-schedule-weekly" },
+    expect(world.aws.schedules["lifeboat-test-schedule-weekly"]).toEqual(deployed);
+    expect(world.aws.scheduleCalls.filter((c) => c.action === "UpdateSchedule").map((c) => c.name)).toEqual([
+      "lifeboat-test-schedule-weekly",
+      "lifeboat-test-schedule-weekly",
     ]);
+    // Resuming a running schedule changes nothing.
+    await command("resume weekly");
+    expect(world.aws.scheduleCalls.filter((c) => c.action === "UpdateSchedule")).toHaveLength(2);
+  });
+
+  it("pause of a plan whose schedule is not deployed says so and changes nothing", async () => {
+    const nightly = world.aws.schedules["lifeboat-test-schedule-nightly"];
+    delete world.aws.schedules["lifeboat-test-schedule-nightly"];
+    const updates = () => world.aws.scheduleCalls.filter((c) => c.action === "UpdateSchedule").length;
+    const before = updates();
+    try {
+      const paused = await command("pause nightly", OUTSIDER);
+      expect(paused.ack.text).toContain(
+        "`/lifeboat pause nightly` failed and changed nothing: no schedule lifeboat-test-schedule-nightly in group default",
+      );
+      expect(updates()).toBe(before);
+    } finally {
+      if (nightly) world.aws.schedules["lifeboat-test-schedule-nightly"] = nightly;
+    }
+  });
+
+  it("pause that Scheduler refuses names the call, the schedule and the reason, and changes nothing", async () => {
+    const deployed = { ...world.aws.schedules["lifeboat-test-schedule-nightly"] };
+    world.aws.deniedActions.add("UpdateSchedule");
+    try {
+      const paused = await command("pause nightly", OUTSIDER);
+      expect(paused.ack.text).toContain(
+        "`/lifeboat pause nightly` failed and changed nothing: EventBridge Scheduler UpdateSchedule lifeboat-test-schedule-nightly: AccessDeniedException: not authorized to perform: scheduler:UpdateSchedule",
+      );
+      expect(world.aws.schedules["lifeboat-test-schedule-nightly"]).toEqual(deployed);
+    } finally {
+      world.aws.deniedActions.delete("UpdateSchedule");
+    }
   });
 });
 

@@ -17,8 +17,13 @@ export async function planCommand(options: { config: string; json: boolean; now?
   }
   process.stdout.write(`${loaded.path}: ${summaries.length} plan(s), valid\n`);
   for (const s of summaries) {
-    process.stdout.write(`\nplan ${s.name}  ${s.schedule}\n`);
-    process.stdout.write(`  next runs: ${s.nextRuns.map((d) => d.toISOString().replace(".000Z", "Z")).join(", ")}\n`);
+    process.stdout.write(`\nplan ${s.name}  ${s.schedule} in ${s.timezone}\n`);
+    // Each run in the plan's zone, then in UTC (once, for a UTC plan).
+    const runs = s.nextRuns.map((run, i) => {
+      const utc = run.toISOString().replace(".000Z", "Z");
+      return s.timezone === "UTC" ? utc : `${s.nextRunsInZone[i]} = ${utc}`;
+    });
+    process.stdout.write(`  next runs: ${runs.join(", ")}\n`);
     for (const [i, step] of s.steps.entries()) process.stdout.write(`  ${i + 1}. ${step}\n`);
   }
   return EXIT.ok;

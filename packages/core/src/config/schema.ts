@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { parseDuration } from "../duration";
 import { parseSchedule } from "../schedule";
+import { timeZoneProblem } from "../time-zone";
 
 const wholeNumber = (min: number) =>
   z
@@ -31,6 +32,14 @@ const schedule = z.string({ error: "expected an EventBridge schedule expression"
   const parsed = parseSchedule(text);
   if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error, input: text });
 });
+
+/** The IANA zone a plan's cron is read in ("3 am" stays 3 am across DST). */
+const timeZone = z
+  .string({ error: 'expected an IANA time zone name such as "Europe/Berlin"' })
+  .superRefine((name, ctx) => {
+    const problem = timeZoneProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: name });
+  });
 
 const slackUserId = z
   .string()
@@ -112,6 +121,7 @@ const hook = z.strictObject({
 const plan = z.strictObject({
   name: slug,
   schedule,
+  timezone: timeZone.default("UTC"),
   droplets: z.array(dropletSelector).min(1, { error: "expected at least one droplet selector" }),
   concurrency: wholeNumber(1).default(2),
   snapshot: snapshot.default({

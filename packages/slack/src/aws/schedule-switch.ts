@@ -1,60 +1,56 @@
 /**
- * Pauses and resumes a plan's schedule: EventBridge DisableRule / EnableRule on the plan's
- * rule. The rule name comes from a pattern with `{plan}` in it (env `LIFEBOAT_RULE_PATTERN`,
- * set by the Backups stack), e.g. "lifeboat-prod-plan-{plan}".
+ * Pauses and resumes a plan's schedule: the State of the plan's EventBridge Scheduler
+ * schedule, set with UpdateSchedule. The schedule name comes from a pattern with `{plan}` in
+ * it (env `LIFEBOAT_SCHEDULE_PATTERN`, set by the Slack stack), e.g. "lifeboat-prod-plan-{plan}".
  */
-import {
-  DescribeRuleCommand,
-  DisableRuleCommand,
-  EnableRuleCommand,
-  type EventBridgeClient,
-  ResourceNotFoundException,
-} from "@aws-sdk/client-eventbridge";
+import type { SchedulerApi } from "./scheduler-api";
 
 export interface ScheduleSwitch {
-  /** The rule's name for a plan. */
-  ruleName(plan: string): string;
+  /** The schedule's name for a plan. */
+  scheduleName(plan: string): string;
   pause(plan: string): Promise<void>;
   resume(plan: string): Promise<void>;
-  /** true = enabled, false = paused, undefined = no rule found. */
+  /** true = enabled, false = paused, undefined = no schedule found. */
   isEnabled(plan: string): Promise<boolean | undefined>;
 }
 
 /**
  * @example
- * const schedules = scheduleSwitch({ eventBridge, rulePattern: "lifeboat-prod-plan-{plan}" });
- * await schedules.pause("weekly"); // DisableRule lifeboat-prod-schedule-weekly
+ * const schedules = scheduleSwitch({ scheduler, schedulePattern: "lifeboat-prod-plan-{plan}" });
+ * await schedules.pause("weekly"); // lifeboat-prod-plan-weekly: State DISABLED
  */
 export function scheduleSwitch({
-  eventBridge,
-  rulePattern,
-  eventBusName,
+  scheduler,
+  schedulePattern,
+  groupName = "default",
 }: {
-  eventBridge: EventBridgeClient;
-  rulePattern: string;
-  eventBusName?: string;
+  scheduler: SchedulerApi;
+  schedulePattern: string;
+  groupName?: string;
 }): ScheduleSwitch {
-  if (!rulePattern.includes("{plan}")) {
-    throw new Error(`the rule pattern "${rulePattern}" has no {plan} in it; e.g. "lifeboat-prod-plan-{plan}"`);
+  if (!schedulePattern.includes("{plan}")) {
+    throw new Error(`the schedule pattern "${schedulePattern}" has no {plan} in it; e.g. "lifeboat-prod-plan-{plan}"`);
   }
-  const ruleName = (plan: string) => rulePattern.replaceAll("{plan}", plan);
-  const bus = eventBusName ? { EventBusName: eventBusName } : {};
+  const scheduleName = (plan: string) => schedulePattern.replaceAll("{plan}", plan);
+
+  async function setState(plan: string, state: "ENABLED" | "DISABLED"): Promise<void> {
+    const name = scheduleName(plan);
+    const schedule = await scheduler.getSchedule(name, groupName);
+    if (!schedule) {
+      throw new Error(`no schedule ${name} in group ${groupName}; deploy the stack that has plan ${plan}`);
+    }
+    if (schedule.State === state) return;
+    // UpdateSchedule replaces every setting: send the schedule back as it is, with the new state.
+    await scheduler.updateSchedule({ ...schedule, State: state });
+  }
+
   return {
-    ruleName,
-    async pause(plan) {
-      await eventBridge.send(new DisableRuleCommand({ Name: ruleName(plan), ...bus }));
-    },
-    async resume(plan) {
-      await eventBridge.send(new EnableRuleCommand({ Name: ruleName(plan), ...bus }));
-    },
+    scheduleName,
+    pause: (plan) => setState(plan, "DISABLED"),
+    resume: (plan) => setState(plan, "ENABLED"),
     async isEnabled(plan) {
-      try {
-        const rule = await eventBridge.send(new DescribeRuleCommand({ Name: ruleName(plan), ...bus }));
-        return rule.State === "ENABLED";
-      } catch (error) {
-        if (error instanceof ResourceNotFoundException) return undefined;
-        throw error;
-      }
+      const schedule = await scheduler.getSchedule(scheduleName(plan), groupName);
+      return schedule === undefined ? undefined : schedule.State === "ENABLED";
     },
   };
 }

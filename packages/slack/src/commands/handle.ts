@@ -56,15 +56,15 @@ export async function handleCommand(request: CommandRequest, deps: SlackDeps): P
       : problemMessage(`run \`${result.runId}\` was not started: ${result.reason}; try again in a second`);
   }
   if (command.name === "pause" || command.name === "resume") {
-    const rule = deps.schedules.ruleName(command.plan);
+    const schedule = deps.schedules.scheduleName(command.plan);
     if (command.name === "pause") await deps.schedules.pause(command.plan);
     else await deps.schedules.resume(command.plan);
-    deps.logger.info(`${command.name} of plan ${command.plan} (rule ${rule}) by ${user}`);
+    deps.logger.info(`${command.name} of plan ${command.plan} (schedule ${schedule}) by ${user}`);
     return {
       text:
         command.name === "pause"
-          ? `<@${user}> paused plan *${command.plan}*: its schedule (rule \`${rule}\`) is off until \`/lifeboat resume ${command.plan}\`.`
-          : `<@${user}> resumed plan *${command.plan}*: its schedule (rule \`${rule}\`) is on again.`,
+          ? `<@${user}> paused plan *${command.plan}*: its schedule \`${schedule}\` is off until \`/lifeboat resume ${command.plan}\`.`
+          : `<@${user}> resumed plan *${command.plan}*: its schedule \`${schedule}\` is on again.`,
       inChannel: true,
     };
   }

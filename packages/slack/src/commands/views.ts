@@ -16,7 +16,7 @@ export function statusView(plans: Array<PlanStatus & { scheduleEnabled?: boolean
   const blocks: KnownBlock[] = [header("lifeboat status")];
   for (const p of plans) {
     const schedule =
-      p.scheduleEnabled === undefined ? "schedule rule not found" : p.scheduleEnabled ? "scheduled" : "*paused*";
+      p.scheduleEnabled === undefined ? "schedule not found" : p.scheduleEnabled ? "scheduled" : "*paused*";
     const lines = [`*${p.plan}* (${schedule})`];
     lines.push(
       p.running.length

@@ -1,11 +1,14 @@
 /**
- * A loopback stand-in for the Lambda and EventBridge APIs the Slack function calls, recording
- * every request. It keeps what the real services enforce for us: one answer per durable
- * callback (a second, or one after the timeout, gets CallbackTimeoutException), one payload
- * per durable execution name, and each rule's state.
+ * A loopback stand-in for the Lambda and EventBridge Scheduler APIs the Slack function calls,
+ * recording every request. It keeps what the real services enforce for us: one answer per
+ * durable callback (a second, or one after the timeout, gets CallbackTimeoutException), one
+ * payload per durable execution name, each schedule's whole definition (UpdateSchedule
+ * replaces it and needs its required fields), and Scheduler's refusal of a call the role may
+ * not make. Scheduler's REST calls are answered in its wire format, as the SDK client expects.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ScheduleDefinition } from "@lifeboat/slack";
 
 export interface Invocation {
   functionName: string;
@@ -20,10 +23,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startAwsServer(rules: Record<string, "ENABLED" | "DISABLED">) {
+/** When the fake schedules were created and last changed, in Scheduler's epoch seconds. */
+const CREATED = 1_795_000_000;
+
+export async function startAwsServer(schedules: Record<string, ScheduleDefinition>) {
   const invocations: Invocation[] = [];
   const callbackAnswers: Array<{ callbackId: string; result: unknown; accepted: boolean }> = [];
-  const ruleCalls: Array<{ action: string; name: string }> = [];
+  const scheduleCalls: Array<{ action: string; name: string; body?: unknown }> = [];
+  /** Scheduler actions the caller's role may not make: they get AccessDeniedException. */
+  const deniedActions = new Set<string>();
   const closedCallbacks = new Set<string>();
   const executions = new Map<string, string>();
   const raw: string[] = [];
@@ -65,16 +73,32 @@ export async function startAwsServer(rules: Record<string, "ENABLED" | "DISABLED
       closedCallbacks.add(id);
       return res.writeHead(200, { "content-type": "application/json" }).end("{}");
     }
-    const target = req.headers["x-amz-target"] as string | undefined;
-    if (target?.startsWith("AWSEvents.")) {
-      const action = target.slice("AWSEvents.".length);
-      const { Name } = JSON.parse(text) as { Name: string };
-      ruleCalls.push({ action, name: Name });
-      if (!(Name in rules)) return fail(error("ResourceNotFoundException", 400, `Rule ${Name} does not exist.`));
-      if (action === "DisableRule") rules[Name] = "DISABLED";
-      if (action === "EnableRule") rules[Name] = "ENABLED";
-      const body = action === "DescribeRule" ? { Name, State: rules[Name] } : {};
-      return res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(body));
+    const schedule = url.match(/^\/schedules\/([^/?]+)(?:\?groupName=([^&]+))?$/);
+    if (schedule) {
+      const name = schedule[1] as string;
+      const action = req.method === "PUT" ? "UpdateSchedule" : "GetSchedule";
+      // ClientToken is the SDK's idempotency token, not part of the schedule.
+      const { ClientToken: _token, ...body } = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      scheduleCalls.push({ action, name, ...(text ? { body } : {}) });
+      if (deniedActions.has(action)) {
+        return fail(error("AccessDeniedException", 403, `not authorized to perform: scheduler:${action} on ${name}`));
+      }
+      // GetSchedule names the group in the query, UpdateSchedule in the body; both default to "default".
+      const group = (action === "GetSchedule" ? schedule[2] : body.GroupName) ?? "default";
+      const current = schedules[name];
+      if (!current || current.GroupName !== group) {
+        return fail(error("ResourceNotFoundException", 404, `Schedule ${name} does not exist.`));
+      }
+      const arn = `arn:aws:scheduler:us-east-1:123456789012:schedule/${group}/${name}`;
+      if (action === "GetSchedule") {
+        const answer = { ...current, Arn: arn, CreationDate: CREATED, LastModificationDate: CREATED };
+        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      }
+      const missing = ["ScheduleExpression", "FlexibleTimeWindow", "Target"].filter((k) => !(k in body));
+      if (missing.length > 0) return fail(error("ValidationException", 400, `missing ${missing.join(", ")}`));
+      // UpdateSchedule replaces the schedule: what is not sent falls back to its default.
+      schedules[name] = { Name: name, GroupName: "default", State: "ENABLED", ...body } as ScheduleDefinition;
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ScheduleArn: arn }));
     }
     res.writeHead(404).end();
   });
@@ -83,8 +107,9 @@ export async function startAwsServer(rules: Record<string, "ENABLED" | "DISABLED
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     invocations,
     callbackAnswers,
-    ruleCalls,
-    rules,
+    scheduleCalls,
+    schedules,
+    deniedActions,
     raw,
     /** The durable wait timed out: later answers are refused. */
     timeOut(callbackId: string) {

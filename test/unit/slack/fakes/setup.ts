@@ -2,8 +2,8 @@
  * One Slack handler wired as in production (real Bolt, real AWS SDK clients) but pointed at
  * loopback fakes: the Slack server, the AWS server and the in-memory backend.
  */
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { validateConfig } from "@lifeboat/core";
 import {
   approvalResponder,
@@ -12,7 +12,9 @@ import {
   deferredInvoker,
   jsonLogger,
   runStarter,
+  type ScheduleDefinition,
   type SlackDeps,
+  schedulerApi,
   scheduleSwitch,
 } from "@lifeboat/slack";
 import sample from "../../../../lifeboat.config";
@@ -21,32 +23,45 @@ import { memoryBackend } from "./backend";
 import { BOT_TOKEN, SIGNING_SECRET } from "./requests";
 import { type SlackServer, startSlackServer } from "./slack-server";
 
-export const RULE_PATTERN = "lifeboat-test-schedule-{plan}";
+export const SCHEDULE_PATTERN = "lifeboat-test-schedule-{plan}";
 export const BACKUP_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:lifeboat-backup-run:live";
 export const SLACK_FUNCTION = "lifeboat-test-slack";
 
 export const testCredentials = { accessKeyId: "AKIDLOOPBACKTEST", secretAccessKey: "loopback-test-secret-not-real" };
 
+/** A plan's schedule as the Backups stack deploys it (stacks/plan-schedules.ts). */
+export const deployedSchedule = (plan: string, expression: string, timezone: string): ScheduleDefinition => ({
+  Name: SCHEDULE_PATTERN.replace("{plan}", plan),
+  GroupName: "default",
+  ScheduleExpression: expression,
+  ScheduleExpressionTimezone: timezone,
+  FlexibleTimeWindow: { Mode: "OFF" },
+  State: "ENABLED",
+  Description: `lifeboat plan ${plan}`,
+  Target: {
+    Arn: "arn:aws:lambda:us-east-1:123456789012:function:lifeboat-test-scheduler",
+    RoleArn: "arn:aws:iam::123456789012:role/lifeboat-test-plan-schedules",
+    Input: `{"plan":"${plan}","trigger":"schedule","scheduledTime":"<aws.scheduler.scheduled-time>"}`,
+    RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 86400 },
+  },
+});
+
 export async function slackWorld(options: { now?: () => Date } = {}) {
   const slack: SlackServer = await startSlackServer();
   const aws: AwsServer = await startAwsServer({
-    "lifeboat-test-schedule-weekly": "ENABLED",
-    "lifeboat-test-schedule-nightly": "ENABLED",
+    "lifeboat-test-schedule-weekly": deployedSchedule("weekly", "cron(0 3 ? * SUN *)", "Europe/Berlin"),
+    "lifeboat-test-schedule-nightly": deployedSchedule("nightly", "cron(30 2 * * ? *)", "UTC"),
   });
   const logs: string[] = [];
   const lambda = new LambdaClient({ endpoint: aws.endpoint, region: "us-east-1", credentials: testCredentials });
-  const eventBridge = new EventBridgeClient({
-    endpoint: aws.endpoint,
-    region: "us-east-1",
-    credentials: testCredentials,
-  });
+  const scheduler = new SchedulerClient({ endpoint: aws.endpoint, region: "us-east-1", credentials: testCredentials });
   const memory = memoryBackend();
   const deps: SlackDeps = {
     config: validateConfig(sample),
     backend: memory.backend,
     startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     answerApproval: approvalResponder(lambda),
-    schedules: scheduleSwitch({ eventBridge, rulePattern: RULE_PATTERN }),
+    schedules: scheduleSwitch({ scheduler: schedulerApi(scheduler), schedulePattern: SCHEDULE_PATTERN }),
     defer: deferredInvoker({ lambda, functionName: SLACK_FUNCTION }),
     logger: jsonLogger("slack", (line) => logs.push(line)),
     now: options.now ?? (() => new Date("2026-11-29T10:15:30Z")),
@@ -72,7 +87,7 @@ export async function slackWorld(options: { now?: () => Date } = {}) {
     },
     async close() {
       lambda.destroy();
-      eventBridge.destroy();
+      scheduler.destroy();
       await Promise.all([slack.close(), aws.close()]);
     },
   };
