@@ -15,6 +15,7 @@
 import type { Droplet } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { emit, messageOf, type RoutineDeps } from "./deps";
+import type { DropletPreview } from "./dry-run";
 import type { DurableSteps, StepOptions } from "./durable";
 import { PhaseError } from "./failure";
 import { type DropletHost, type Inventory, isRetryable } from "./host";
@@ -35,6 +36,8 @@ export interface DropletOutcome {
   /** Seconds from seen off to seen active again (offline snapshots). */
   downtimeSeconds?: number;
   phases: Record<string, PhaseStatus>;
+  /** A dry run: what a real run would do (./dry-run.ts); nothing was changed. */
+  preview?: DropletPreview;
 }
 
 export interface RunOptions {

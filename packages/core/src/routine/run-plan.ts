@@ -9,12 +9,15 @@ import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
+import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 
 export interface RunResult {
   runId: string;
   plan: string;
   outcome: "succeeded" | "skipped" | "partial" | "failed";
+  /** A dry run: nothing was changed; each droplet's `preview` says what a real run would do. */
+  dryRun?: true;
   droplets: DropletOutcome[];
   durationSeconds: number;
   /** Set when the run could not even start (e.g. a droplet selector matched nothing). */
@@ -59,6 +62,7 @@ export async function runPlan(
     }
   });
   const base = { runId: start.runId, plan: plan.name, droplet: "*" };
+  const dry = request.dryRun ? { dryRun: true as const } : {};
   const elapsed = () => ctx.step("finish", async () => Math.round((nowOf(deps) - start.at) / 1000));
 
   if (start.error !== undefined) {
@@ -85,18 +89,17 @@ export async function runPlan(
     trigger: request.trigger,
     droplets: start.droplets.map((d) => d.name),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...dry,
   });
 
+  // A dry run reads and reports only (./dry-run.ts): the one place the routine branches on it.
   const batch = await ctx.map(
     "droplets",
     start.droplets,
     (child, droplet) =>
-      backupDroplet(
-        child,
-        deps,
-        { runId: start.runId, dryRun: request.dryRun ?? false, startedAt: start.at, plan },
-        droplet,
-      ),
+      request.dryRun
+        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan }, droplet)
+        : backupDroplet(child, deps, { runId: start.runId, dryRun: false, startedAt: start.at, plan }, droplet),
     { maxConcurrency: plan.concurrency, itemNamer: (d) => d.name },
   );
   const droplets = batch.all.map(
@@ -117,8 +120,9 @@ export async function runPlan(
     outcome: outcome === "failed" ? "partial" : outcome,
     durationSeconds,
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
+    ...dry,
   });
-  return { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
+  return { runId: start.runId, plan: plan.name, outcome, ...dry, droplets, durationSeconds };
 }
 
 function overall(droplets: DropletOutcome[]): RunResult["outcome"] {
