@@ -43,7 +43,11 @@ program
   .description("back up a plan's droplets now: approval, power off, snapshot, power on, retention")
   .argument("<plan>", "the plan's name in the config")
   .option("-d, --droplet <name...>", "only these droplets of the plan")
-  .option("--dry-run", "retention only reports what it would delete (the snapshot is still taken)", false)
+  .option(
+    "--dry-run",
+    "change nothing: show what a real run would do (downtime, snapshot name, archives and sizes, retention)",
+    false,
+  )
   .option("-y, --yes", "approve the power-off without asking", false)
   .addHelpText("after", "\nExit codes: 0 ok, 1 the run failed, 2 bad input, 130 stopped by Ctrl-C (droplets back on).")
   .action((plan: string, o: { droplet?: string[]; dryRun: boolean; yes: boolean }) =>

@@ -16,6 +16,7 @@ import { type Environment, EnvironmentError, openEnvironment, openStorage } from
 import { type LoadedConfig, loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
 import { approvalPrompt } from "../run/approval-prompt";
+import { dryRunReport } from "../run/dry-run-report";
 import { cliDropletHosts } from "../run/hosts";
 import { LocalSteps } from "../run/local-steps";
 import { observedApi } from "../run/observed-api";
@@ -170,7 +171,7 @@ async function execute(
       events: view.events,
     });
   } else {
-    text.write(`\n${report(result)}\n`);
+    text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted)
       text.write("Stopped by Ctrl-C; every droplet this run powered off was powered back on (see above).\n");
   }
