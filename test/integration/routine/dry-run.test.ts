@@ -9,7 +9,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
@@ -18,23 +18,11 @@ import { S3Sink } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployedDropletHosts } from "../../../functions/droplet-hosts";
 import { harness, missingServices } from "../../harness/context";
-import { findBinary } from "../../harness/process";
-import { type SshService, startSshd, stopSshd } from "../../harness/sshd";
+import { isReadOnly, type RecordingSshd, startRecordingSshd } from "../../harness/recording-sshd";
 import { makeWorld, snapshotsOf, type World } from "../../unit/routine/world";
 import { unique } from "../remote/session";
 
 const skip = missingServices("ssh", "docker", "s3", "duplicity");
-
-/** Commands that only read. Each recorded command must match one, and be one simple command. */
-const READ_ONLY = [
-  /^docker ps -aq --no-trunc$/,
-  /^docker container inspect /,
-  /^docker image inspect /,
-  /^docker volume ls --format /,
-  /^docker system df -v --format /,
-  /^timeout \d+ du -skx -- /,
-];
-const isReadOnly = (command: string) => READ_ONLY.some((r) => r.test(command)) && !/[;&|<>`$]/.test(command);
 
 describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${skip})` : ""}`, () => {
   const h = harness();
@@ -43,8 +31,7 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
   const volume = `${p}-data`;
   const droplet = `web-${p.slice(-6)}`;
   let dir: string;
-  let commandLog: string;
-  let sshd: SshService;
+  let recording: RecordingSshd;
   let world: World;
   const credentialsAsked: string[] = [];
   const docker = (...args: string[]) =>
@@ -55,22 +42,32 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
     dir = await mkdtemp(join(tmpdir(), "lifeboat-dry-"));
     await mkdir(join(dir, "src"), { recursive: true });
     await writeFile(join(dir, "src", "app.conf"), "x".repeat(50_000));
-    commandLog = join(dir, "commands.log");
-    const recorder = join(dir, "record.sh");
-    // Every command the droplet runs, NUL-terminated (commands may span lines), then the command itself.
-    await writeFile(
-      recorder,
-      `#!/bin/sh\nprintf '%s\\0' "$SSH_ORIGINAL_COMMAND" >> ${commandLog}\nexec "\${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND"\n`,
-    );
-    await chmod(recorder, 0o755);
-    await mkdir(join(dir, "sshd"));
-    sshd = await startSshd(join(dir, "sshd"), findBinary("/usr/sbin/sshd") ?? "sshd", { DOCKER_HOST: h.docker!.host }, [
-      `ForceCommand ${recorder}`,
-    ]);
+    recording = await startRecordingSshd(dir, { DOCKER_HOST: h.docker!.host });
+    const sshd = recording.ssh;
 
     docker("volume", "create", volume);
-    docker("run", "--rm", "-v", `${volume}:/data`, h.docker!.baseImage, "sh", "-c", "head -c 200000 /dev/zero > /data/f");
-    docker("run", "-d", "--name", app, "-v", `${volume}:/data`, h.docker!.baseImage, "sh", "-c", 'trap "exit 0" TERM; sleep 100000 & wait');
+    docker(
+      "run",
+      "--rm",
+      "-v",
+      `${volume}:/data`,
+      h.docker!.baseImage,
+      "sh",
+      "-c",
+      "head -c 200000 /dev/zero > /data/f",
+    );
+    docker(
+      "run",
+      "-d",
+      "--name",
+      app,
+      "-v",
+      `${volume}:/data`,
+      h.docker!.baseImage,
+      "sh",
+      "-c",
+      'trap "exit 0" TERM; sleep 100000 & wait',
+    );
 
     const config: LifeboatConfigInput = {
       plans: [
@@ -86,7 +83,11 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
           hooks: { pre: [{ command: `echo pre > ${join(dir, "pre-ran")}` }] },
         },
       ],
-      ssh: { user: sshd.user, port: sshd.port, droplets: { [droplet]: { hostKey: sshd.hostKeyFingerprint, address: "127.0.0.1" } } },
+      ssh: {
+        user: sshd.user,
+        port: sshd.port,
+        droplets: { [droplet]: { hostKey: sshd.hostKeyFingerprint, address: "127.0.0.1" } },
+      },
     } as LifeboatConfigInput;
     const validated = validateConfig(config);
     const privateKey = await readFile(sshd.privateKeyPath, "utf8");
@@ -109,7 +110,7 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
 
   afterAll(async () => {
     await world?.close();
-    if (sshd) await stopSshd(sshd);
+    await recording?.stop();
     try {
       docker("rm", "-f", app);
       docker("volume", "rm", "-f", volume);
@@ -148,12 +149,12 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
     // A real run first: an archive run and a snapshot for retention to weigh.
     const real = (await world.run({ plan: "nightly", scheduledTime: "2026-01-04T02:30:00Z" })).getResult()!;
     expect(real.droplets[0]?.phases).toMatchObject({ archive: "done", duplicity: "done", snapshot: "done" });
-    expect(await readFile(commandLog, "utf8")).not.toBe(""); // the recorder sees commands
+    expect((await recording.commands()).length).toBeGreaterThan(0); // the recorder sees commands
     await rm(join(dir, "pre-ran"));
 
     world.sandbox.advance(86_400_000);
     const before = await everything(web.id);
-    await writeFile(commandLog, "");
+    await recording.clear();
     const requestsBefore = world.sandbox.log.length;
     credentialsAsked.length = 0;
     world.events.length = 0;
@@ -162,9 +163,11 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
     const result = execution.getResult()!;
     expect(result.outcome, JSON.stringify(result)).toBe("succeeded");
 
-    const writes = world.sandbox.log.slice(requestsBefore).filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method));
+    const writes = world.sandbox.log
+      .slice(requestsBefore)
+      .filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method));
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    const commands = (await readFile(commandLog, "utf8")).split("\0").filter(Boolean);
+    const commands = await recording.commands();
     expect(commands.length).toBeGreaterThan(0);
     expect(commands.filter((c) => !isReadOnly(c))).toEqual([]);
     expect(await everything(web.id)).toEqual(before);
