@@ -22,8 +22,11 @@ function dropletLine(name: string, d: DropletState): string {
 
 function runTitle(state: RunState): string {
   const status = state.failed ? ":x: failed" : state.finished ? `finished: ${state.finished.outcome}` : "running";
-  return `*lifeboat run* \`${state.runId}\` of plan *${state.plan}* — ${status}`;
+  return `*lifeboat ${runWord(state)}* \`${state.runId}\` of plan *${state.plan}* — ${status}`;
 }
+
+/** "dry run" says on every line of the thread that nothing was changed. */
+const runWord = (state: RunState) => (state.dryRun ? "dry run (nothing changed)" : "run");
 
 /** The parent message of a run's thread. */
 export function parentMessage(state: RunState): SlackMessage {
@@ -43,7 +46,7 @@ export function parentMessage(state: RunState): SlackMessage {
     ),
   ];
   return {
-    text: `lifeboat run ${state.runId} (${state.plan}): ${state.failed ? "failed" : state.finished ? state.finished.outcome : "running"}`,
+    text: `lifeboat ${runWord(state)} ${state.runId} (${state.plan}): ${state.failed ? "failed" : state.finished ? state.finished.outcome : "running"}`,
     blocks,
   };
 }
@@ -113,7 +116,7 @@ export function summaryMessage(state: RunState): SlackMessage {
     .sort();
   const blocks: KnownBlock[] = [
     section(
-      `*Summary of run* \`${state.runId}\` — ${state.finished?.outcome ?? "failed"}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
+      `*Summary of ${runWord(state)}* \`${state.runId}\` — ${state.finished?.outcome ?? "failed"}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
     ),
   ];
   for (const name of names) {
@@ -136,5 +139,8 @@ export function summaryMessage(state: RunState): SlackMessage {
       : "",
   ].filter(Boolean);
   if (footer.length) blocks.push(context(footer.join(" · ")));
-  return { text: `Summary of run ${state.runId}: ${state.finished?.outcome ?? "failed"}`, blocks: capBlocks(blocks) };
+  return {
+    text: `Summary of ${runWord(state)} ${state.runId}: ${state.finished?.outcome ?? "failed"}`,
+    blocks: capBlocks(blocks),
+  };
 }
