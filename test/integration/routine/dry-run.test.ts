@@ -135,7 +135,7 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
     volumes: docker("volume", "ls", "-q"),
     images: docker("images", "-a", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"),
     objects: (await sink.list(""))
-      .map((o) => `${o.key} ${o.size}`)
+      .map((o) => `${o.key} ${o.bytes}`)
       .sort()
       .join("\n"),
     snapshots: snapshotsOf(world.sandbox, dropletId).sort(),

@@ -74,7 +74,9 @@ describe("lifeboat run (built-in sandbox, no terminal)", () => {
     const text = lifeboat([...fast, "run", "weekly", "--droplet", "ssh", "--dry-run"]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/Dry run weekly-\S+ of plan weekly: nothing was changed/);
-    expect(text.stdout).toMatch(/\nssh \(#\d+, active\)\n {2}snapshot: lifeboat-weekly-ssh-\d{8}T\d{6}Z \(offline\), ~/);
+    expect(text.stdout).toMatch(
+      /\nssh \(#\d+, active\)\n {2}snapshot: lifeboat-weekly-ssh-\d{8}T\d{6}Z \(offline\), ~/,
+    );
     expect(text.stdout).toMatch(/\n {2}downtime: ~/);
   });
 
