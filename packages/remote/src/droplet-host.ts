@@ -24,7 +24,7 @@ import { runHooks } from "./hooks";
 import { captureImages, type ImageCapture } from "./images";
 import { inventory } from "./inventory";
 import type { RunStorage } from "./ports";
-import { previewDroplet } from "./preview";
+import { previewArchives } from "./preview";
 import type { Logger, RemoteSession } from "./session";
 import { sh } from "./shell";
 import { archiveVolumes, type VolumeArchiving } from "./volumes";
@@ -86,7 +86,7 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
   return {
     // A dry run: read-only commands and a listing of storage, nothing else (./preview.ts).
     preview: async (): Promise<HostPreview> => {
-      const look = await withSession("work", (session) => previewDroplet(session, plan));
+      const look = await withSession("work", (session) => previewArchives(session, plan));
       const runs = await options.storage.runs?.().catch((e: Error) => {
         look.unknown.push(`archive runs in storage: ${e.message}`);
         return undefined;

@@ -15,9 +15,9 @@ import { sh } from "./shell";
 const SIZE_TIMEOUT_SECONDS = 30;
 
 /**
- * @example const look = await previewDroplet(session, plan); // { containers: [{ name: "gitlab", bytes: 2_400_000_000, … }], … }
+ * @example const look = await previewArchives(session, plan); // { containers: [{ name: "gitlab", bytes: 2_400_000_000, … }], … }
  */
-export async function previewDroplet(session: RemoteSession, plan: Plan): Promise<Omit<HostPreview, "archiveRuns">> {
+export async function previewArchives(session: RemoteSession, plan: Plan): Promise<Omit<HostPreview, "archiveRuns">> {
   const found = await inventory(session);
   const { containers, volumes } = archiveSelection(found, plan);
   const unknown: string[] = [];
