@@ -15,9 +15,15 @@ export interface SshService {
 
 /**
  * A real OpenSSH server on 127.0.0.1 with a generated host key and client key.
- * `env` is handed to every session through sshd's SetEnv (e.g. DOCKER_HOST).
+ * `env` is handed to every session through sshd's SetEnv (e.g. DOCKER_HOST); `extraConfig`
+ * lines are added to sshd_config (e.g. a `ForceCommand` that records every command).
  */
-export async function startSshd(dir: string, sshd: string, env: Record<string, string>): Promise<SshService> {
+export async function startSshd(
+  dir: string,
+  sshd: string,
+  env: Record<string, string>,
+  extraConfig: string[] = [],
+): Promise<SshService> {
   // sshd refuses to start without its privilege separation directory (absent on a fresh machine).
   await mkdir("/run/sshd", { recursive: true, mode: 0o755 }).catch(() => undefined);
   const hostKey = join(dir, "host_ed25519");
@@ -47,6 +53,7 @@ export async function startSshd(dir: string, sshd: string, env: Record<string, s
       "MaxSessions 64",
       "MaxStartups 64:30:128",
       setEnv ? `SetEnv ${setEnv}` : "",
+      ...extraConfig,
       "",
     ].join("\n"),
   );

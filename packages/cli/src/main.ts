@@ -74,7 +74,11 @@ program
     "only these droplets of the plan: repeat it or separate names with commas (--droplet ssh,gitlab)",
     dropletNames,
   )
-  .option("--dry-run", "retention only reports what it would delete (the snapshot is still taken)", false)
+  .option(
+    "--dry-run",
+    "change nothing: show what a real run would do (downtime, snapshot name, archives and sizes, retention)",
+    false,
+  )
   .option("-y, --yes", "approve the power-off without asking", false)
   .addHelpText("after", `\nExample: lifeboat run weekly --droplet ssh --droplet gitlab --yes\n\n${exitCodeHelp()}`)
   .action((plan: string, o: { droplet?: string[]; dryRun: boolean; yes: boolean }) =>

@@ -19,7 +19,10 @@ export interface RunRequest {
   requestedBy?: string;
   /** ISO-8601 UTC: the schedule's intended time; with the plan it forms the execution name. */
   scheduledTime?: string;
-  /** Retention only reports what it would delete. */
+  /**
+   * Change nothing (no power action, snapshot, tag, hook, archive, upload or delete): read
+   * what is needed and report what a real run would do (routine/dry-run.ts).
+   */
   dryRun?: boolean;
   /**
    * The durable execution's name, when whoever started the run chose it: the run reports

@@ -21,7 +21,14 @@ interface Base {
 }
 
 export type LifeboatEvent =
-  | (Base & { type: "run.started"; trigger: "schedule" | "slack" | "cli"; droplets: string[]; requestedBy?: string })
+  | (Base & {
+      type: "run.started";
+      trigger: "schedule" | "slack" | "cli";
+      droplets: string[];
+      requestedBy?: string;
+      /** A dry run: it changes nothing, and emits only run.started, run.finished (and run.failed if it cannot start). */
+      dryRun?: true;
+    })
   | (Base & {
       type: "approval.requested";
       callbackId: string;
@@ -92,6 +99,8 @@ export type LifeboatEvent =
       /** Per droplet: what happened, for the final summary. */
       summary: Array<{ droplet: string; outcome: "succeeded" | "skipped" | "failed"; detail: string }>;
       monthlyCostUsd?: number;
+      /** A dry run: each droplet's detail says what a real run would do. */
+      dryRun?: true;
     })
   | (Base & {
       type: "run.failed";

@@ -60,6 +60,15 @@ export { approvalGate, MAX_APPROVAL_ASKS, parseAnswer } from "./routine/approval
 export { backupDroplet, type DropletOutcome, type PhaseStatus } from "./routine/backup-droplet";
 export { type EventDraft, emit, type RoutineDeps } from "./routine/deps";
 export {
+  type DropletPreview,
+  type PreviewRun,
+  previewDroplet,
+  type RetentionItem,
+  type RetentionPreview,
+  type SnapshotPreview,
+} from "./routine/dry-run";
+export { bytesText, describePreview, previewLines } from "./routine/dry-run-text";
+export {
   type ConditionOptions,
   type DurableSteps,
   isCallbackTimeout,
@@ -78,6 +87,7 @@ export {
   type DropletHosts,
   type DuplicityResult,
   type HookOutcome,
+  type HostPreview,
   type HostRun,
   type Inventory,
   isRetryable,

@@ -10,10 +10,12 @@ import {
   type DuplicityResult,
   type HookOutcome,
   type Inventory as HostInventory,
+  type HostPreview,
   type HostRun,
   parseDuration,
   type StoredArchive,
 } from "@lifeboat/core";
+import { archiveSelection } from "./archive-selection";
 import { type Compression, detectCompression } from "./compression";
 import { type RestartOptions, restartContainers } from "./containers";
 import type { DuplicityCache, DuplicityTarget, S3Credentials } from "./duplicity/command";
@@ -22,7 +24,7 @@ import { runHooks } from "./hooks";
 import { captureImages, type ImageCapture } from "./images";
 import { inventory } from "./inventory";
 import type { RunStorage } from "./ports";
-import { selectNames } from "./select";
+import { previewArchives } from "./preview";
 import type { Logger, RemoteSession } from "./session";
 import { sh } from "./shell";
 import { archiveVolumes, type VolumeArchiving } from "./volumes";
@@ -82,6 +84,16 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
   };
 
   return {
+    // A dry run: read-only commands and a listing of storage, nothing else (./preview.ts).
+    preview: async (): Promise<HostPreview> => {
+      const look = await withSession("work", (session) => previewArchives(session, plan));
+      const runs = await options.storage.runs?.().catch((e: Error) => {
+        look.unknown.push(`archive runs in storage: ${e.message}`);
+        return undefined;
+      });
+      return runs ? { ...look, archiveRuns: runs } : look;
+    },
+
     hooks: (stage) =>
       withSession("work", async (session): Promise<HookOutcome[]> => {
         const hooks = plan.hooks[stage].map((h) => ({
@@ -179,17 +191,7 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
 async function archive(session: RemoteSession, options: DropletHostOptions): Promise<StoredArchive[]> {
   const { plan, runId } = options.run;
   const found = await inventory(session);
-  const pick = <T extends { name: string }>(items: T[], filter: { include: string[]; exclude: string[] }) => {
-    const names = new Set(
-      selectNames(
-        items.map((i) => i.name),
-        filter,
-      ),
-    );
-    return items.filter((i) => names.has(i.name));
-  };
-  const containers = plan.containers.capture === "none" ? [] : pick(found.containers, plan.containers);
-  const volumes = pick(found.volumes, plan.volumes);
+  const { containers, volumes } = archiveSelection(found, plan);
   if (containers.length === 0 && volumes.length === 0) {
     options.log?.(`${options.droplet}: nothing in this plan to archive`);
     return [];

@@ -45,6 +45,7 @@ export { type ContainerInfo, type Inventory, inventory, type Mount, type VolumeI
 export { LOCAL_ENV_PASSED, type LocalSessionOptions, localSession } from "./local-transport";
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
 export type { ArchiveWriter, RunManifest, RunStorage, StoredObject } from "./ports";
+export { dockerSize, previewArchives } from "./preview";
 export { loadImage, type RestoreVolumeOptions, restoreVolume, VolumeNotEmptyError } from "./restore";
 export { type RestoredImage, type RestoreImageOptions, restoreImage, taggable } from "./restore-image";
 export { selectNames } from "./select";

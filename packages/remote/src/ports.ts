@@ -43,4 +43,6 @@ export interface RunStorage extends ArchiveWriter {
     protect: string[];
     dryRun: boolean;
   }): Promise<{ kept: string[]; deleted: string[]; dryRun: boolean }>;
+  /** A dry run: this plan's complete runs on this droplet (reads only). Absent: not known. */
+  runs?(): Promise<Array<{ runId: string; createdAt: string }>>;
 }

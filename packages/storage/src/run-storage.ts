@@ -5,6 +5,7 @@
  * match; adapters do not import each other).
  */
 import type { RetentionPolicy } from "@lifeboat/core";
+import { listRuns } from "./catalog";
 import { runPrefix } from "./layout";
 import { type ManifestInput, writeManifest } from "./manifest";
 import { type ArchiveRetentionResult, applyArchiveRetention } from "./retention";
@@ -16,6 +17,8 @@ export interface RunStorageOf {
   writeManifest(manifest: ManifestInput): Promise<StoredObject>;
   discard(keys: readonly string[]): Promise<void>;
   retain(options: { protect: string[]; dryRun: boolean }): Promise<ArchiveRetentionResult>;
+  /** This plan's complete runs on this droplet, for a dry run's retention preview (reads only). */
+  runs(): Promise<Array<{ runId: string; createdAt: string }>>;
 }
 
 /**
@@ -45,5 +48,9 @@ export function runStorage(
     },
     retain: ({ protect, dryRun }) =>
       applyArchiveRetention(sink, { droplet: run.droplet, plan: run.plan, policy: run.policy, protect, dryRun }),
+    runs: async () =>
+      (await listRuns(sink, run.droplet)).runs
+        .filter((r) => r.manifest.plan === run.plan)
+        .map((r) => ({ runId: r.runId, createdAt: r.createdAt })),
   };
 }

@@ -58,11 +58,25 @@ describe("lifeboat run (built-in sandbox, no terminal)", () => {
     expect(out.events.find((e: { type: string }) => e.type === "approval.decided")).toMatchObject({ decision: "skip" });
   });
 
-  it("--dry-run keeps every snapshot and reports what retention would delete", () => {
-    const r = lifeboat([...fast, "--json", "run", "weekly", "--droplet", "ssh", "--yes", "--dry-run"]);
+  it("--dry-run changes nothing, asks nothing, and prints what a real run would do", () => {
+    const r = lifeboat([...fast, "--json", "run", "weekly", "--droplet", "ssh", "--dry-run"]);
     expect(r.code, r.stderr).toBe(0);
-    const retention = JSON.parse(r.stdout).events.find((e: { type: string }) => e.type === "retention.applied");
-    expect(retention).toMatchObject({ dryRun: true });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, dryRun: true, outcome: "succeeded" });
+    expect(out.events.map((e: { type: string }) => e.type)).toEqual(["run.started", "run.finished"]);
+    expect(out.droplets[0].preview.snapshot).toMatchObject({
+      mode: "offline",
+      name: expect.stringMatching(/^lifeboat-weekly-ssh-\d{8}T\d{6}Z$/),
+    });
+    expect(r.stderr).not.toContain("no terminal to ask");
+
+    const text = lifeboat([...fast, "run", "weekly", "--droplet", "ssh", "--dry-run"]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Dry run weekly-\S+ of plan weekly: nothing was changed/);
+    expect(text.stdout).toMatch(
+      /\nssh \(#\d+, active\)\n {2}snapshot: lifeboat-weekly-ssh-\d{8}T\d{6}Z \(offline\), ~/,
+    );
+    expect(text.stdout).toMatch(/\n {2}downtime: ~/);
   });
 
   it("exits 2, starting nothing, for an unknown plan, droplet, flag or a broken config", () => {

@@ -46,16 +46,6 @@ describe("backup routine against the DigitalOcean sandbox", () => {
     expect(new Set(world.events.map((e) => e.runId))).toEqual(new Set([runId]));
   });
 
-  it("dry run: retention reports what it would delete and deletes nothing", async () => {
-    const world = await makeWorld();
-    const { gitlab, earlier } = seedGitlab(world.sandbox);
-    const execution = await world.run({ dryRun: true });
-    const applied = world.events.find((e) => e.type === "retention.applied");
-    expect(applied).toMatchObject({ dryRun: true, deleted: [earlier[0]] });
-    expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(5);
-    expect(execution.getResult()?.outcome).toBe("succeeded");
-  });
-
   it("snapshot errored: the droplet is powered back on, untagged, and run.failed says so", async () => {
     const world = await makeWorld({
       wrapApi: (api, sandbox) =>

@@ -186,3 +186,27 @@ describe("report thread", () => {
     expect(JSON.stringify(slack.calls)).not.toContain(BOT_TOKEN);
   });
 });
+
+describe("report thread of a dry run", () => {
+  it("says on the parent and the summary that nothing was changed, with what a run would do", async () => {
+    const report = reportHandler(slack, logs);
+    const at = (s: string) => ({ runId: RUN, plan: "weekly", droplet: "*", at: `2026-11-29T03:00:0${s}Z` });
+    const detail = "dry run, nothing changed: would power off for ~24m 11s, snapshot lifeboat-weekly-gitlab-x";
+    await report(delivery({ ...at("0"), type: "run.started", trigger: "slack", droplets: ["gitlab"], dryRun: true }));
+    await report(
+      delivery({
+        ...at("5"),
+        type: "run.finished",
+        outcome: "succeeded",
+        durationSeconds: 5,
+        summary: [{ droplet: "gitlab", outcome: "succeeded", detail }],
+        dryRun: true,
+      }),
+    );
+    const texts = trail();
+    expect(texts.some((t) => t.includes(`lifeboat dry run (nothing changed) ${RUN} (weekly)`))).toBe(true);
+    const summary = slack.calls.find((c) => (c.body as { text?: string }).text?.startsWith("Summary of"));
+    expect(allText(summary?.body as { text?: string })).toContain(`Summary of dry run (nothing changed) ${RUN}`);
+    expect(allText(summary?.body as { text?: string; blocks?: unknown[] })).toContain("would power off for ~24m 11s");
+  });
+});

@@ -17,6 +17,7 @@ import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
 import { approvalPrompt } from "../run/approval-prompt";
+import { dryRunReport } from "../run/dry-run-report";
 import { cliDropletHosts } from "../run/hosts";
 import { interruptionSummary, snapshotsAfterInterrupt } from "../run/interrupted";
 import { LocalSteps } from "../run/local-steps";
@@ -175,7 +176,7 @@ async function execute(
       events: view.events,
     });
   } else {
-    text.write(`\n${report(result)}\n`);
+    text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
   }
   return exitCode;

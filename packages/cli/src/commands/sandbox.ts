@@ -34,10 +34,12 @@ export async function sandboxCommand(options: GlobalOptions): Promise<number> {
     process.once("SIGTERM", resolve);
   });
   await sandbox.close();
+  // What changed anything (e.g. to check that a dry run wrote nothing): POST/PUT/PATCH/DELETE.
+  const writes = sandbox.log.filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method)).length;
   process.stderr.write(
     `sandbox stopped; droplets at the end: ${droplets()
       .map((d) => `${d.name} ${d.status}`)
-      .join(", ")}\n`,
+      .join(", ")}; ${sandbox.log.length} requests, ${writes} writes (POST/PUT/PATCH/DELETE)\n`,
   );
   return EXIT.ok;
 }

@@ -98,7 +98,7 @@ export class ProgressView implements EventSink, ApiWatcher {
     switch (event.type) {
       case "run.started":
         for (const name of event.droplets) this.phase(name, "queued");
-        this.line("*", `run ${event.runId} started: ${event.droplets.join(", ")}`);
+        this.line("*", `${event.dryRun ? "dry run" : "run"} ${event.runId} started: ${event.droplets.join(", ")}`);
         break;
       case "approval.requested":
         this.phase(d, "approval");

@@ -118,6 +118,19 @@ const hook = z.strictObject({
   timeout: duration.default("5m"),
 });
 
+/**
+ * A `pre` hook also says what a failure of it means. By default the droplet's archives and
+ * duplicity are skipped (the snapshot, which does not depend on the hook, is still taken):
+ * an archive made after a failed database dump would be a lie. `continue` archives anyway.
+ */
+const preHook = hook.extend({
+  onFailure: z
+    .enum(["skip-archives", "continue"], {
+      error: 'expected "skip-archives" (the default: no archives or duplicity after a failed pre hook) or "continue"',
+    })
+    .default("skip-archives"),
+});
+
 const plan = z.strictObject({
   name: slug,
   schedule,
@@ -145,7 +158,7 @@ const plan = z.strictObject({
     .default({ include: [], exclude: [] }),
   duplicity: duplicity.optional(),
   hooks: z
-    .strictObject({ pre: z.array(hook).default([]), post: z.array(hook).default([]) })
+    .strictObject({ pre: z.array(preHook).default([]), post: z.array(hook).default([]) })
     .default({ pre: [], post: [] }),
 });
 

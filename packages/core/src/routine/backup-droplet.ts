@@ -15,9 +15,10 @@
 import type { Droplet } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { emit, messageOf, type RoutineDeps } from "./deps";
+import type { DropletPreview } from "./dry-run";
 import type { DurableSteps, StepOptions } from "./durable";
 import { PhaseError } from "./failure";
-import { type DropletHost, type Inventory, isRetryable, type NoDropletHost } from "./host";
+import { type DropletHost, type Inventory, isRetryable, noHostReason } from "./host";
 import { type DropletRun, type Marker, markPoweredOff, type PowerOnResult, powerOff, powerOnAndUnmark } from "./power";
 import { ownSnapshots, retainSnapshots } from "./retention";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
@@ -35,6 +36,8 @@ export interface DropletOutcome {
   /** Seconds from seen off to seen active again (offline snapshots). */
   downtimeSeconds?: number;
   phases: Record<string, PhaseStatus>;
+  /** A dry run: what a real run would do (./dry-run.ts); nothing was changed. */
+  preview?: DropletPreview;
 }
 
 export interface RunOptions {
@@ -97,7 +100,7 @@ export async function backupDroplet(
     ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
   });
   const host = given && !("skipped" in given) ? given : undefined;
-  const inventory = host ? await sshPhases(ctx, deps, r, host, phases, failed) : undefined;
+  const inventory = host ? await sshPhases(ctx, deps, r, host, phases, notes, failed) : undefined;
   if (!host) {
     for (const p of ["inventory", "archive", "duplicity"]) phases[p] = "skipped";
     const why = given && "skipped" in given ? given : undefined;
@@ -225,13 +228,6 @@ export async function backupDroplet(
 }
 
 /** Why a droplet has no SSH phases, in the words of the setting that decides it. */
-function noHostReason(given: NoDropletHost | undefined, wired: boolean, name: string): string {
-  if (given) return given.skipped;
-  return wired
-    ? `lifeboat.config.ts has no ssh.droplets["${name}"] entry (its pinned host key, or transport: "local")`
-    : "this run has no way to reach droplets over SSH";
-}
-
 const phaseOf = (error: unknown, fallback: string) => (error instanceof PhaseError ? error.phase : fallback);
 
 type Failed = (phase: string, error: unknown, recovery: string) => Promise<void>;
@@ -254,12 +250,24 @@ async function sshPhases(
   r: DropletRun,
   host: DropletHost,
   phases: Record<string, PhaseStatus>,
+  notes: string[],
   failed: Failed,
 ): Promise<Inventory | undefined> {
   const name = r.droplet.name;
   const base = { runId: r.runId, plan: r.plan.name, droplet: name };
 
-  await runHooks(ctx, r, host, "pre", phases, failed);
+  const preFailed = await runHooks(ctx, r, host, "pre", phases, failed);
+  // A failed pre hook (e.g. a database dump) makes an archive a lie: by default (onFailure
+  // "skip-archives") neither archives nor duplicity run. The inventory still does: step 7
+  // restarts what ran. Post hooks still run: they often undo what a pre hook began.
+  const skipArchives = preFailed?.onFailure === "skip-archives";
+  if (preFailed) {
+    notes.push(
+      skipArchives
+        ? `archives and duplicity skipped: pre hook \`${preFailed.command}\` failed (onFailure: "skip-archives")`
+        : `pre hook \`${preFailed.command}\` failed; archives and duplicity ran anyway (onFailure: "continue")`,
+    );
+  }
 
   let inventory: Inventory | undefined;
   try {
@@ -269,7 +277,7 @@ async function sshPhases(
     await failed("inventory", error, "archives skipped; the snapshot is still taken");
   }
 
-  if (inventory) {
+  if (inventory && !skipArchives) {
     let archived = false;
     try {
       const stored = await ctx.step(`archive ${name}`, () => host.archive(inventory), sshStep);
@@ -298,19 +306,31 @@ async function sshPhases(
     }
   } else phases.archive = "skipped";
 
-  try {
-    const dup = await ctx.step(`duplicity ${name}`, async () => (await host.duplicity()) ?? null, sshStep);
-    phases.duplicity = dup ? "done" : "skipped";
-    if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
-  } catch (error) {
-    await failed("duplicity", error, "the snapshot is still taken");
+  if (skipArchives) phases.duplicity = "skipped";
+  else {
+    try {
+      const dup = await ctx.step(`duplicity ${name}`, async () => (await host.duplicity()) ?? null, sshStep);
+      phases.duplicity = dup ? "done" : "skipped";
+      if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
+    } catch (error) {
+      await failed("duplicity", error, "the snapshot is still taken");
+    }
   }
 
   await runHooks(ctx, r, host, "post", phases, failed);
   return inventory;
 }
 
-/** The plan's `pre` or `post` hooks in one step; a failing hook is reported, the backup goes on. */
+/** A pre hook that failed (or could not be run), and what its plan says that means. */
+interface FailedPreHook {
+  command: string;
+  onFailure: "skip-archives" | "continue";
+}
+
+/**
+ * The plan's `pre` or `post` hooks in one step; a failing hook is reported. Returns the
+ * failed `pre` hook (the first that failed: the hooks after it do not run), if any.
+ */
 async function runHooks(
   ctx: DurableSteps,
   r: DropletRun,
@@ -318,22 +338,38 @@ async function runHooks(
   stage: "pre" | "post",
   phases: Record<string, PhaseStatus>,
   failed: Failed,
-): Promise<void> {
-  if (!host.hooks || r.plan.hooks[stage].length === 0) return;
+): Promise<FailedPreHook | undefined> {
+  if (!host.hooks || r.plan.hooks[stage].length === 0) return undefined;
   const hooks = host.hooks.bind(host);
   const phase = `${stage} hooks`;
+  // Until a result names the failed hook (e.g. the droplet could not be reached), the first one counts.
+  let index = 0;
   try {
     const results = await ctx.step(`${phase} ${r.droplet.name}`, () => hooks(stage), sshStep);
-    const bad = results.find((h) => h.exitCode !== 0);
-    if (!bad) {
+    const bad = results.findIndex((h) => h.exitCode !== 0);
+    if (bad < 0) {
       phases[phase] = "done";
-      return;
+      return undefined;
     }
-    const how = bad.timedOut ? "timed out" : `exited ${bad.exitCode}`;
-    const stderr = bad.stderr.trim().slice(-500);
-    throw new Error(`hook \`${bad.command}\` ${how}${stderr ? `: ${stderr}` : ""}`);
+    index = bad;
+    const hook = results[bad]!;
+    const how = hook.timedOut ? "timed out" : `exited ${hook.exitCode}`;
+    const stderr = hook.stderr.trim().slice(-500);
+    throw new Error(`hook \`${hook.command}\` ${how}${stderr ? `: ${stderr}` : ""}`);
   } catch (error) {
-    await failed(phase, error, stage === "pre" ? "the backup went on without it" : "the backup is kept");
+    if (stage === "post") {
+      await failed(phase, error, "the backup is kept");
+      return undefined;
+    }
+    const pre = r.plan.hooks.pre[index] ?? r.plan.hooks.pre[0]!;
+    await failed(
+      phase,
+      error,
+      pre.onFailure === "skip-archives"
+        ? 'archives and duplicity skipped (onFailure: "skip-archives"); the snapshot is still taken'
+        : 'the backup went on without it (onFailure: "continue")',
+    );
+    return { command: pre.command, onFailure: pre.onFailure };
   }
 }
 

@@ -57,7 +57,28 @@ export interface ArchiveRetention {
   dryRun: boolean;
 }
 
+/**
+ * A dry run's look at the droplet, made with read-only commands and reads of storage only:
+ * what the archive step would take (the plan's selection, as the archive step makes it), the
+ * duplicity paths, and this plan's complete archive runs (for archive retention). A size is
+ * absent when it could not be learned cheaply.
+ */
+export interface HostPreview {
+  /** Containers whose image would be captured (`containers.capture` not "none"). */
+  containers: Array<{ name: string; image: string; running: boolean; bytes?: number }>;
+  volumes: Array<{ name: string; bytes?: number; usedBy: string[] }>;
+  /** Running containers that would be stopped while their volumes are archived. */
+  stopped: string[];
+  duplicityPaths: Array<{ path: string; bytes?: number }>;
+  /** This plan's complete archive runs on this droplet; undefined when storage could not be listed. */
+  archiveRuns?: Array<{ runId: string; createdAt: string }>;
+  /** What could not be learned, in words (e.g. "volume sizes: docker system df failed"). */
+  unknown: string[];
+}
+
 export interface DropletHost {
+  /** A dry run: what the SSH phases would do, learned with read-only commands only. Absent: not known. */
+  preview?(): Promise<HostPreview>;
   /** The plan's `pre` (before inventory and capture) or `post` (after duplicity) hooks. Absent: no hooks. */
   hooks?(stage: "pre" | "post"): Promise<HookOutcome[]>;
   /** Step 1: containers, their images, mounts and running state. */
@@ -97,3 +118,11 @@ export type DropletHosts = (droplet: Droplet, run: HostRun) => DropletHost | NoD
 
 /** True unless the error says a retry cannot help (`retryable: false`). */
 export const isRetryable = (error: unknown): boolean => (error as { retryable?: unknown })?.retryable !== false;
+
+/** Why a droplet has no host this run: the host factory's own reason, else what the wiring lacks. */
+export function noHostReason(given: NoDropletHost | undefined, wired: boolean, name: string): string {
+  if (given) return given.skipped;
+  return wired
+    ? `lifeboat.config.ts has no ssh.droplets["${name}"] entry (its pinned host key, or transport: "local")`
+    : "this run has no way to reach droplets over SSH";
+}

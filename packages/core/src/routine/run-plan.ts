@@ -10,6 +10,7 @@ import type { Droplet } from "../ports/digitalocean";
 import { type RunOutcome, runOutcomeOf } from "../run-outcome";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
+import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 
 export interface RunResult {
@@ -17,6 +18,8 @@ export interface RunResult {
   plan: string;
   /** One word, defined in ../run-outcome.ts; the same word `run.finished` carries. */
   outcome: RunOutcome;
+  /** A dry run: nothing was changed; each droplet's `preview` says what a real run would do. */
+  dryRun?: true;
   droplets: DropletOutcome[];
   durationSeconds: number;
   /** Set when the run could not even start (e.g. a droplet selector matched nothing). */
@@ -61,6 +64,7 @@ export async function runPlan(
     }
   });
   const base = { runId: start.runId, plan: plan.name, droplet: "*" };
+  const dry = request.dryRun ? { dryRun: true as const } : {};
   const elapsed = () => ctx.step("finish", async () => Math.round((nowOf(deps) - start.at) / 1000));
 
   if (start.error !== undefined) {
@@ -96,18 +100,17 @@ export async function runPlan(
     trigger: request.trigger,
     droplets: start.droplets.map((d) => d.name),
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+    ...dry,
   });
 
+  // A dry run reads and reports only (./dry-run.ts): the one place the routine branches on it.
   const batch = await ctx.map(
     "droplets",
     start.droplets,
     (child, droplet) =>
-      backupDroplet(
-        child,
-        deps,
-        { runId: start.runId, dryRun: request.dryRun ?? false, startedAt: start.at, plan },
-        droplet,
-      ),
+      request.dryRun
+        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan }, droplet)
+        : backupDroplet(child, deps, { runId: start.runId, dryRun: false, startedAt: start.at, plan }, droplet),
     { maxConcurrency: plan.concurrency, itemNamer: (d) => d.name },
   );
   const droplets = batch.all.map(
@@ -129,8 +132,9 @@ export async function runPlan(
     outcome,
     durationSeconds,
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
+    ...dry,
   });
-  return { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
+  return { runId: start.runId, plan: plan.name, outcome, ...dry, droplets, durationSeconds };
 }
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */

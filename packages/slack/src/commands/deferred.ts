@@ -78,14 +78,21 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
       }
       const plan = findPlan(deps.config, planName);
       if (!plan) return problemMessage(`plan "${planName}" is not in lifeboat.config.ts`, usage);
-      if (powersOff(plan) && !isApprover(plan, userId)) {
+      const dryRun = command.name === "run" && command.dryRun;
+      if (!dryRun && powersOff(plan) && !isApprover(plan, userId)) {
         deps.logger.warn(`refused /lifeboat ${command.name} ${name} from ${userId}: not an approver of ${plan.name}`);
         return problemMessage(notApproverProblem(plan, "start a run that powers droplets off"));
       }
-      const result = await deps.startRun({ plan: plan.name, droplets: [name], trigger: "slack", requestedBy: userId });
+      const result = await deps.startRun({
+        plan: plan.name,
+        droplets: [name],
+        trigger: "slack",
+        requestedBy: userId,
+        ...(dryRun ? { dryRun: true } : {}),
+      });
       return result.started
         ? {
-            text: `<@${userId}> started run \`${result.runId}\` of plan *${plan.name}* for ${name}; its report follows in a thread.`,
+            text: `<@${userId}> started ${dryRun ? "a dry run (it changes nothing)" : "run"} \`${result.runId}\` of plan *${plan.name}* for ${name}; its report follows in a thread.`,
             inChannel: true,
           }
         : problemMessage(`run \`${result.runId}\` was not started: ${result.reason}; try again in a second`);

@@ -35,7 +35,7 @@ export async function handleCommand(request: CommandRequest, deps: SlackDeps): P
   const user = request.userId;
   if (plan && !isApprover(plan, user)) {
     const refusal =
-      command.name === "run" && powersOff(plan)
+      command.name === "run" && !command.dryRun && powersOff(plan)
         ? "start a run that powers droplets off"
         : command.name === "retention" && !command.dryRun
           ? "apply retention (it deletes snapshots and archives); `--dry-run` only shows what it would do"
@@ -47,10 +47,15 @@ export async function handleCommand(request: CommandRequest, deps: SlackDeps): P
   }
 
   if (command.name === "run" && command.droplet === undefined) {
-    const result = await deps.startRun({ plan: command.plan, trigger: "slack", requestedBy: user });
+    const result = await deps.startRun({
+      plan: command.plan,
+      trigger: "slack",
+      requestedBy: user,
+      ...(command.dryRun ? { dryRun: true } : {}),
+    });
     return result.started
       ? {
-          text: `<@${user}> started run \`${result.runId}\` of plan *${command.plan}*; its report follows in a thread.`,
+          text: `<@${user}> started ${command.dryRun ? "a dry run (it changes nothing)" : "run"} \`${result.runId}\` of plan *${command.plan}*; its report follows in a thread.`,
           inChannel: true,
         }
       : problemMessage(`run \`${result.runId}\` was not started: ${result.reason}; try again in a second`);

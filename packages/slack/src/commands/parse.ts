@@ -6,7 +6,7 @@
 export type Command =
   | { name: "help" }
   | { name: "status"; plan?: string }
-  | { name: "run"; plan: string; droplet?: string }
+  | { name: "run"; plan: string; droplet?: string; dryRun: boolean }
   | { name: "snapshot"; droplet: string }
   | { name: "list"; droplet: string }
   | { name: "retention"; plan: string; dryRun: boolean }
@@ -21,7 +21,7 @@ export type CommandName = Command["name"];
 export const USAGE: Record<CommandName, string> = {
   help: "`/lifeboat help` — this list",
   status: "`/lifeboat status [plan]` — runs in progress and the last result per plan",
-  run: "`/lifeboat run <plan> [droplet]` — start a run of a plan now (one droplet of it, if named)",
+  run: "`/lifeboat run <plan> [droplet] [--dry-run]` — start a run of a plan now (one droplet of it, if named); `--dry-run` changes nothing and reports what a run would do",
   snapshot: "`/lifeboat snapshot <droplet>` — a one-off run of that droplet's plan",
   list: "`/lifeboat list <droplet>` — snapshots and archive runs, with sizes and ages",
   retention:
@@ -51,7 +51,7 @@ export function parseCommand(text: string): Parsed {
   const positional = args.filter((a) => !a.startsWith("--"));
   if (!(name in USAGE)) return fail(`unknown subcommand "${name}"`);
   const sub = name as CommandName;
-  const allowedFlags = sub === "retention" ? ["--dry-run"] : [];
+  const allowedFlags = sub === "retention" || sub === "run" ? ["--dry-run"] : [];
   const badFlag = flags.find((f) => !allowedFlags.includes(f));
   if (badFlag) return fail(`\`${sub}\` has no option ${badFlag}`, sub);
 
@@ -79,11 +79,13 @@ export function parseCommand(text: string): Parsed {
       return { ok: true, command: { name: sub } };
     case "status":
       return { ok: true, command: positional.length ? { name: "status", plan: first } : { name: "status" } };
-    case "run":
+    case "run": {
+      const dryRun = flags.includes("--dry-run");
       return {
         ok: true,
-        command: second ? { name: "run", plan: first, droplet: second } : { name: "run", plan: first },
+        command: second ? { name: "run", plan: first, droplet: second, dryRun } : { name: "run", plan: first, dryRun },
       };
+    }
     case "retention":
       return { ok: true, command: { name: "retention", plan: first, dryRun: flags.includes("--dry-run") } };
     case "pause":

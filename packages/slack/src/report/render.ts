@@ -28,8 +28,11 @@ function dropletLine(name: string, d: DropletState): string {
 
 function runTitle(state: RunState): string {
   const icon = state.finished ? `${PHASE_ICON[state.finished.outcome] ?? ":warning:"} ` : "";
-  return `*lifeboat run* \`${state.runId}\` of plan *${state.plan}* — ${icon}${runStatus(state)}`;
+  return `*lifeboat ${runWord(state)}* \`${state.runId}\` of plan *${state.plan}* — ${icon}${runStatus(state)}`;
 }
+
+/** "dry run" says on every line of the thread that nothing was changed. */
+const runWord = (state: RunState) => (state.dryRun ? "dry run (nothing changed)" : "run");
 
 /** The parent message of a run's thread. */
 export function parentMessage(state: RunState): SlackMessage {
@@ -49,7 +52,7 @@ export function parentMessage(state: RunState): SlackMessage {
     ),
   ];
   return {
-    text: `lifeboat run ${state.runId} (${state.plan}): ${runStatus(state)}`,
+    text: `lifeboat ${runWord(state)} ${state.runId} (${state.plan}): ${runStatus(state)}`,
     blocks,
   };
 }
@@ -119,7 +122,7 @@ export function summaryMessage(state: RunState): SlackMessage {
     .sort();
   const blocks: KnownBlock[] = [
     section(
-      `*Summary of run* \`${state.runId}\` — ${runStatus(state)}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
+      `*Summary of ${runWord(state)}* \`${state.runId}\` — ${runStatus(state)}${state.finished ? `, ${formatDuration(state.finished.durationSeconds)}` : ""}`,
     ),
   ];
   for (const name of names) {
@@ -142,5 +145,5 @@ export function summaryMessage(state: RunState): SlackMessage {
       : "",
   ].filter(Boolean);
   if (footer.length) blocks.push(context(footer.join(" · ")));
-  return { text: `Summary of run ${state.runId}: ${runStatus(state)}`, blocks: capBlocks(blocks) };
+  return { text: `Summary of ${runWord(state)} ${state.runId}: ${runStatus(state)}`, blocks: capBlocks(blocks) };
 }

@@ -29,6 +29,8 @@ export interface RunState {
   trigger?: string;
   requestedBy?: string;
   startedAt?: string;
+  /** A dry run: nothing was changed; the summary says what a run would do. */
+  dryRun?: boolean;
   finished?: { outcome: string; durationSeconds: number; monthlyCostUsd?: number };
   failed?: { phase: string; error: string; recovery: string };
   droplets: Record<string, DropletState>;
@@ -91,6 +93,7 @@ export function applyEvent(previous: RunState, event: LifeboatEvent): RunState {
       state.trigger = event.trigger;
       if (event.requestedBy) state.requestedBy = event.requestedBy;
       state.startedAt = event.at;
+      if (event.dryRun) state.dryRun = true;
       for (const name of event.droplets) setPhase(droplet(state, name), "queued", event.at);
       break;
     case "approval.requested":

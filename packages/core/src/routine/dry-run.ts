@@ -1,0 +1,238 @@
+/**
+ * A dry run of one droplet: what a real run would do, learned by reading only. No power
+ * action, snapshot, tag, hook, archive, upload or delete: DigitalOcean is asked for the
+ * droplet's snapshots and its last snapshot action, the droplet (when it has a host) for a
+ * read-only look (`DropletHost.preview`), and storage for its archive runs. The plan's
+ * policies then say what would be kept and deleted, as if this run's snapshot and archive run
+ * existed. The approval gate is not asked: nothing would be powered off.
+ *
+ * The routine branches here once (./run-plan.ts); nothing in ./backup-droplet.ts knows about it.
+ */
+import type { Plan } from "../config/schema";
+import { parseDuration } from "../duration";
+import type { Droplet, DropletSnapshot, DropletStatus } from "../ports/digitalocean";
+import { applyRetention, type KeepReason } from "../retention/policy";
+import { snapshotName } from "../snapshot-name";
+import type { DropletOutcome } from "./backup-droplet";
+import { messageOf, nowOf, type RoutineDeps } from "./deps";
+import { describePreview } from "./dry-run-text";
+import type { DurableSteps, StepOptions } from "./durable";
+import { type HostPreview, isRetryable, noHostReason } from "./host";
+import { ownSnapshots } from "./retention";
+import { estimateSnapshot, POWER_ON_FIRST_CHECK, SHUTDOWN_FIRST_CHECK, type SnapshotEstimate } from "./timing";
+
+/** One item a policy would keep or delete, and why. */
+export interface RetentionItem {
+  name: string;
+  why: string;
+}
+
+export interface RetentionPreview {
+  keep: RetentionItem[];
+  delete: RetentionItem[];
+}
+
+export interface SnapshotPreview {
+  mode: Plan["snapshot"]["mode"];
+  /** The name the snapshot would get if it started now (its time part is when it starts). */
+  name?: string;
+  /** Expected snapshot time and what the estimate rests on. */
+  estimate?: SnapshotEstimate;
+  /** Offline mode: expected seconds from powered off to active again. */
+  expectedDowntimeSeconds?: number;
+  /** Offline mode: the watchdog powers the droplet on after this. */
+  maxDowntimeSeconds?: number;
+  /** Offline mode with approval: who is asked, for how long, and what silence means. */
+  approval?: { timeout: string; onTimeout: "proceed" | "skip" | "live" };
+}
+
+/** What a real run would do to one droplet. Plain JSON. */
+export interface DropletPreview {
+  droplet: string;
+  dropletId: number;
+  /** The droplet's status now. */
+  status: DropletStatus;
+  snapshot: SnapshotPreview;
+  /** Hook commands a real run would run on the droplet (a dry run runs none). */
+  hooks: { pre: string[]; post: string[] };
+  /** The SSH phases: what they would take, or why they would not run. */
+  host: ({ reached: true } & Omit<HostPreview, "archiveRuns" | "unknown">) | { reached: false; reason: string };
+  retention: { snapshots?: RetentionPreview; archives?: RetentionPreview };
+  /** What could not be learned, each a sentence. */
+  unknown: string[];
+}
+
+export interface PreviewRun {
+  runId: string;
+  plan: Plan;
+  /** When the run started (ms since the epoch): this run's archive run would carry this time. */
+  startedAt: number;
+}
+
+/** Reads on the droplet may fail once on a flaky connection; a retry cannot fix a host key mismatch. */
+const readStep: StepOptions = {
+  retryStrategy: (error, attempt) =>
+    isRetryable(error) && attempt < 2 ? { shouldRetry: true, delay: { seconds: 5 } } : { shouldRetry: false },
+};
+
+/**
+ * What a real run would do to `droplet`, as a droplet outcome carrying the preview. Never
+ * throws: a read that fails makes the outcome "failed" with the reason, nothing else.
+ */
+export async function previewDroplet(
+  ctx: DurableSteps,
+  deps: RoutineDeps,
+  run: PreviewRun,
+  droplet: Droplet,
+): Promise<DropletOutcome> {
+  const { plan } = run;
+  const unknown: string[] = [];
+  const failures: string[] = [];
+  const mode = plan.snapshot.mode;
+
+  let history: { snapshots: DropletSnapshot[]; estimate: SnapshotEstimate; at: number } | undefined;
+  if (mode !== "none") {
+    try {
+      history = await ctx.step(`preview snapshots ${droplet.name}`, async () => {
+        const snapshots = await deps.api.listDropletSnapshots(droplet.id);
+        const own = ownSnapshots(snapshots, plan.name, droplet);
+        const estimate = estimateSnapshot(droplet, own, await deps.api.lastCompletedAction(droplet.id, "snapshot"));
+        return { snapshots, estimate, at: nowOf(deps) };
+      });
+    } catch (error) {
+      failures.push(`could not read ${droplet.name}'s snapshots: ${messageOf(error)}`);
+    }
+  }
+
+  const given = deps.hosts?.(droplet, { runId: run.runId, plan, dryRun: true, startedAt: run.startedAt });
+  const host = given && !("skipped" in given) ? given : undefined;
+  let look: HostPreview | undefined;
+  let hostPart: DropletPreview["host"];
+  if (!host) {
+    const why = given && "skipped" in given ? given : undefined;
+    hostPart = { reached: false, reason: noHostReason(why, deps.hosts !== undefined, droplet.name) };
+  } else if (!host.preview) {
+    hostPart = { reached: false, reason: "this droplet host cannot look without acting" };
+  } else {
+    const preview = host.preview.bind(host);
+    try {
+      look = await ctx.step(`preview host ${droplet.name}`, () => preview(), readStep);
+      const { archiveRuns: _runs, unknown: notKnown, ...what } = look;
+      hostPart = { reached: true, ...what };
+      unknown.push(...notKnown);
+    } catch (error) {
+      hostPart = { reached: false, reason: `a look over SSH failed: ${messageOf(error)}` };
+      failures.push(`${droplet.name} over SSH: ${messageOf(error)}`);
+    }
+  }
+
+  const snapshot = snapshotPart(plan, droplet, history);
+  const retention: DropletPreview["retention"] = {};
+  if (history && snapshot.name) {
+    const own = ownSnapshots(history.snapshots, plan.name, droplet);
+    const made = { id: "(this run)", createdAt: new Date(history.at), name: snapshot.name };
+    retention.snapshots = retentionPreview(
+      [made, ...own.map((s) => ({ id: s.id, createdAt: s.takenAt, name: s.name }))],
+      plan,
+      made.id,
+    );
+  }
+  const archives = look && (look.containers.length > 0 || look.volumes.length > 0);
+  if (look && archives) {
+    if (look.archiveRuns) {
+      const made = { id: run.runId, createdAt: new Date(run.startedAt), name: run.runId };
+      retention.archives = retentionPreview(
+        [made, ...look.archiveRuns.map((r) => ({ id: r.runId, createdAt: new Date(r.createdAt), name: r.runId }))],
+        plan,
+        made.id,
+      );
+    } else unknown.push("archive retention: the archive runs in storage could not be listed");
+  }
+
+  const preview: DropletPreview = {
+    droplet: droplet.name,
+    dropletId: droplet.id,
+    status: droplet.status,
+    snapshot,
+    hooks: { pre: plan.hooks.pre.map((h) => h.command), post: plan.hooks.post.map((h) => h.command) },
+    host: hostPart,
+    retention,
+    unknown,
+  };
+  return {
+    droplet: droplet.name,
+    dropletId: droplet.id,
+    outcome: failures.length > 0 ? "failed" : "succeeded",
+    detail: [`dry run, nothing changed: ${describePreview(preview)}`, ...failures].join("; "),
+    phases: {},
+    preview,
+  };
+}
+
+function snapshotPart(
+  plan: Plan,
+  droplet: Droplet,
+  history: { estimate: SnapshotEstimate; at: number } | undefined,
+): SnapshotPreview {
+  const s = plan.snapshot;
+  if (s.mode === "none" || !history) return { mode: s.mode };
+  const part: SnapshotPreview = {
+    mode: s.mode,
+    name: snapshotName(plan.name, droplet.name, new Date(history.at)),
+    estimate: history.estimate,
+  };
+  if (s.mode === "offline") {
+    // The same figure the approval card shows: snapshot plus the first shutdown and power-on checks.
+    part.expectedDowntimeSeconds =
+      history.estimate.expectedSeconds + SHUTDOWN_FIRST_CHECK.seconds + POWER_ON_FIRST_CHECK.seconds;
+    part.maxDowntimeSeconds = parseDuration(s.maxDowntime) ?? 0;
+    if (s.approval.required) part.approval = { timeout: s.approval.timeout, onTimeout: s.approval.onTimeout };
+  }
+  return part;
+}
+
+/** The plan's policy over `items` (with `made`, this run's, protected): what it keeps and deletes, and why. */
+function retentionPreview(
+  items: Array<{ id: string; createdAt: Date; name: string }>,
+  plan: Plan,
+  made: string,
+): RetentionPreview {
+  const decision = applyRetention(items, plan.retention, { protect: [made] });
+  const policy = policyText(plan.retention);
+  return {
+    keep: decision.keep.map((k) => ({ name: k.item.name, why: k.reasons.map(reasonText(plan)).join(", ") })),
+    delete: decision.remove.map((i) => ({
+      name: i.name,
+      why: `outside the policy (${policy}): newer items fill every slot it keeps`,
+    })),
+  };
+}
+
+const reasonText =
+  (plan: Plan) =>
+  (reason: KeepReason): string => {
+    const r = plan.retention;
+    switch (reason) {
+      case "protected":
+        return "made by this run";
+      case "newest":
+        return "the newest";
+      case "last":
+        return `one of the ${r.keepLast} newest (keepLast)`;
+      case "daily":
+        return `newest of its day (keepDaily ${r.keepDaily})`;
+      case "weekly":
+        return `newest of its week (keepWeekly ${r.keepWeekly})`;
+      case "monthly":
+        return `newest of its month (keepMonthly ${r.keepMonthly})`;
+      case "yearly":
+        return `newest of its year (keepYearly ${r.keepYearly})`;
+    }
+  };
+
+function policyText(r: Plan["retention"]): string {
+  return Object.entries(r)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+}
