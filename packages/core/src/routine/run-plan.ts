@@ -8,6 +8,7 @@ import { executionName, type RunRequest } from "../contracts";
 import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
+import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import type { DurableSteps } from "./durable";
 
@@ -94,7 +95,13 @@ export async function runPlan(
       backupDroplet(
         child,
         deps,
-        { runId: start.runId, dryRun: request.dryRun ?? false, startedAt: start.at, plan },
+        {
+          runId: start.runId,
+          dryRun: request.dryRun ?? false,
+          startedAt: start.at,
+          startedBy: startedBy(request.trigger, request.requestedBy),
+          plan,
+        },
         droplet,
       ),
     { maxConcurrency: plan.concurrency, itemNamer: (d) => d.name },
