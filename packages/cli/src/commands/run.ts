@@ -20,6 +20,7 @@ import { cliDropletHosts } from "../run/hosts";
 import { LocalSteps } from "../run/local-steps";
 import { observedApi } from "../run/observed-api";
 import { ProgressView } from "../run/progress";
+import { stillOffLine } from "../run/still-off";
 import { human, table } from "../table";
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after its droplets were powered back on. */
@@ -173,6 +174,11 @@ async function execute(
     text.write(`\n${report(result)}\n`);
     if (interrupted)
       text.write("Stopped by Ctrl-C; every droplet this run powered off was powered back on (see above).\n");
+    const stillOff = stillOffLine(
+      result,
+      config.plans.find((p) => p.name === planName),
+    );
+    if (stillOff) text.write(`${stillOff}\n`);
   }
   if (interrupted) return EXIT_INTERRUPTED;
   return result.outcome === "failed" || result.outcome === "partial" ? EXIT.failed : EXIT.ok;
