@@ -20,6 +20,7 @@ import type { Sandbox, SandboxDroplet } from "@lifeboat/sandbox";
 import { startSandbox } from "@lifeboat/sandbox";
 import { describe, expect, it } from "vitest";
 import { LocalSteps } from "../../../packages/cli/src/run/local-steps";
+import { expectSpecCompliant } from "../sandbox/openapi-check";
 import { actionsStarted, planInput, seedGitlab, snapshotsOf, types, worldsClosedAfterEach } from "./world";
 
 const makeWorld = worldsClosedAfterEach();
@@ -76,7 +77,8 @@ describe("droplet claim in the routine (durable test runner)", () => {
         since: "2026-01-04T02:50:00.000Z",
       },
     });
-  });
+    await expectSpecCompliant(world.sandbox);
+  }, 120_000);
 
   it("a stale claim (a crashed run's, past maxDowntime + margin) is taken over: one power-off, one snapshot, no tag left", async () => {
     const world = await makeWorld();
@@ -181,10 +183,11 @@ describe("droplet claim races (virtual time)", () => {
           expect(o).toMatchObject({ won: false, holder: { by: winner.claim!.by } });
         }
       }
+      await expectSpecCompliant(sandbox);
     } finally {
       await sandbox.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("a claim made after the winner looked loses even when it is as old and its tie-breaker goes first", async () => {
     // Oldest-claim-wins with a nonce tie-break would let such a late claim win too: two holders.
@@ -246,8 +249,9 @@ describe("the watchdog and claims", () => {
       const writes = sandbox.log.filter((r) => r.method !== "GET");
       expect(writes.map((r) => decodeURIComponent(r.path))).toEqual([`/v2/tags/${expired}`]);
       expect(events).toEqual([]);
+      await expectSpecCompliant(sandbox);
     } finally {
       await sandbox.close();
     }
-  });
+  }, 120_000);
 });
