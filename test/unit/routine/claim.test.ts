@@ -21,7 +21,7 @@ import { startSandbox } from "@lifeboat/sandbox";
 import { describe, expect, it } from "vitest";
 import { LocalSteps } from "../../../packages/cli/src/run/local-steps";
 import { expectSpecCompliant } from "../sandbox/openapi-check";
-import { actionsStarted, planInput, seedGitlab, snapshotsOf, types, worldsClosedAfterEach } from "./world";
+import { actionsStarted, planInput, seedGitlab, snapshotsOf, types, type World, worldsClosedAfterEach } from "./world";
 
 const makeWorld = worldsClosedAfterEach();
 const HOUR = 3_600_000;
@@ -118,6 +118,60 @@ describe("droplet claim in the routine (durable test runner)", () => {
     expect(poweredOn).toBeGreaterThan(0);
     expect(released).toBeGreaterThan(poweredOn);
     expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([]);
+  });
+});
+
+describe("holding the claim until the power-off", () => {
+  const approval = planInput({ approval: { required: true, approvers: ["U0APPROVER"], timeout: "4h" } });
+  async function approveAfter(world: World, ms: number, meanwhile?: () => void) {
+    const op = world.runner.getOperation("approval gitlab #1");
+    await op.waitForData();
+    world.sandbox.advance(ms);
+    meanwhile?.();
+    await op.sendCallbackSuccess(JSON.stringify({ decision: "approve", by: "U0APPROVER" }));
+  }
+  const claimsCreated = (sandbox: Sandbox) =>
+    sandbox.log
+      .filter((r) => r.operationId === "tags_create")
+      .map((r) => parseClaimTag(String((r.body as { name: string }).name)))
+      .filter((c): c is ClaimTag => c !== undefined);
+
+  it("an approval that took an hour: the claim is renewed before the power-off, so it outlasts the downtime", async () => {
+    const world = await makeWorld({ config: approval });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const running = world.run();
+    await approveAfter(world, HOUR);
+    const execution = await running;
+    expect(execution.getResult()?.outcome).toBe("succeeded");
+    const [first, renewed] = claimsCreated(world.sandbox);
+    expect(renewed).toMatchObject({ nonce: first!.nonce, rank: first!.rank, since: first!.since });
+    expect(renewed!.until - first!.until).toBe(HOUR);
+    const shutdownAt = world.sandbox.log.find(
+      (r) => r.operationId === "dropletActions_post" && (r.body as { type?: string }).type === "shutdown",
+    )!.at;
+    expect(renewed!.until - shutdownAt).toBeGreaterThanOrEqual(2.5 * HOUR - 60_000);
+    expect(powerOffs(world.sandbox)).toBe(1);
+    expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([]);
+    expect(world.sandbox.state.tags.size).toBe(0);
+  });
+
+  it("a claim removed while the run waited (it had expired): no power-off, the droplet is skipped", async () => {
+    const world = await makeWorld({ config: approval });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const running = world.run();
+    await approveAfter(world, 3 * HOUR, () => {
+      // What a new claimer (or the watchdog) does with an expired claim.
+      const claim = gitlab.tags.find((t) => t.startsWith("lifeboat-claim:"))!;
+      world.sandbox.state.tags.delete(claim);
+      gitlab.tags = gitlab.tags.filter((t) => t !== claim);
+    });
+    const execution = await running;
+    expect(execution.getResult()?.droplets[0]).toMatchObject({
+      outcome: "skipped",
+      detail: expect.stringContaining("snapshot skipped: its claim on the droplet was removed (it had expired)"),
+    });
+    expect(world.sandbox.log.filter((r) => r.operationId === "dropletActions_post")).toEqual([]);
+    expect(world.sandbox.droplet(gitlab.id)).toMatchObject({ status: "active", tags: [] });
   });
 });
 

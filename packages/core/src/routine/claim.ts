@@ -187,8 +187,9 @@ async function doorway(deps: RoutineDeps, r: DropletRun, by: string, nonce: stri
     await deps.api.tagDroplet(claim, id);
     await deps.api.deleteTag(choosing);
     // Tags of an earlier try of this step that crashed before it could clean up.
-    for (const t of droplet.tags)
-      if (t !== claim && ownedBy(t, nonce)) await deps.api.deleteTag(t).catch(() => undefined);
+    for (const t of droplet.tags) {
+      if (t !== claim && t !== choosing && ownedBy(t, nonce)) await deps.api.deleteTag(t).catch(() => undefined);
+    }
     return { tag: claim, ...fields };
   } catch (error) {
     for (const t of [choosing, claim]) if (t) await deps.api.deleteTag(t).catch(() => undefined);
@@ -239,6 +240,10 @@ export async function keepClaim(
   return ctx.step(
     `keep claim ${r.droplet.name}`,
     async (): Promise<{ held: true; claim: ClaimTag } | { held: false; reason: string }> => {
+      const lifetimeMs = claimLifetimeSeconds(r.plan) * 1000;
+      const fresh = (c: ClaimTag, now: number) => c.until - now >= lifetimeMs - CLAIM_MARGIN_SECONDS * 500;
+      // Made or renewed less than 15 min ago: it outlasts the downtime, and nobody removes a live claim.
+      if (fresh(claim, nowOf(deps))) return { held: true, claim };
       const droplet = await deps.api.getDroplet(r.droplet.id);
       const now = nowOf(deps);
       const current = droplet.tags
@@ -249,8 +254,7 @@ export async function keepClaim(
       if (now >= current.until - CLOCK_SKEW_SECONDS * 1000) {
         return { held: false, reason: `its claim expired at ${new Date(current.until).toISOString()}` };
       }
-      const lifetimeMs = claimLifetimeSeconds(r.plan) * 1000;
-      if (current.until - now >= lifetimeMs - CLAIM_MARGIN_SECONDS * 500) return { held: true, claim: current };
+      if (fresh(current, now)) return { held: true, claim: current };
       const renewed = { ...current, until: Math.floor(now / 1000) * 1000 + lifetimeMs };
       const tag = claimTag(renewed);
       await deps.api.ensureTag(tag);
