@@ -80,6 +80,20 @@ describe("droplet claim in the routine (durable test runner)", () => {
     await expectSpecCompliant(world.sandbox);
   }, 120_000);
 
+  it("a dry run claims nothing: it reads the claims, and skips a droplet another run holds", async () => {
+    const world = await makeWorld();
+    const { gitlab } = seedGitlab(world.sandbox);
+    const since = world.sandbox.clock.now() - 10 * 60_000;
+    const theirs = putClaim(world.sandbox, gitlab, since, since + 2.5 * HOUR, "weekly-20260104T025000Z-cli");
+    const execution = await world.run({ dryRun: true });
+    expect(execution.getResult()?.droplets[0]).toMatchObject({
+      outcome: "skipped",
+      detail: expect.stringMatching(/^droplet gitlab is in run weekly-20260104T025000Z-cli/),
+    });
+    expect(world.sandbox.log.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([theirs]);
+  });
+
   it("a stale claim (a crashed run's, past maxDowntime + margin) is taken over: one power-off, one snapshot, no tag left", async () => {
     const world = await makeWorld();
     const { gitlab, earlier } = seedGitlab(world.sandbox);
