@@ -12,6 +12,7 @@ import {
   type LifeboatEvent,
   parseClaimTag,
   type RoutineDeps,
+  startedBy,
   validateConfig,
   watchdogRound,
 } from "@lifeboat/core";
@@ -322,4 +323,29 @@ describe("the watchdog and claims", () => {
       await sandbox.close();
     }
   }, 120_000);
+});
+
+describe("claim tags", () => {
+  it("round-trip, stay within DigitalOcean's 255 characters and tag alphabet at their longest, and name who started the run", () => {
+    const longest = {
+      dropletId: 999_999_999_999,
+      rank: 999_999_999_999,
+      nonce: "abcdef012345",
+      since: 9_999_999_999_000,
+      until: 9_999_999_999_000,
+      plan: "p".repeat(32),
+      by: startedBy("slack", `U${"X".repeat(60)}`),
+      runId: "r".repeat(64),
+    };
+    const tag = claimTag(longest);
+    expect(tag.length).toBeLessThanOrEqual(255);
+    expect(tag).toMatch(/^[A-Za-z0-9_:-]+$/);
+    expect(parseClaimTag(tag)).toEqual({ tag, ...longest });
+    expect(startedBy("cli", "cli:alice")).toBe("cli-alice");
+    expect(startedBy("slack", "U0LIFEBOAT1")).toBe("slack-U0LIFEBOAT1");
+    expect(startedBy("schedule")).toBe("schedule");
+    expect(startedBy("cli", "cli:al ice@host")).toBe("cli-al-ice-host");
+    expect(parseClaimTag("lifeboat-off:weekly:3164400:1796007600")).toBeUndefined();
+    expect(parseClaimTag("lifeboat-weekly")).toBeUndefined();
+  });
 });
