@@ -10,6 +10,7 @@ import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { addSampleFleet, type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { LocalSink, S3Sink, type Sink } from "@lifeboat/storage";
 import { speedTime, type TimeBase } from "./run/time-base";
+import { serverTime } from "./server-clock";
 
 /** The embedded sandbox runs 100× faster than the wall clock: a 24-minute snapshot takes ~15 s. */
 export const DEMO_SPEED = 100;
@@ -72,7 +73,8 @@ export async function openEnvironment(options: EnvironmentOptions = {}): Promise
     );
   }
   const speed = options.speed ?? 1;
-  const time = speedTime(speed);
+  // A sped-up endpoint is a sandbox: its time is the run's time (see ./server-clock.ts).
+  const time = endpoint && speed !== 1 ? await serverTime(endpoint, token, speed) : speedTime(speed);
   const api = new DigitalOceanClient({ token, ...(endpoint ? { endpoint } : {}), clock: time });
   return {
     api,

@@ -8,6 +8,7 @@ import { retentionCommand } from "./commands/retention";
 import { runCommand } from "./commands/run";
 import { sandboxCommand } from "./commands/sandbox";
 import { startCommand } from "./commands/start";
+import { watchdogCommand } from "./commands/watchdog";
 import { exitCodeHelp } from "./exit-codes";
 import { EXIT, processStreams, writeJson, wroteJson } from "./output";
 
@@ -161,6 +162,12 @@ program
   .command("cost")
   .description("what the kept snapshots and archives cost per month, per plan")
   .action(() => set(costCommand(global())));
+
+program
+  .command("watchdog")
+  .description("power on droplets lifeboat left off past maxDowntime, untag them, clear expired claims; every 5 min")
+  .option("--once", "one round, then exit", false)
+  .action((o: { once: boolean }) => set(watchdogCommand({ ...global(), ...o })));
 
 program
   .command("sandbox")

@@ -110,7 +110,14 @@ export type LifeboatEvent =
       /** What lifeboat did about it, e.g. "powered web-1 back on after the snapshot failed". */
       recovery: string;
     })
-  | (Base & { type: "watchdog.recovered"; dropletId: number; offSinceSeconds: number; maxDowntimeSeconds: number });
+  | (Base & { type: "watchdog.recovered"; dropletId: number; offSinceSeconds: number; maxDowntimeSeconds: number })
+  | (Base & {
+      /** The droplet is in another lifeboat run (its claim tag went first): this run left it untouched and skipped it. */
+      type: "droplet.busy";
+      dropletId: number;
+      /** The run that holds the droplet: its id, plan, who started it and since when (ISO-8601 UTC). */
+      heldBy: { runId: string; plan: string; startedBy: string; since: string };
+    });
 
 export type LifeboatEventType = LifeboatEvent["type"];
 
@@ -128,6 +135,7 @@ export const EVENT_TYPES = [
   "run.finished",
   "run.failed",
   "watchdog.recovered",
+  "droplet.busy",
 ] as const satisfies readonly LifeboatEventType[];
 
 // The list above names every type of the union: a type added to LifeboatEvent but not listed fails here.

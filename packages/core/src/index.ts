@@ -58,6 +58,25 @@ export {
 export { type RetentionSimulation, simulateRetention } from "./retention/simulate";
 export { approvalGate, MAX_APPROVAL_ASKS, parseAnswer } from "./routine/approval";
 export { backupDroplet, type DropletOutcome, type PhaseStatus } from "./routine/backup-droplet";
+export {
+  busyMessage,
+  CLAIM_MARGIN_SECONDS,
+  type Claimed,
+  claimDroplet,
+  claimLifetimeSeconds,
+  claimsOn,
+  type Holder,
+  keepClaim,
+  releaseClaim,
+} from "./routine/claim";
+export {
+  type ClaimTag,
+  claimingTag,
+  claimTag,
+  parseClaimingTag,
+  parseClaimTag,
+  startedBy,
+} from "./routine/claim-tag";
 export { type EventDraft, emit, type RoutineDeps } from "./routine/deps";
 export {
   type DropletPreview,

@@ -5,11 +5,14 @@
  * It only ever touches droplets that carry that tag, and looks for them among the droplets the
  * config's plans select (DigitalOcean cannot list tags by prefix). A plan no longer in the
  * config gets the default 2h budget.
+ * It also clears droplet claims (./routine/claim.ts) that have expired — a crashed run's —
+ * once the droplet is back on, and leaves live claims alone.
  */
 import type { LifeboatConfig } from "./config/schema";
 import { parseDuration } from "./duration";
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
+import { claimsOn } from "./routine/claim";
 import { parseOffMarker } from "./routine/off-marker";
 
 const DEFAULT_MAX_DOWNTIME_SECONDS = 7200;
@@ -28,6 +31,8 @@ export interface WatchdogReport {
   recovered: string[];
   /** Overdue droplets not active yet (tag kept: the next round tries again), with why. */
   pending: string[];
+  /** Expired claim tags (and stale `claiming` tags) removed, as `droplet: tag`. */
+  cleared: string[];
 }
 
 /**
@@ -52,8 +57,9 @@ export async function watchdogRound(
       }
     }
   }
-  const report: WatchdogReport = { marked: [], recovered: [], pending: [] };
+  const report: WatchdogReport = { marked: [], recovered: [], pending: [], cleared: [] };
   for (const droplet of droplets.values()) {
+    const pendingBefore = report.pending.length;
     for (const tag of droplet.tags) {
       const marker = parseOffMarker(tag);
       if (!marker || marker.dropletId !== droplet.id) continue;
@@ -80,8 +86,25 @@ export async function watchdogRound(
         maxDowntimeSeconds,
       });
     }
+    // A droplet still off keeps its claim until it is back on: no new run should start on it yet.
+    if (report.pending.length === pendingBefore) await clearExpiredClaims(deps, droplet, now(), report);
   }
   return report;
+}
+
+/** Removes the claims on this droplet that stopped counting; a live claim is never touched. */
+async function clearExpiredClaims(deps: WatchdogDeps, droplet: Droplet, now: number, report: WatchdogReport) {
+  const seen = claimsOn(droplet, now);
+  for (const tag of [...seen.expired.map((c) => c.tag), ...seen.staleChoosing]) {
+    try {
+      await deps.api.deleteTag(tag);
+      report.cleared.push(`${droplet.name}: ${tag}`);
+    } catch (error) {
+      report.pending.push(
+        `${droplet.name}: removing ${tag} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
 }
 
 /** Powers on and untags; gives why not when the droplet is not active in time (the tag then stays). */

@@ -92,13 +92,23 @@ export class VirtualClock implements SandboxClock {
  */
 export class RealTimeClock implements SandboxClock {
   private readonly realStart = Date.now();
+  /** Time jumped forward by `advance`. */
+  private skipped = 0;
 
   constructor(private readonly speed = 1) {
     if (!(speed > 0)) throw new Error(`sandbox clock speed must be a positive number, got ${speed}`);
   }
 
   now(): number {
-    return this.realStart + (Date.now() - this.realStart) * this.speed;
+    return this.realStart + (Date.now() - this.realStart) * this.speed + this.skipped;
+  }
+
+  /**
+   * Jumps forward by `ms` (e.g. past a droplet's maxDowntime, for the watchdog): actions due by
+   * then are over at the next request. Sleepers already waiting keep their real-time timers.
+   */
+  advance(ms: number): void {
+    this.skipped += Math.max(0, ms);
   }
 
   sleep(ms: number): Promise<void> {

@@ -58,7 +58,7 @@ export interface Sandbox {
   /** Makes calls go wrong; see `Fault`. */
   inject(rule: FaultRule): void;
   clearFaults(): void;
-  /** Virtual time only: moves the clock forward. */
+  /** Moves the clock forward (virtual time: waking the sleepers now due). */
   advance(ms: number): void;
   droplet(id: number): SandboxDroplet | undefined;
   close(): Promise<void>;
@@ -118,6 +118,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
       headers["x-request-id"] = randomUUID();
+      // DigitalOcean's Date header, in the sandbox's time: a client pointed at a sped-up or
+      // advanced sandbox reads its time from here (packages/cli/src/server-clock.ts).
+      headers.date = new Date(clock.now()).toUTCString();
       let result: RouteResult;
       if (record.tokenIndex < 0) {
         Object.assign(headers, limiter.peek("", clock.now()));
@@ -178,8 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     inject: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     advance(ms) {
-      if (!virtual) throw new Error("advance() needs the virtual clock; this sandbox runs in real time");
-      virtual.advance(ms);
+      (clock as VirtualClock | RealTimeClock).advance(ms);
     },
     droplet(id) {
       state.settle();

@@ -53,7 +53,10 @@ describe("approval gate", () => {
     await answerWith(world, 1, { decision: "skip", by: "U0APPROVER" });
     const execution = await running;
     expect(execution.getResult()?.outcome).toBe("skipped");
-    expect(world.sandbox.log.filter((r) => r.method !== "GET")).toEqual([]);
+    // Only the droplet claim's own tags were written (and removed again): nothing else.
+    const writes = world.sandbox.log.filter((r) => r.method !== "GET");
+    expect(writes.filter((r) => !/lifeboat-claim/.test(`${r.path} ${JSON.stringify(r.body)}`))).toEqual([]);
+    expect(world.sandbox.state.tags.size).toBe(0);
     expect(types(world.events)).toEqual(["run.started", "approval.requested", "approval.decided", "run.finished"]);
   });
 

@@ -23,6 +23,7 @@ import { interruptionSummary, snapshotsAfterInterrupt } from "../run/interrupted
 import { LocalSteps } from "../run/local-steps";
 import { observedApi } from "../run/observed-api";
 import { ProgressView } from "../run/progress";
+import { stillOffLine } from "../run/still-off";
 import { human, table } from "../table";
 
 export interface RunCommandOptions {
@@ -178,6 +179,11 @@ async function execute(
   } else {
     text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
+    const stillOff = stillOffLine(
+      result,
+      config.plans.find((p) => p.name === planName),
+    );
+    if (stillOff) text.write(`${stillOff}\n`);
   }
   return exitCode;
 }

@@ -4,7 +4,7 @@
  * footer of one line per droplet, redrawn in place, with its phase, the time waited in it and
  * the last action's status.
  */
-import type { Droplet, DropletAction, EventSink, LifeboatEvent } from "@lifeboat/core";
+import { busyMessage, type Droplet, type DropletAction, type EventSink, type LifeboatEvent } from "@lifeboat/core";
 import { human } from "../table";
 import type { ApiWatcher } from "./observed-api";
 import type { TimeBase } from "./time-base";
@@ -153,6 +153,13 @@ export class ProgressView implements EventSink, ApiWatcher {
         this.line("*", `run finished: ${event.outcome} in ${human(event.durationSeconds)}`);
         break;
       case "watchdog.recovered":
+        break;
+      case "droplet.busy":
+        this.phase(d, "skipped");
+        this.line(
+          d,
+          `skipped: ${busyMessage(d, { ...event.heldBy, by: event.heldBy.startedBy, since: Date.parse(event.heldBy.since) })}`,
+        );
         break;
     }
   }

@@ -1,5 +1,6 @@
 /**
  * One droplet, the steps of DESIGN.md "The routine" in order:
+ *   0    claim the droplet (one lifeboat run per droplet); a lost claim skips it  ./claim.ts
  *   1–3  SSH phases through the DropletHost port, when given: pre hooks, inventory, archives
  *        (then archive retention), duplicity, post hooks                      sshPhases below
  *   4    approval gate                                  ./approval.ts
@@ -14,6 +15,8 @@
  */
 import type { Droplet } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
+import { claimDroplet, keepClaim, releaseClaim } from "./claim";
+import type { ClaimTag } from "./claim-tag";
 import { emit, messageOf, type RoutineDeps } from "./deps";
 import type { DropletPreview } from "./dry-run";
 import type { DurableSteps, StepOptions } from "./durable";
@@ -45,13 +48,50 @@ export interface RunOptions {
   dryRun: boolean;
   /** When the run started (ms since the epoch); handed to the droplet host as the archives' clock. */
   startedAt?: number;
+  /** Who started the run, as the droplet claim names it (see ./claim-tag.ts `startedBy`). */
+  startedBy?: string;
 }
 
+/**
+ * Step 0, then the rest: claims the droplet, backs it up, and always releases the claim at
+ * the end (after the power-on). A droplet another run holds is skipped, untouched.
+ */
 export async function backupDroplet(
   ctx: DurableSteps,
   deps: RoutineDeps,
   run: RunOptions & Pick<DropletRun, "plan">,
   droplet: Droplet,
+): Promise<DropletOutcome> {
+  const r: DropletRun = { runId: run.runId, plan: run.plan, droplet };
+  const claimed = await claimDroplet(ctx, deps, r, { by: run.startedBy ?? "unknown", dryRun: run.dryRun });
+  if (!claimed.won) {
+    return { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: claimed.reason, phases: {} };
+  }
+  let claim: ClaimTag | undefined = claimed.claim;
+  /** Before touching power or taking a snapshot: still this run's droplet? Why not, when not. */
+  const hold = async (): Promise<string | undefined> => {
+    if (!claim) return undefined; // a dry run claims nothing
+    const kept = await keepClaim(ctx, deps, r, claim);
+    if (!kept.held) return `snapshot skipped: ${kept.reason}`;
+    claim = kept.claim;
+    return undefined;
+  };
+  let outcome: DropletOutcome | undefined;
+  try {
+    outcome = await backupClaimed(ctx, deps, run, droplet, hold);
+  } finally {
+    const failedRelease = claim ? await releaseClaim(ctx, deps, r, claim) : undefined;
+    if (outcome && failedRelease) outcome.detail = [outcome.detail, failedRelease].filter(Boolean).join("; ");
+  }
+  return outcome;
+}
+
+async function backupClaimed(
+  ctx: DurableSteps,
+  deps: RoutineDeps,
+  run: RunOptions & Pick<DropletRun, "plan">,
+  droplet: Droplet,
+  hold: () => Promise<string | undefined>,
 ): Promise<DropletOutcome> {
   const r: DropletRun = { runId: run.runId, plan: run.plan, droplet };
   const phases: Record<string, PhaseStatus> = {};
@@ -142,6 +182,13 @@ export async function backupDroplet(
       return finish("skipped");
     }
     live = outcome === "live";
+  }
+
+  const lostClaim = await hold();
+  if (lostClaim) {
+    phases.snapshot = "skipped";
+    notes.push(lostClaim);
+    return finish("skipped");
   }
 
   let taken: SnapshotTaken | undefined;

@@ -9,6 +9,7 @@ import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { type RunOutcome, runOutcomeOf } from "../run-outcome";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
+import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
@@ -110,7 +111,18 @@ export async function runPlan(
     (child, droplet) =>
       request.dryRun
         ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan }, droplet)
-        : backupDroplet(child, deps, { runId: start.runId, dryRun: false, startedAt: start.at, plan }, droplet),
+        : backupDroplet(
+            child,
+            deps,
+            {
+              runId: start.runId,
+              dryRun: false,
+              startedAt: start.at,
+              startedBy: startedBy(request.trigger, request.requestedBy),
+              plan,
+            },
+            droplet,
+          ),
     { maxConcurrency: plan.concurrency, itemNamer: (d) => d.name },
   );
   const droplets = batch.all.map(

@@ -1,0 +1,351 @@
+/**
+ * The droplet claim (packages/core/src/routine/claim.ts): one lifeboat run per droplet,
+ * whoever started it. The routine under the durable test runner against the sandbox; the
+ * claim races with the CLI's in-process DurableSteps on the sandbox's virtual clock; the
+ * watchdog over claims. Power-offs and snapshots are counted from the sandbox's request log.
+ */
+import {
+  type Claimed,
+  type ClaimTag,
+  claimDroplet,
+  claimTag,
+  type LifeboatEvent,
+  parseClaimTag,
+  type RoutineDeps,
+  startedBy,
+  validateConfig,
+  watchdogRound,
+} from "@lifeboat/core";
+import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import type { Sandbox, SandboxDroplet } from "@lifeboat/sandbox";
+import { startSandbox } from "@lifeboat/sandbox";
+import { describe, expect, it } from "vitest";
+import { LocalSteps } from "../../../packages/cli/src/run/local-steps";
+import { expectSpecCompliant } from "../sandbox/openapi-check";
+import { actionsStarted, planInput, seedGitlab, snapshotsOf, types, type World, worldsClosedAfterEach } from "./world";
+
+const makeWorld = worldsClosedAfterEach();
+const HOUR = 3_600_000;
+
+/** A claim tag as another starter (here: a CLI run of alice's) would have left it. */
+function putClaim(sandbox: Sandbox, droplet: SandboxDroplet, since: number, untilMs: number, runId: string) {
+  const tag = claimTag({
+    dropletId: droplet.id,
+    rank: 1,
+    nonce: "0123456789ab",
+    since,
+    until: untilMs,
+    plan: "weekly",
+    by: "cli-alice",
+    runId,
+  });
+  sandbox.state.tags.add(tag);
+  droplet.tags.push(tag);
+  return tag;
+}
+
+const claimTagsOf = (sandbox: Sandbox) => [...sandbox.state.tags].filter((t) => t.startsWith("lifeboat-claim"));
+const powerOffs = (sandbox: Sandbox) => actionsStarted(sandbox, "shutdown") + actionsStarted(sandbox, "power_off");
+
+describe("droplet claim in the routine (durable test runner)", () => {
+  it("a droplet a CLI run holds is skipped untouched, and the loser names the run it lost to", async () => {
+    const world = await makeWorld();
+    const { gitlab, earlier } = seedGitlab(world.sandbox);
+    const since = world.sandbox.clock.now() - 10 * 60_000;
+    const theirs = putClaim(world.sandbox, gitlab, since, since + 2.5 * HOUR, "weekly-20260104T025000Z-cli");
+
+    const execution = await world.run();
+
+    const result = execution.getResult()!;
+    expect(result.outcome).toBe("skipped");
+    expect(result.droplets[0]).toMatchObject({
+      outcome: "skipped",
+      detail:
+        "droplet gitlab is in run weekly-20260104T025000Z-cli (started by cli-alice, since 2026-01-04T02:50:00.000Z)",
+    });
+    expect(world.sandbox.log.filter((r) => r.operationId === "dropletActions_post")).toEqual([]);
+    expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(earlier.length + 1);
+    // The holder's claim stays; the loser's own tags are gone.
+    expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([theirs]);
+    expect(claimTagsOf(world.sandbox)).toEqual([theirs]);
+    expect(types(world.events)).toEqual(["run.started", "droplet.busy", "run.finished"]);
+    expect(world.events.find((e) => e.type === "droplet.busy")).toMatchObject({
+      droplet: "gitlab",
+      heldBy: {
+        runId: "weekly-20260104T025000Z-cli",
+        plan: "weekly",
+        startedBy: "cli-alice",
+        since: "2026-01-04T02:50:00.000Z",
+      },
+    });
+    await expectSpecCompliant(world.sandbox);
+  }, 120_000);
+
+  it("a dry run claims nothing: it reads the claims, and skips a droplet another run holds", async () => {
+    const world = await makeWorld();
+    const { gitlab } = seedGitlab(world.sandbox);
+    const since = world.sandbox.clock.now() - 10 * 60_000;
+    const theirs = putClaim(world.sandbox, gitlab, since, since + 2.5 * HOUR, "weekly-20260104T025000Z-cli");
+    const execution = await world.run({ dryRun: true });
+    expect(execution.getResult()?.droplets[0]).toMatchObject({
+      outcome: "skipped",
+      detail: expect.stringMatching(/^droplet gitlab is in run weekly-20260104T025000Z-cli/),
+    });
+    expect(world.sandbox.log.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([theirs]);
+  });
+
+  it("a stale claim (a crashed run's, past maxDowntime + margin) is taken over: one power-off, one snapshot, no tag left", async () => {
+    const world = await makeWorld();
+    const { gitlab, earlier } = seedGitlab(world.sandbox);
+    const since = world.sandbox.clock.now() - 3 * HOUR;
+    const stale = putClaim(world.sandbox, gitlab, since, since + 2.5 * HOUR, "weekly-20260104T000000Z-cli");
+
+    const execution = await world.run();
+
+    expect(execution.getResult()?.outcome).toBe("succeeded");
+    expect(powerOffs(world.sandbox)).toBe(1);
+    expect(actionsStarted(world.sandbox, "snapshot")).toBe(1);
+    expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(3 + 1); // keepLast 3 + the hand-made one
+    expect(earlier).toHaveLength(3);
+    expect(world.sandbox.state.tags.has(stale)).toBe(false);
+    expect(world.sandbox.droplet(gitlab.id)).toMatchObject({ status: "active", tags: [] });
+    expect(world.sandbox.state.tags.size).toBe(0);
+  });
+
+  it("the winner holds its claim while it works and releases it after the power-on", async () => {
+    const world = await makeWorld();
+    const { gitlab } = seedGitlab(world.sandbox);
+    await world.run({ trigger: "slack", requestedBy: "U0LIFEBOAT1" });
+    const assigned = world.sandbox.log.filter(
+      (r) => r.operationId === "tags_assign_resources" && r.path.includes("lifeboat-claim%3A"),
+    );
+    expect(assigned).toHaveLength(1);
+    const claim = parseClaimTag(decodeURIComponent(assigned[0]!.path.split("/")[3]!))!;
+    expect(claim).toMatchObject({ dropletId: gitlab.id, plan: "weekly", by: "slack-U0LIFEBOAT1" });
+    expect(claim.until - claim.since).toBe(2.5 * HOUR); // maxDowntime 2h + 30 min
+    const released = world.sandbox.log.findIndex(
+      (r) => r.method === "DELETE" && r.path.endsWith(encodeURIComponent(claim.tag)),
+    );
+    const poweredOn = world.sandbox.log.findIndex(
+      (r) => r.operationId === "dropletActions_post" && (r.body as { type?: string }).type === "power_on",
+    );
+    expect(poweredOn).toBeGreaterThan(0);
+    expect(released).toBeGreaterThan(poweredOn);
+    expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([]);
+  });
+});
+
+describe("holding the claim until the power-off", () => {
+  const approval = planInput({ approval: { required: true, approvers: ["U0APPROVER"], timeout: "4h" } });
+  async function approveAfter(world: World, ms: number, meanwhile?: () => void) {
+    const op = world.runner.getOperation("approval gitlab #1");
+    await op.waitForData();
+    world.sandbox.advance(ms);
+    meanwhile?.();
+    await op.sendCallbackSuccess(JSON.stringify({ decision: "approve", by: "U0APPROVER" }));
+  }
+  const claimsCreated = (sandbox: Sandbox) =>
+    sandbox.log
+      .filter((r) => r.operationId === "tags_create")
+      .map((r) => parseClaimTag(String((r.body as { name: string }).name)))
+      .filter((c): c is ClaimTag => c !== undefined);
+
+  it("an approval that took an hour: the claim is renewed before the power-off, so it outlasts the downtime", async () => {
+    const world = await makeWorld({ config: approval });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const running = world.run();
+    await approveAfter(world, HOUR);
+    const execution = await running;
+    expect(execution.getResult()?.outcome).toBe("succeeded");
+    const [first, renewed] = claimsCreated(world.sandbox);
+    expect(renewed).toMatchObject({ nonce: first!.nonce, rank: first!.rank, since: first!.since });
+    expect(renewed!.until - first!.until).toBe(HOUR);
+    const shutdownAt = world.sandbox.log.find(
+      (r) => r.operationId === "dropletActions_post" && (r.body as { type?: string }).type === "shutdown",
+    )!.at;
+    expect(renewed!.until - shutdownAt).toBeGreaterThanOrEqual(2.5 * HOUR - 60_000);
+    expect(powerOffs(world.sandbox)).toBe(1);
+    expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([]);
+    expect(world.sandbox.state.tags.size).toBe(0);
+  });
+
+  it("a claim removed while the run waited (it had expired): no power-off, the droplet is skipped", async () => {
+    const world = await makeWorld({ config: approval });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const running = world.run();
+    await approveAfter(world, 3 * HOUR, () => {
+      // What a new claimer (or the watchdog) does with an expired claim.
+      const claim = gitlab.tags.find((t) => t.startsWith("lifeboat-claim:"))!;
+      world.sandbox.state.tags.delete(claim);
+      gitlab.tags = gitlab.tags.filter((t) => t !== claim);
+    });
+    const execution = await running;
+    expect(execution.getResult()?.droplets[0]).toMatchObject({
+      outcome: "skipped",
+      detail: expect.stringContaining("snapshot skipped: its claim on the droplet was removed (it had expired)"),
+    });
+    expect(world.sandbox.log.filter((r) => r.operationId === "dropletActions_post")).toEqual([]);
+    expect(world.sandbox.droplet(gitlab.id)).toMatchObject({ status: "active", tags: [] });
+  });
+});
+
+/** Claims one droplet from `n` starters at once (each its own process in real life) on one sandbox. */
+async function race(sandbox: Sandbox, droplet: SandboxDroplet, n: number, jitterMs: number): Promise<Claimed[]> {
+  const config = validateConfig(planInput());
+  const plan = config.plans[0]!;
+  const time = {
+    now: () => sandbox.clock.now(),
+    speed: 1,
+    realMs: () => 0,
+    sleep: (ms: number) => sandbox.clock.sleep(ms),
+  };
+  const starters = Array.from({ length: n }, (_, i) => {
+    const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock: sandbox.clock });
+    // Each call of each starter is held back a random moment of real time: every interleaving is fair game.
+    const jittered = new Proxy(api, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          await new Promise((r) => setTimeout(r, Math.random() * jitterMs));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const deps: RoutineDeps = {
+      api: jittered,
+      events: { emit: async () => undefined },
+      now: () => sandbox.clock.now(),
+    };
+    const r = { runId: `weekly-20260104T030000Z-cli`, plan, droplet: { ...toDroplet(droplet) } };
+    return claimDroplet(new LocalSteps(time), deps, r, { by: `cli-starter${i}`, dryRun: false });
+  });
+  return Promise.all(starters);
+}
+
+const toDroplet = (d: SandboxDroplet) => ({
+  id: d.id,
+  name: d.name,
+  status: "active" as const,
+  tags: [],
+  region: d.region,
+  sizeSlug: d.sizeSlug,
+  diskGb: d.diskGb,
+  createdAt: new Date(d.createdAt).toISOString(),
+});
+
+describe("droplet claim races (virtual time)", () => {
+  it("starters racing in the same virtual second: exactly one wins, every time; the losers leave no tag", async () => {
+    const sandbox = await startSandbox();
+    try {
+      for (let trial = 0; trial < 12; trial++) {
+        const droplet = sandbox.addDroplet({ name: `web-${trial}` });
+        const second = Math.floor(sandbox.clock.now() / 1000);
+        const outcomes = await race(sandbox, droplet, 2 + (trial % 3), 15);
+        const winners = outcomes.filter((o) => o.won);
+        expect(winners).toHaveLength(1);
+        const winner = winners[0] as Extract<Claimed, { won: true }>;
+        expect(Math.floor(winner.claim!.since / 1000)).toBe(second);
+        expect(sandbox.droplet(droplet.id)!.tags).toEqual([winner.claim!.tag]);
+        for (const o of outcomes.filter((x) => !x.won)) {
+          expect(o).toMatchObject({ won: false, holder: { by: winner.claim!.by } });
+        }
+      }
+      await expectSpecCompliant(sandbox);
+    } finally {
+      await sandbox.close();
+    }
+  }, 120_000);
+
+  it("a claim made after the winner looked loses even when it is as old and its tie-breaker goes first", async () => {
+    // Oldest-claim-wins with a nonce tie-break would let such a late claim win too: two holders.
+    const sandbox = await startSandbox();
+    try {
+      let lateNonceFirst = 0;
+      for (let trial = 0; trial < 40 && lateNonceFirst < 3; trial++) {
+        const droplet = sandbox.addDroplet({ name: `db-${trial}` });
+        const [first] = await race(sandbox, droplet, 1, 0);
+        const [late] = await race(sandbox, droplet, 1, 0);
+        expect(first?.won).toBe(true);
+        expect(late).toMatchObject({ won: false });
+        const held = (first as Extract<Claimed, { won: true }>).claim as ClaimTag;
+        const lateTag = sandbox.log
+          .filter((r) => r.operationId === "tags_create")
+          .map((r) => parseClaimTag(String((r.body as { name: string }).name)))
+          .filter((c): c is ClaimTag => c?.dropletId === droplet.id && c.nonce !== held.nonce)[0]!;
+        expect(Math.floor(lateTag.since / 1000)).toBe(Math.floor(held.since / 1000));
+        if (lateTag.nonce < held.nonce) lateNonceFirst++;
+      }
+      expect(lateNonceFirst).toBeGreaterThan(0);
+    } finally {
+      await sandbox.close();
+    }
+  }, 60_000);
+});
+
+describe("the watchdog and claims", () => {
+  it("clears an expired claim and never touches a live one, nor a droplet without lifeboat's tags", async () => {
+    const sandbox = await startSandbox({ startAt: Date.parse("2026-01-04T06:00:00Z") });
+    try {
+      const clock = sandbox.clock;
+      const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock });
+      const config = validateConfig({
+        plans: [
+          { ...(planInput().plans[0] as object), droplets: [{ name: "gitlab" }, { name: "drone" }, { name: "ssh" }] },
+        ],
+      } as never);
+      const gitlab = sandbox.addDroplet({ name: "gitlab" });
+      const drone = sandbox.addDroplet({ name: "drone" });
+      const ssh = sandbox.addDroplet({ name: "ssh", tags: ["production"] });
+      const now = clock.now();
+      const live = putClaim(sandbox, gitlab, now - HOUR, now + 1.5 * HOUR, "weekly-20260104T050000Z");
+      const expired = putClaim(sandbox, drone, now - 3 * HOUR, now - 0.5 * HOUR, "weekly-20260104T030000Z-cli");
+
+      const events: LifeboatEvent[] = [];
+      const report = await watchdogRound(config, {
+        api,
+        events: { emit: async (e) => void events.push(e) },
+        now: () => clock.now(),
+        sleep: (ms) => clock.sleep(ms),
+      });
+
+      expect(report.cleared).toEqual([`drone: ${expired}`]);
+      expect(sandbox.droplet(gitlab.id)!.tags).toEqual([live]);
+      expect(sandbox.state.tags.has(live)).toBe(true);
+      expect(sandbox.droplet(drone.id)!.tags).toEqual([]);
+      expect(sandbox.droplet(ssh.id)!.tags).toEqual(["production"]);
+      const writes = sandbox.log.filter((r) => r.method !== "GET");
+      expect(writes.map((r) => decodeURIComponent(r.path))).toEqual([`/v2/tags/${expired}`]);
+      expect(events).toEqual([]);
+      await expectSpecCompliant(sandbox);
+    } finally {
+      await sandbox.close();
+    }
+  }, 120_000);
+});
+
+describe("claim tags", () => {
+  it("round-trip, stay within DigitalOcean's 255 characters and tag alphabet at their longest, and name who started the run", () => {
+    const longest = {
+      dropletId: 999_999_999_999,
+      rank: 999_999_999_999,
+      nonce: "abcdef012345",
+      since: 9_999_999_999_000,
+      until: 9_999_999_999_000,
+      plan: "p".repeat(32),
+      by: startedBy("slack", `U${"X".repeat(60)}`),
+      runId: "r".repeat(64),
+    };
+    const tag = claimTag(longest);
+    expect(tag.length).toBeLessThanOrEqual(255);
+    expect(tag).toMatch(/^[A-Za-z0-9_:-]+$/);
+    expect(parseClaimTag(tag)).toEqual({ tag, ...longest });
+    expect(startedBy("cli", "cli:alice")).toBe("cli-alice");
+    expect(startedBy("slack", "U0LIFEBOAT1")).toBe("slack-U0LIFEBOAT1");
+    expect(startedBy("schedule")).toBe("schedule");
+    expect(startedBy("cli", "cli:al ice@host")).toBe("cli-al-ice-host");
+    expect(parseClaimTag("lifeboat-off:weekly:3164400:1796007600")).toBeUndefined();
+    expect(parseClaimTag("lifeboat-weekly")).toBeUndefined();
+  });
+});
