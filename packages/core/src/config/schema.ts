@@ -2,6 +2,9 @@
  * The plan configuration, as a zod schema: the one place that says what `lifeboat.config.ts`
  * may contain. Messages are written for the person editing the file: each says what was
  * expected, and the formatter (./problems.ts) adds the path and what was found.
+ *
+ * Each default is stated once, on its field. A section left out is parsed as if written `{}`
+ * (`.prefault({})`), so it gets exactly its fields' defaults; no section repeats them.
  */
 import { z } from "zod";
 import { parseDuration } from "../duration";
@@ -59,25 +62,36 @@ const snapshot = z.strictObject({
   mode: z
     .enum(["offline", "live", "none"], { error: 'expected "offline" (power off first), "live" or "none"' })
     .default("offline"),
-  approval: approval.default({ required: true, approvers: [], timeout: "2h", onTimeout: "skip" }),
+  approval: approval.prefault({}),
   shutdownTimeout: duration.default("2m"),
   maxDowntime: duration.default("2h"),
 });
 
-const retention = z.strictObject({
-  keepLast: wholeNumber(0).default(0),
-  keepDaily: wholeNumber(0).default(0),
-  keepWeekly: wholeNumber(0).default(0),
-  keepMonthly: wholeNumber(0).default(0),
-  keepYearly: wholeNumber(0).default(0),
-});
+const keep = wholeNumber(0).optional();
+
+/**
+ * A policy that sets none of the keep* counts (left out, or `{}`) keeps the last 7; one that
+ * sets some keeps none by the others.
+ */
+const retention = z
+  .strictObject({ keepLast: keep, keepDaily: keep, keepWeekly: keep, keepMonthly: keep, keepYearly: keep })
+  .transform((stated) => {
+    const r: typeof stated = Object.values(stated).some((n) => n !== undefined) ? stated : { keepLast: 7 };
+    return {
+      keepLast: r.keepLast ?? 0,
+      keepDaily: r.keepDaily ?? 0,
+      keepWeekly: r.keepWeekly ?? 0,
+      keepMonthly: r.keepMonthly ?? 0,
+      keepYearly: r.keepYearly ?? 0,
+    };
+  });
 
 const containers = z.strictObject({
   include: z.array(z.string().min(1)).default(["*"]),
   exclude: z.array(z.string().min(1)).default([]),
   capture: z
     .enum(["commit", "export", "none"], { error: 'expected "commit" (commit + save), "export" or "none"' })
-    .default("commit"),
+    .default("none"),
   stopDuringArchive: z.array(z.string().min(1)).default([]),
 });
 
@@ -114,14 +128,9 @@ const plan = z.strictObject({
   schedule,
   droplets: z.array(dropletSelector).min(1, { error: "expected at least one droplet selector" }),
   concurrency: wholeNumber(1).default(2),
-  snapshot: snapshot.default({
-    mode: "offline",
-    approval: { required: true, approvers: [], timeout: "2h", onTimeout: "skip" },
-    shutdownTimeout: "2m",
-    maxDowntime: "2h",
-  }),
-  retention: retention.default({ keepLast: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 }),
-  containers: containers.default({ include: ["*"], exclude: [], capture: "none", stopDuringArchive: [] }),
+  snapshot: snapshot.prefault({}),
+  retention: retention.prefault({}),
+  containers: containers.prefault({}),
   volumes: z
     .strictObject({
       include: z.array(z.string().min(1)).default([]),
@@ -132,11 +141,9 @@ const plan = z.strictObject({
         .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, { error: 'expected an image reference such as "busybox:1.36"' })
         .optional(),
     })
-    .default({ include: [], exclude: [] }),
+    .prefault({}),
   duplicity: duplicity.optional(),
-  hooks: z
-    .strictObject({ pre: z.array(hook).default([]), post: z.array(hook).default([]) })
-    .default({ pre: [], post: [] }),
+  hooks: z.strictObject({ pre: z.array(hook).default([]), post: z.array(hook).default([]) }).prefault({}),
 });
 
 const sshFingerprint = z
@@ -205,8 +212,9 @@ const storage = z.discriminatedUnion(
 export const configSchema = z
   .strictObject({
     plans: z.array(plan, { error: "expected a list of plans" }).min(1, { error: "expected at least one plan" }),
-    ssh: ssh.default({ user: "root", port: 22, droplets: {} }),
-    storage: storage.default({ type: "local", directory: ".lifeboat" }),
+    ssh: ssh.prefault({}),
+    // A union has no `{}`: left out, it is the local kind with that kind's defaults.
+    storage: storage.prefault({ type: "local" }),
     slack: z
       .strictObject({
         channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a channel id such as "C0123ABCD"' }),
