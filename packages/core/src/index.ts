@@ -3,6 +3,7 @@ export { type ConfigProblem, formatPath } from "./config/problems";
 export {
   configSchema,
   type DropletSelector,
+  type Duration,
   type LifeboatConfig,
   type LifeboatConfigInput,
   type Plan,

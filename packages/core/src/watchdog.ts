@@ -7,7 +7,6 @@
  * config gets the default 2h budget.
  */
 import type { LifeboatConfig } from "./config/schema";
-import { parseDuration } from "./duration";
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
 import { parseOffMarker } from "./routine/off-marker";
@@ -41,7 +40,7 @@ export async function watchdogRound(
   activeWithinMs = 90_000,
 ): Promise<WatchdogReport> {
   const now = () => (deps.now ?? Date.now)();
-  const budgets = new Map(config.plans.map((p) => [p.name, parseDuration(p.snapshot.maxDowntime) ?? 0]));
+  const budgets = new Map(config.plans.map((p) => [p.name, p.snapshot.maxDowntime.seconds]));
   const droplets = new Map<number, Droplet>();
   for (const plan of config.plans) {
     for (const selector of plan.droplets) {

@@ -4,15 +4,14 @@
  * routine". Each method opens its own session and closes it before returning: each runs in
  * its own durable step, possibly in another Lambda invocation than the one before.
  */
-import {
-  type ArchiveRetention,
-  type DropletHost,
-  type DuplicityResult,
-  type HookOutcome,
-  type Inventory as HostInventory,
-  type HostRun,
-  parseDuration,
-  type StoredArchive,
+import type {
+  ArchiveRetention,
+  DropletHost,
+  DuplicityResult,
+  HookOutcome,
+  Inventory as HostInventory,
+  HostRun,
+  StoredArchive,
 } from "@lifeboat/core";
 import { type Compression, detectCompression } from "./compression";
 import { type RestartOptions, restartContainers } from "./containers";
@@ -86,7 +85,7 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
       withSession("work", async (session): Promise<HookOutcome[]> => {
         const hooks = plan.hooks[stage].map((h) => ({
           command: h.command,
-          timeoutSeconds: parseDuration(h.timeout) ?? 300,
+          timeoutSeconds: h.timeout.seconds,
         }));
         const results = await runHooks(session, hooks);
         for (const r of results) options.log?.(`${options.droplet}: ${stage} hook exited ${r.exitCode}: ${r.command}`);
@@ -136,7 +135,7 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
           target: access.target,
           credentials: access.credentials,
           encryption: access.encryption,
-          fullEverySeconds: parseDuration(settings.fullEvery) ?? 30 * 86_400,
+          fullEverySeconds: settings.fullEvery.seconds,
           keepFull: settings.keepFull,
           ...(access.cache ? { cache: access.cache } : {}),
           now: new Date(now()),

@@ -22,7 +22,7 @@ function discriminatorOf(schema: Schema): string | undefined {
 }
 
 /**
- * Every field, at any depth, that fills in an object when left out: the config's sections
+ * Every field, at any depth, given an object when left out: the config's sections
  * (`plans[].snapshot`, `plans[].snapshot.approval`, `ssh`, …), found by walking the schema.
  */
 function sections(
@@ -39,8 +39,8 @@ function sections(
     case "object":
       for (const [key, field] of Object.entries(def.shape as Record<string, Schema>)) {
         const at = path ? `${path}.${key}` : key;
-        const leftOut = field.safeParse(undefined);
-        if (leftOut.success && isPlainObject(leftOut.data)) into.push({ path: at, field });
+        const { type, defaultValue } = defOf(field);
+        if ((type === "prefault" || type === "default") && isPlainObject(defaultValue)) into.push({ path: at, field });
         visit(field, at);
       }
       break;

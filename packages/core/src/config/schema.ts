@@ -16,12 +16,23 @@ const wholeNumber = (min: number) =>
     .int({ error: `expected a whole number ≥ ${min}` })
     .min(min, { error: `expected a whole number ≥ ${min}` });
 
-/** "90s", "20m", "1h30m", "7d": stored as written, read with parseDuration. */
-const duration = z
-  .string({ error: 'expected a duration such as "90s", "20m", "1h30m" or "7d"' })
-  .refine((text) => parseDuration(text) !== undefined && (parseDuration(text) ?? 0) > 0, {
-    error: 'expected a duration such as "90s", "20m", "1h30m" or "7d"',
-  });
+/** A duration as written, for messages ("2h"), and in seconds, for waits (7200). */
+export interface Duration {
+  text: string;
+  seconds: number;
+}
+
+const durationExpected = 'expected a duration such as "90s", "20m", "1h30m" or "7d"';
+
+/** "90s", "20m", "1h30m", "7d": read here, once; a default is given as text too (`.prefault("2h")`). */
+const duration = z.string({ error: durationExpected }).transform((text, ctx): Duration => {
+  const seconds = parseDuration(text);
+  if (seconds === undefined || seconds <= 0) {
+    ctx.addIssue({ code: "custom", message: durationExpected, input: text });
+    return z.NEVER;
+  }
+  return { text, seconds };
+});
 
 /** Lower-case letters, digits and dashes: plan names go into snapshot names, rule names and S3 keys. */
 const slug = z
@@ -54,7 +65,7 @@ const dropletSelector = z.union(
 const approval = z.strictObject({
   required: z.boolean({ error: "expected true or false" }).default(true),
   approvers: z.array(slackUserId, { error: "expected a list of Slack user ids" }).default([]),
-  timeout: duration.default("2h"),
+  timeout: duration.prefault("2h"),
   onTimeout: z.enum(["proceed", "skip", "live"], { error: 'expected "proceed", "skip" or "live"' }).default("skip"),
 });
 
@@ -63,8 +74,8 @@ const snapshot = z.strictObject({
     .enum(["offline", "live", "none"], { error: 'expected "offline" (power off first), "live" or "none"' })
     .default("offline"),
   approval: approval.prefault({}),
-  shutdownTimeout: duration.default("2m"),
-  maxDowntime: duration.default("2h"),
+  shutdownTimeout: duration.prefault("2m"),
+  maxDowntime: duration.prefault("2h"),
 });
 
 const keep = wholeNumber(0).optional();
@@ -114,13 +125,13 @@ const duplicity = z.strictObject({
     ],
     { error: 'expected { type: "gpg", keyFingerprint: "…" } or { type: "passphrase" } (passphrase from the secret)' },
   ),
-  fullEvery: duration.default("30d"),
+  fullEvery: duration.prefault("30d"),
   keepFull: wholeNumber(1).default(2),
 });
 
 const hook = z.strictObject({
   command: z.string().min(1, { error: "expected a command" }),
-  timeout: duration.default("5m"),
+  timeout: duration.prefault("5m"),
 });
 
 const plan = z.strictObject({
@@ -250,14 +261,12 @@ export const configSchema = z
           message: "approval is required but nobody can approve; add Slack user ids, or set required: false",
         });
       }
-      const shutdown = parseDuration(s.shutdownTimeout) ?? 0;
-      const maxDowntime = parseDuration(s.maxDowntime) ?? 0;
-      if (s.mode === "offline" && maxDowntime <= shutdown) {
+      if (s.mode === "offline" && s.maxDowntime.seconds <= s.shutdownTimeout.seconds) {
         ctx.addIssue({
           code: "custom",
           path: ["plans", i, "snapshot", "maxDowntime"],
-          input: s.maxDowntime,
-          message: `must be longer than shutdownTimeout (${s.shutdownTimeout}), or the watchdog powers the droplet on mid-snapshot`,
+          input: s.maxDowntime.text,
+          message: `must be longer than shutdownTimeout (${s.shutdownTimeout.text}), or the watchdog powers the droplet on mid-snapshot`,
         });
       }
       for (const [j, name] of p.containers.stopDuringArchive.entries()) {
