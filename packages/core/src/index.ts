@@ -1,4 +1,5 @@
 export { ConfigError, defineConfig, type ParsedConfig, parseConfig, validateConfig } from "./config/define";
+export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./config/plan-named";
 export { type ConfigProblem, formatPath } from "./config/problems";
 export {
   configSchema,
@@ -88,7 +89,7 @@ export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-mark
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";
 export { isPowerOnStep, powerOnStepName } from "./routine/power";
 export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotRetention } from "./routine/retention";
-export { planFor, type RunResult, runPlan } from "./routine/run-plan";
+export { type RunResult, runPlan } from "./routine/run-plan";
 export {
   estimateSnapshot,
   expectedSnapshotSeconds,

@@ -5,12 +5,14 @@
  */
 import { userInfo } from "node:os";
 import {
+  findPlan,
   type LifeboatConfig,
   planDroplets,
   type RunRequest,
   type RunResult,
   runPlan,
   unknownDroplets,
+  unknownPlanMessage,
 } from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { type LoadedConfig, loadConfig } from "../load-config";
@@ -50,13 +52,8 @@ export async function runCommand(
     printProblems(loaded.path, loaded.problems, options.json);
     return EXIT.badInput;
   }
-  const plan = loaded.config.plans.find((p) => p.name === planName);
-  if (!plan) {
-    return refuse(
-      options.json,
-      `no plan named "${planName}" in ${loaded.path}; plans are: ${loaded.config.plans.map((p) => p.name).join(", ")}`,
-    );
-  }
+  const plan = findPlan(loaded.config, planName);
+  if (!plan) return refuse(options.json, unknownPlanMessage(loaded.config, planName, loaded.path));
   let env: Environment;
   try {
     env = await openEnvironment({
