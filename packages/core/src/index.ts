@@ -3,6 +3,7 @@ export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./con
 export { type ConfigProblem, formatPath } from "./config/problems";
 export {
   configSchema,
+  DEFAULT_VOLUME_HELPER_IMAGE,
   type DropletSelector,
   type Duration,
   type LifeboatConfig,

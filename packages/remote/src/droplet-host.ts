@@ -51,7 +51,7 @@ export interface DropletHostOptions {
   duplicity?: () => Promise<DuplicityAccess>;
   /** Compression on the droplet; default zstd when it has it, else gzip. */
   compression?: Compression;
-  /** Image that runs `tar` for volume archives (default busybox). */
+  /** Image that runs `tar` for volume archives, instead of the plan's `volumes.helperImage`. */
   helperImage?: string;
   restart?: RestartOptions;
   /** The clock duplicity's "is a full due?" compares with (the droplet stamps its backups with real time). Default Date.now. */
@@ -215,9 +215,7 @@ async function archive(session: RemoteSession, options: DropletHostOptions): Pro
             containers: found.containers,
             stopDuringArchive: plan.containers.stopDuringArchive,
             compression,
-            ...((options.helperImage ?? plan.volumes.helperImage)
-              ? { helperImage: options.helperImage ?? plan.volumes.helperImage }
-              : {}),
+            helperImage: options.helperImage ?? plan.volumes.helperImage,
             ...(options.restart ? { restart: options.restart } : {}),
           })
         : { stored: [], failed: [], stopped: [], restarts: { restarted: [], failed: [], attempts: {} } };

@@ -230,6 +230,7 @@ describe("config validation", () => {
       timeout: { text: "2h", seconds: 7200 },
       onTimeout: "skip",
     });
+    expect(config.plans[0]?.volumes.helperImage).toBe("busybox:1.36");
     expect(config.plans[1]?.retention).toEqual({
       keepLast: 0,
       keepDaily: 7,

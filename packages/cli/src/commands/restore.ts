@@ -4,6 +4,7 @@
  * is extracted; a volume is restored into a new or empty one unless you name another).
  */
 import { readFileSync } from "node:fs";
+import { DEFAULT_VOLUME_HELPER_IMAGE, findPlan } from "@lifeboat/core";
 import { dropletConnection, loadImage, restoreVolume } from "@lifeboat/remote";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
@@ -70,6 +71,8 @@ export async function restoreArchiveCommand(what: ArchiveRestore, options: Globa
               volume: what.into ?? `${what.name}-restored`,
               sha256: entry.sha256,
               compression: entry.compression,
+              // The image that archived it; the plan may be gone from the config since.
+              helperImage: findPlan(ctx.config, run.manifest.plan)?.volumes.helperImage ?? DEFAULT_VOLUME_HELPER_IMAGE,
             })
           : await loadImage(session, archive, { sha256: entry.sha256, compression: entry.compression });
       if (options.json) writeJson(process.stdout, { ok: true, target, key: entry.key, ...result });

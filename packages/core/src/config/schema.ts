@@ -106,6 +106,9 @@ const containers = z.strictObject({
   stopDuringArchive: z.array(z.string().min(1)).default([]),
 });
 
+/** Small, with `sh` and `tar`; Docker pulls it if the droplet lacks it. Exported for a restore whose plan is gone. */
+export const DEFAULT_VOLUME_HELPER_IMAGE = "busybox:1.36";
+
 const absolutePath = z.string().regex(/^\/\S*$/, { error: "expected an absolute path on the droplet" });
 
 const duplicity = z.strictObject({
@@ -146,11 +149,11 @@ const plan = z.strictObject({
     .strictObject({
       include: z.array(z.string().min(1)).default([]),
       exclude: z.array(z.string().min(1)).default([]),
-      /** The image whose `tar` reads a volume on the droplet; must be there or pullable. */
+      /** The image whose `sh` and `tar` read a volume on the droplet; must be there or pullable. */
       helperImage: z
         .string()
         .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, { error: 'expected an image reference such as "busybox:1.36"' })
-        .optional(),
+        .default(DEFAULT_VOLUME_HELPER_IMAGE),
     })
     .prefault({}),
   duplicity: duplicity.optional(),
