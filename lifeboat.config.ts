@@ -23,7 +23,7 @@ export default defineConfig({
         maxDowntime: "2h", //                     the watchdog powers the droplet on after this
       },
       retention: { keepLast: 2, keepWeekly: 4, keepMonthly: 6, keepYearly: 1 }, // GFS, lifeboat's own snapshots only
-      containers: { capture: "commit", stopDuringArchive: ["gitlab"] }, // commit + save images; stop gitlab while its volumes are archived
+      containers: { capture: "commit", stopDuringArchive: ["gitlab"] }, // commit + save images (default "none"); stop gitlab while its volumes are archived
       volumes: { include: ["gitlab-*"] }, //      Docker volumes archived with image, mount path and container
     },
     {

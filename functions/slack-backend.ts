@@ -16,6 +16,7 @@ import {
   PRICES,
   type PriceList,
   planDroplets,
+  planNamed,
   selects,
 } from "@lifeboat/core";
 import type { DropletBackups, DropletRef, PlanStatus, RetentionTarget, RunInfo, SlackBackend } from "@lifeboat/slack";
@@ -41,7 +42,6 @@ const isNotFound = (error: unknown) => (error as { status?: number }).status ===
 
 export function deployedBackend(deps: BackendDeps): SlackBackend {
   const { config, droplets, archives } = deps;
-  const planNamed = (name: string) => config.plans.find((p) => p.name === name);
 
   const dropletsOf = (plan: Plan) => planDroplets(droplets, plan);
 
@@ -153,8 +153,7 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
     },
 
     async previewRetention(planName) {
-      const plan = planNamed(planName);
-      if (!plan) throw new Error(`unknown plan ${planName}`);
+      const plan = planNamed(config, planName);
       const targets: RetentionTarget[] = [];
       const snapshots = await snapshotRetention(plan);
       targets.push({
@@ -181,8 +180,7 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
     },
 
     async applyRetention(planName) {
-      const plan = planNamed(planName);
-      if (!plan) throw new Error(`unknown plan ${planName}`);
+      const plan = planNamed(config, planName);
       const deleted: string[] = [];
       for (const { decision } of await snapshotRetention(plan)) {
         for (const snapshot of decision.remove) {

@@ -1,8 +1,11 @@
 export { ConfigError, defineConfig, type ParsedConfig, parseConfig, validateConfig } from "./config/define";
+export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./config/plan-named";
 export { type ConfigProblem, formatPath } from "./config/problems";
 export {
   configSchema,
+  DEFAULT_VOLUME_HELPER_IMAGE,
   type DropletSelector,
+  type Duration,
   type LifeboatConfig,
   type LifeboatConfigInput,
   type Plan,
@@ -117,7 +120,7 @@ export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-mark
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";
 export { isPowerOnStep, powerOnStepName } from "./routine/power";
 export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotRetention } from "./routine/retention";
-export { planFor, type RunResult, runPlan } from "./routine/run-plan";
+export { type RunResult, runPlan } from "./routine/run-plan";
 export {
   estimateSnapshot,
   expectedSnapshotSeconds,

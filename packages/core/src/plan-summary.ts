@@ -1,5 +1,5 @@
 import type { Plan } from "./config/schema";
-import { formatDuration, parseDuration } from "./duration";
+import { formatDuration } from "./duration";
 import { nextRuns, parseSchedule } from "./schedule";
 import { zonedIso } from "./time-zone";
 
@@ -19,8 +19,6 @@ export interface PlanSummary {
 const selectorText = (d: Plan["droplets"][number]) =>
   "id" in d ? `droplet #${d.id}` : "name" in d ? `droplet "${d.name}"` : `droplets tagged "${d.tag}"`;
 
-const seconds = (text: string) => parseDuration(text) ?? 0;
-
 /** What a plan will do and when: the text `lifeboat plan` prints. Pure: `now` is given. */
 export function describePlan(plan: Plan, now: Date, runs = 3): PlanSummary {
   const schedule = parseSchedule(plan.schedule);
@@ -33,18 +31,18 @@ export function describePlan(plan: Plan, now: Date, runs = 3): PlanSummary {
   if (plan.volumes.include.length > 0) steps.push(`archive Docker volumes matching ${plan.volumes.include.join(", ")}`);
   if (plan.duplicity) {
     steps.push(
-      `duplicity ${plan.duplicity.paths.join(", ")} → storage (full every ${formatDuration(seconds(plan.duplicity.fullEvery))}, keep ${plan.duplicity.keepFull} full chains)`,
+      `duplicity ${plan.duplicity.paths.join(", ")} → storage (full every ${formatDuration(plan.duplicity.fullEvery.seconds)}, keep ${plan.duplicity.keepFull} full chains)`,
     );
   }
   const s = plan.snapshot;
   if (s.mode === "offline") {
     if (s.approval.required) {
       steps.push(
-        `ask ${s.approval.approvers.length} approver(s) in Slack; after ${formatDuration(seconds(s.approval.timeout))} without an answer: ${s.approval.onTimeout}`,
+        `ask ${s.approval.approvers.length} approver(s) in Slack; after ${formatDuration(s.approval.timeout.seconds)} without an answer: ${s.approval.onTimeout}`,
       );
     }
     steps.push(
-      `shut down gracefully (power off after ${formatDuration(seconds(s.shutdownTimeout))}), snapshot, power back on; watchdog at ${formatDuration(seconds(s.maxDowntime))}`,
+      `shut down gracefully (power off after ${formatDuration(s.shutdownTimeout.seconds)}), snapshot, power back on; watchdog at ${formatDuration(s.maxDowntime.seconds)}`,
     );
   } else if (s.mode === "live") {
     steps.push("snapshot while running (no power-off)");

@@ -9,7 +9,6 @@
  * once the droplet is back on, and leaves live claims alone.
  */
 import type { LifeboatConfig } from "./config/schema";
-import { parseDuration } from "./duration";
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
 import { claimsOn } from "./routine/claim";
@@ -46,7 +45,7 @@ export async function watchdogRound(
   activeWithinMs = 90_000,
 ): Promise<WatchdogReport> {
   const now = () => (deps.now ?? Date.now)();
-  const budgets = new Map(config.plans.map((p) => [p.name, parseDuration(p.snapshot.maxDowntime) ?? 0]));
+  const budgets = new Map(config.plans.map((p) => [p.name, p.snapshot.maxDowntime.seconds]));
   const droplets = new Map<number, Droplet>();
   for (const plan of config.plans) {
     for (const selector of plan.droplets) {

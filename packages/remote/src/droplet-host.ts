@@ -4,16 +4,15 @@
  * routine". Each method opens its own session and closes it before returning: each runs in
  * its own durable step, possibly in another Lambda invocation than the one before.
  */
-import {
-  type ArchiveRetention,
-  type DropletHost,
-  type DuplicityResult,
-  type HookOutcome,
-  type Inventory as HostInventory,
-  type HostPreview,
-  type HostRun,
-  parseDuration,
-  type StoredArchive,
+import type {
+  ArchiveRetention,
+  DropletHost,
+  DuplicityResult,
+  HookOutcome,
+  Inventory as HostInventory,
+  HostPreview,
+  HostRun,
+  StoredArchive,
 } from "@lifeboat/core";
 import { archiveSelection } from "./archive-selection";
 import { type Compression, detectCompression } from "./compression";
@@ -54,7 +53,7 @@ export interface DropletHostOptions {
   duplicity?: () => Promise<DuplicityAccess>;
   /** Compression on the droplet; default zstd when it has it, else gzip. */
   compression?: Compression;
-  /** Image that runs `tar` for volume archives (default busybox). */
+  /** Image that runs `tar` for volume archives, instead of the plan's `volumes.helperImage`. */
   helperImage?: string;
   restart?: RestartOptions;
   /** The clock duplicity's "is a full due?" compares with (the droplet stamps its backups with real time). Default Date.now. */
@@ -98,7 +97,7 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
       withSession("work", async (session): Promise<HookOutcome[]> => {
         const hooks = plan.hooks[stage].map((h) => ({
           command: h.command,
-          timeoutSeconds: parseDuration(h.timeout) ?? 300,
+          timeoutSeconds: h.timeout.seconds,
         }));
         const results = await runHooks(session, hooks);
         for (const r of results) options.log?.(`${options.droplet}: ${stage} hook exited ${r.exitCode}: ${r.command}`);
@@ -148,7 +147,7 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
           target: access.target,
           credentials: access.credentials,
           encryption: access.encryption,
-          fullEverySeconds: parseDuration(settings.fullEvery) ?? 30 * 86_400,
+          fullEverySeconds: settings.fullEvery.seconds,
           keepFull: settings.keepFull,
           ...(access.cache ? { cache: access.cache } : {}),
           now: new Date(now()),
@@ -218,9 +217,7 @@ async function archive(session: RemoteSession, options: DropletHostOptions): Pro
             containers: found.containers,
             stopDuringArchive: plan.containers.stopDuringArchive,
             compression,
-            ...((options.helperImage ?? plan.volumes.helperImage)
-              ? { helperImage: options.helperImage ?? plan.volumes.helperImage }
-              : {}),
+            helperImage: options.helperImage ?? plan.volumes.helperImage,
             ...(options.restart ? { restart: options.restart } : {}),
           })
         : { stored: [], failed: [], stopped: [], restarts: { restarted: [], failed: [], attempts: {} } };

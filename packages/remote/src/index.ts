@@ -57,7 +57,6 @@ export { volumeTarCommand } from "./volume-tar";
 export {
   type ArchiveVolumesOptions,
   archiveVolumes,
-  DEFAULT_HELPER_IMAGE,
   type VolumeArchive,
   type VolumeArchiving,
 } from "./volumes";

@@ -9,7 +9,6 @@ import { imageRef, volumeName } from "./names";
 import type { RemoteSession } from "./session";
 import { bash, sh } from "./shell";
 import { removeStaged, stageVerified } from "./stage";
-import { DEFAULT_HELPER_IMAGE } from "./volumes";
 
 export class VolumeNotEmptyError extends Error {
   constructor(host: string, volume: string) {
@@ -28,12 +27,13 @@ export interface RestoreVolumeOptions {
   compression: Compression;
   /** Extract into a volume that already has files (files of the same name are replaced). */
   force?: boolean;
-  helperImage?: string;
+  /** Image whose `sh` and `tar` extract it: the `volumes.helperImage` of the plan that archived it. */
+  helperImage: string;
 }
 
 /**
  * Restores a volume archive.
- * @example await restoreVolume(session, await sink.get(entry.key), { volume: "data-restored", sha256: entry.sha256, compression: "zstd" })
+ * @example await restoreVolume(session, await sink.get(entry.key), { volume: "data-restored", sha256: entry.sha256, compression: "zstd", helperImage: "busybox:1.36" })
  */
 export async function restoreVolume(
   session: RemoteSession,
@@ -41,7 +41,7 @@ export async function restoreVolume(
   options: RestoreVolumeOptions,
 ): Promise<{ volume: string; created: boolean }> {
   const volume = volumeName(options.volume);
-  const helper = imageRef(options.helperImage ?? DEFAULT_HELPER_IMAGE);
+  const helper = imageRef(options.helperImage);
   const exists =
     (await session.run(sh`docker volume inspect ${volume}`, { what: `look for volume ${volume}`, check: false }))
       .code === 0;

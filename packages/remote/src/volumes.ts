@@ -13,9 +13,6 @@ import type { ArchiveWriter, StoredObject } from "./ports";
 import type { RemoteSession } from "./session";
 import { volumeTarCommand } from "./volume-tar";
 
-/** A small image with `sh` and `tar`, pulled by Docker if the droplet lacks it. */
-export const DEFAULT_HELPER_IMAGE = "busybox:1.36";
-
 export interface VolumeArchive extends StoredObject {
   volume: string;
   /** Where the owning container mounts it. */
@@ -43,8 +40,8 @@ export interface ArchiveVolumesOptions {
   containers: readonly ContainerInfo[];
   /** Container names to stop while their volumes are archived. */
   stopDuringArchive?: readonly string[];
-  /** Image used to run `tar`; default DEFAULT_HELPER_IMAGE. */
-  helperImage?: string;
+  /** Image used to run `tar`: the plan's `volumes.helperImage`. */
+  helperImage: string;
   compression?: Compression;
   restart?: RestartOptions;
   /** Seconds `docker stop` waits before SIGKILL; default 30. */
@@ -53,14 +50,14 @@ export interface ArchiveVolumesOptions {
 
 /**
  * Archives each volume; a failing one is reported and the others continue.
- * @example await archiveVolumes(session, writer, { volumes: inv.volumes, containers: inv.containers, stopDuringArchive: ["gitlab"] })
+ * @example await archiveVolumes(session, writer, { volumes: inv.volumes, containers: inv.containers, helperImage: plan.volumes.helperImage })
  */
 export async function archiveVolumes(
   session: RemoteSession,
   writer: ArchiveWriter,
   options: ArchiveVolumesOptions,
 ): Promise<VolumeArchiving> {
-  const helper = imageRef(options.helperImage ?? DEFAULT_HELPER_IMAGE);
+  const helper = imageRef(options.helperImage);
   for (const v of options.volumes) volumeName(v.name);
   const compression = options.compression ?? (await detectCompression(session));
   const result: VolumeArchiving = {

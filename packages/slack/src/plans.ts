@@ -1,14 +1,5 @@
-/** Plan lookups and who may do what, from the validated lifeboat config. */
-import type { LifeboatConfig, Plan } from "@lifeboat/core";
-
-export function findPlan(config: LifeboatConfig, name: string): Plan | undefined {
-  return config.plans.find((p) => p.name === name);
-}
-
-/** The message for a plan name that is not in the config. */
-export function unknownPlanProblem(config: LifeboatConfig, name: string): string {
-  return `no plan named "${name}"; the plans are: ${config.plans.map((p) => p.name).join(", ")}`;
-}
+/** Who may do what with a plan, from the validated lifeboat config (finding one: core's findPlan). */
+import type { Plan } from "@lifeboat/core";
 
 /** Slack user ids whose approval clicks count, and who may power off, delete or restore. */
 export function approversOf(plan: Plan): string[] {

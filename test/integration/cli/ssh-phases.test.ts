@@ -21,6 +21,8 @@ describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})
     execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: h.docker!.host }, encoding: "utf8" }).trim();
   let dir: string;
   let sandbox: LiveCli;
+  let config: string;
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "cli-ssh-"));
@@ -42,14 +44,14 @@ describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})
     sandbox?.child.kill("SIGINT");
     await sandbox?.exit;
     docker("rm", "-f", "cli-app");
-    docker("volume", "rm", "-f", "cli-app-data");
+    docker("volume", "rm", "-f", "cli-app-data", "cli-app-data-restored");
     await rm(dir, { recursive: true, force: true });
   });
 
   it("archives the container's image and volume with a manifest, and leaves it running", async () => {
     sandbox = startLifeboat(["--speed", "60", "--json", "sandbox"]);
     const { endpoint, token } = JSON.parse(await sandbox.line(/^\{/));
-    const config = join(dir, "lifeboat.config.ts");
+    config = join(dir, "lifeboat.config.ts");
     await writeFile(
       config,
       `export default ${JSON.stringify({
@@ -72,7 +74,7 @@ describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})
         storage: { type: "local", directory: join(dir, "store") },
       })};\n`,
     );
-    const env = sandboxEnv({
+    env = sandboxEnv({
       DIGITALOCEAN_ENDPOINT: endpoint,
       DIGITALOCEAN_TOKEN: token,
       SSH_PRIVATE_KEY_FILE: h.ssh!.privateKeyPath,
@@ -96,5 +98,15 @@ describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})
       existsSync(join(dir, "store", "runs", "ssh", runs[0]!, manifest.volumes[0].key.split("/").slice(3).join("/"))),
     ).toBe(true);
     expect(docker("inspect", "-f", "{{.State.Running}}", "cli-app")).toBe("true");
+  }, 120_000);
+
+  // The harness's dockerd reaches no registry: busybox:1.36 is not there, the plan's image is.
+  it("restores the volume with the helper image of the plan that archived it", async () => {
+    const [run] = await readdir(join(dir, "store", "runs", "ssh"));
+    const r = lifeboat(["--json", "-c", config, "restore", "volume", "ssh", run!, "cli-app-data"], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, volume: "cli-app-data-restored", created: true });
+    const file = docker("run", "--rm", "-v", "cli-app-data-restored:/data", h.docker!.baseImage, "cat", "/data/file");
+    expect(file).toBe("kept");
   }, 120_000);
 });

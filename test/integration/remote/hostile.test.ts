@@ -69,7 +69,12 @@ describe.skipIf(skip)(`remote: hostile names and labels never execute${skip ? ` 
       expect(() => imageRef(value)).toThrow(UnsafeNameError);
       await expect(restartContainers(session, [value])).rejects.toThrow(UnsafeNameError);
       await expect(
-        restoreVolume(session, Readable.from([]), { volume: value, sha256: "0".repeat(64), compression: "none" }),
+        restoreVolume(session, Readable.from([]), {
+          volume: value,
+          sha256: "0".repeat(64),
+          compression: "none",
+          helperImage: image,
+        }),
       ).rejects.toThrow(UnsafeNameError);
       const writer = { putArchive: () => Promise.reject(new Error("must not be reached")) };
       await expect(

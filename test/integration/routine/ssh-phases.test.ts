@@ -271,7 +271,7 @@ describe.skipIf(skip)(`routine: SSH phases end to end${skip ? ` (skipped: ${skip
 
   it('transport: "local": the same phases through a local shell archive into a local sink', async () => {
     const droplet = `web-3-${p.slice(-6)}`;
-    const config = validateConfig({
+    const input: LifeboatConfigInput = {
       plans: [
         {
           name: "local",
@@ -284,7 +284,8 @@ describe.skipIf(skip)(`routine: SSH phases end to end${skip ? ` (skipped: ${skip
         },
       ],
       ssh: { droplets: { [droplet]: { transport: "local" } } },
-    });
+    };
+    const config = validateConfig(input);
     const local = new LocalSink(join(dir, "archives"));
     const hosts = configuredDropletHosts(config, {
       privateKey: async () => {
@@ -296,7 +297,7 @@ describe.skipIf(skip)(`routine: SSH phases end to end${skip ? ` (skipped: ${skip
       log: (line) => lines.push(line),
       host: { helperImage: h.docker!.baseImage },
     });
-    const world = await makeWorld({ config, hosts });
+    const world = await makeWorld({ config: input, hosts });
     worlds.push(world);
     world.sandbox.addDroplet({ name: droplet, diskGb: 2, usedDiskGb: 1 });
     const execution = await world.run({ plan: "local", trigger: "cli", scheduledTime: "2026-01-04T03:00:00Z" });

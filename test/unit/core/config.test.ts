@@ -220,8 +220,17 @@ describe("config validation", () => {
   it("fills in defaults", () => {
     const config = validateConfig(good());
     expect(config.storage).toEqual({ type: "local", directory: ".lifeboat" });
-    expect(config.plans[0]?.snapshot).toMatchObject({ mode: "offline", shutdownTimeout: "2m", maxDowntime: "2h" });
-    expect(config.plans[0]?.snapshot.approval).toMatchObject({ required: true, timeout: "2h", onTimeout: "skip" });
+    expect(config.plans[0]?.snapshot).toMatchObject({
+      mode: "offline",
+      shutdownTimeout: { text: "2m", seconds: 120 },
+      maxDowntime: { text: "2h", seconds: 7200 },
+    });
+    expect(config.plans[0]?.snapshot.approval).toMatchObject({
+      required: true,
+      timeout: { text: "2h", seconds: 7200 },
+      onTimeout: "skip",
+    });
+    expect(config.plans[0]?.volumes.helperImage).toBe("busybox:1.36");
     expect(config.plans[1]?.retention).toEqual({
       keepLast: 0,
       keepDaily: 7,
@@ -229,6 +238,18 @@ describe("config validation", () => {
       keepMonthly: 0,
       keepYearly: 0,
     });
+  });
+
+  it("reads each duration once, into seconds, keeping the text as written", () => {
+    const config = good() as Any;
+    config.plans[0].snapshot.approval.timeout = "1h30m";
+    config.plans[0].hooks = { pre: [{ command: "true", timeout: "90s" }], post: [{ command: "true" }] };
+    config.plans[0].duplicity = { paths: ["/etc"], encryption: { type: "passphrase" } };
+    const plan = validateConfig(config).plans[0];
+    expect(plan?.snapshot.approval.timeout).toEqual({ text: "1h30m", seconds: 5400 });
+    expect(plan?.hooks.pre[0]?.timeout).toEqual({ text: "90s", seconds: 90 });
+    expect(plan?.hooks.post[0]?.timeout).toEqual({ text: "5m", seconds: 300 });
+    expect(plan?.duplicity?.fullEvery).toEqual({ text: "30d", seconds: 30 * 86_400 });
   });
 
   it.each(bad)("rejects %s, naming %s", (_name, path, message, breakIt) => {

@@ -59,7 +59,11 @@ describe("/lifeboat help and bad input", () => {
     ["run", "`run` needs a plan name", "/lifeboat run <plan> [droplet]"],
     ["pause weekly nightly", "`pause` takes at most 1 name", "/lifeboat pause <plan>"],
     ["retention weekly --force", "`retention` has no option --force", "/lifeboat retention <plan> [--dry-run]"],
-    ["status monthly", 'no plan named "monthly"; the plans are: weekly, nightly', "/lifeboat status [plan]"],
+    [
+      "status monthly",
+      'no plan named "monthly" in lifeboat.config.ts; the plans are: weekly, nightly',
+      "/lifeboat status [plan]",
+    ],
     ["run monthly", 'no plan named "monthly"', "/lifeboat run <plan> [droplet]"],
     ["pause monthly", 'no plan named "monthly"', "/lifeboat pause <plan>"],
   ])("`%s` gets an ephemeral reply naming the problem and the usage", async (text, problem, usage) => {

@@ -2,7 +2,7 @@
  * What the read-only commands share: the validated config, the environment (sandbox or
  * DigitalOcean, announced in the first line), and the droplets a plan selects.
  */
-import type { LifeboatConfig, Plan } from "@lifeboat/core";
+import { type LifeboatConfig, UnknownPlanError } from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment } from "../environment";
 import { loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse } from "../output";
@@ -41,7 +41,7 @@ export async function withContext(
   try {
     check?.(loaded.config, loaded.path);
   } catch (error) {
-    if (error instanceof BadInput) return refuse(options.json, error.message);
+    if (isBadInput(error)) return refuse(options.json, error.message);
     throw error;
   }
   let env: Environment;
@@ -57,23 +57,15 @@ export async function withContext(
   try {
     return await fn({ config: loaded.config, configPath: loaded.path, env, say });
   } catch (error) {
-    if (error instanceof BadInput) return refuse(options.json, error.message);
+    if (isBadInput(error)) return refuse(options.json, error.message);
     throw error;
   } finally {
     await env.close();
   }
 }
 
-/** The plan of that name, or BadInput naming the plans there are. */
-export function planNamed(ctx: Pick<CommandContext, "config" | "configPath">, name: string): Plan {
-  const plan = ctx.config.plans.find((p) => p.name === name);
-  if (!plan) {
-    throw new BadInput(
-      `no plan named "${name}" in ${ctx.configPath}; plans are: ${ctx.config.plans.map((p) => p.name).join(", ")}`,
-    );
-  }
-  return plan;
-}
+/** A mistake in what was asked (an unknown plan is one): refused with its message, exit 2. */
+const isBadInput = (error: unknown): error is Error => error instanceof BadInput || error instanceof UnknownPlanError;
 
 export { planDroplets } from "@lifeboat/core";
 

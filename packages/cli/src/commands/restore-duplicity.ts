@@ -8,7 +8,7 @@
  * DUPLICITY_PASSPHRASE) or DUPLICITY_PASSPHRASE for `passphrase`.
  */
 import { readFileSync } from "node:fs";
-import type { Plan } from "@lifeboat/core";
+import { findPlan, type Plan, unknownPlanMessage } from "@lifeboat/core";
 import { absolutePath, type RestoreDecryption, restoreDuplicity, UnsafeNameError } from "@lifeboat/remote";
 import { duplicityTarget } from "../duplicity-target";
 import { EXIT, writeJson } from "../output";
@@ -92,8 +92,8 @@ export async function restoreDuplicityCommand(
 function duplicityPlan(ctx: CommandContext, name: string | undefined): Plan {
   const withDuplicity = ctx.config.plans.filter((p) => p.duplicity);
   if (name !== undefined) {
-    const plan = ctx.config.plans.find((p) => p.name === name);
-    if (!plan) throw new BadInput(`no plan named "${name}" in ${ctx.configPath}`);
+    const plan = findPlan(ctx.config, name);
+    if (!plan) throw new BadInput(unknownPlanMessage(ctx.config, name, ctx.configPath));
     if (!plan.duplicity) throw new BadInput(`plan "${name}" has no duplicity settings in ${ctx.configPath}`);
     return plan;
   }

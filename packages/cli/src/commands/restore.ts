@@ -5,6 +5,7 @@
  * fails; an image gets its original `repo:tag` back). `restore snapshot` and `restore
  * duplicity` live beside this file.
  */
+import { DEFAULT_VOLUME_HELPER_IMAGE, findPlan } from "@lifeboat/core";
 import { restoreImage, restoreVolume, taggable, UnsafeNameError } from "@lifeboat/remote";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
@@ -42,14 +43,14 @@ export async function restoreArchiveCommand(what: ArchiveRestore, options: Globa
       const entry = manifest.volumes.find((v) => v.volume === what.name);
       if (!entry) throw new BadInput(`${from} has no volume archive for "${what.name}"`);
       // The image that archived the volume also restores it: on an offline droplet, the default would not be there.
-      const helperImage = ctx.config.plans.find((p) => p.name === manifest.plan)?.volumes.helperImage;
+      const helperImage = findPlan(ctx.config, manifest.plan)?.volumes.helperImage ?? DEFAULT_VOLUME_HELPER_IMAGE;
       const session = await openDropletSession(ctx, target);
       try {
         const result = await restoreVolume(session, await sink.get(entry.key), {
           volume: what.into ?? `${what.name}-restored`,
           sha256: entry.sha256,
           compression: entry.compression,
-          ...(helperImage ? { helperImage } : {}),
+          helperImage,
         });
         if (options.json) writeJson(process.stdout, { ok: true, target, key: entry.key, ...result });
         else {

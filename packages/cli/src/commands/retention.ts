@@ -3,12 +3,12 @@
  * real snapshots (per droplet, lifeboat's own only) and archive runs — and, simulated, over
  * the coming months on the plan's schedule. Changes nothing.
  */
-import { applyRetention, ownSnapshots, parseSchedule, simulateRetention } from "@lifeboat/core";
+import { applyRetention, ownSnapshots, parseSchedule, planNamed, simulateRetention } from "@lifeboat/core";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { table } from "../table";
-import { BadInput, type GlobalOptions, iso, planDroplets, planNamed, withContext } from "./context";
+import { BadInput, type GlobalOptions, iso, planDroplets, withContext } from "./context";
 
 /** "6m" → 6, "2y" → 24; undefined for anything else. */
 export function parsePeriod(text: string): number | undefined {
@@ -23,7 +23,7 @@ export async function retentionCommand(name: string, options: GlobalOptions & { 
   return withContext(
     options,
     async (ctx) => {
-      const plan = planNamed(ctx, name);
+      const plan = planNamed(ctx.config, name, ctx.configPath);
       const sink = openStorage(ctx.config);
       const droplets = [];
       for (const d of await planDroplets(ctx.env.api, plan)) {
@@ -95,7 +95,7 @@ export async function retentionCommand(name: string, options: GlobalOptions & { 
       return EXIT.ok;
     },
     (config, configPath) => {
-      planNamed({ config, configPath }, name);
+      planNamed(config, name, configPath);
       if (options.simulate !== undefined && months === undefined) {
         throw new BadInput(`--simulate ${options.simulate}: expected months or years, e.g. 6m or 2y (at most 10y)`);
       }

@@ -5,12 +5,14 @@
  */
 import { userInfo } from "node:os";
 import {
+  findPlan,
   type LifeboatConfig,
   planDroplets,
   type RunRequest,
   type RunResult,
   runPlan,
   unknownDroplets,
+  unknownPlanMessage,
 } from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { exitCodeOf } from "../exit-codes";
@@ -51,13 +53,8 @@ export async function runCommand(
     printProblems(loaded.path, loaded.problems, options.json);
     return EXIT.badInput;
   }
-  const plan = loaded.config.plans.find((p) => p.name === planName);
-  if (!plan) {
-    return refuse(
-      options.json,
-      `no plan named "${planName}" in ${loaded.path}; plans are: ${loaded.config.plans.map((p) => p.name).join(", ")}`,
-    );
-  }
+  const plan = findPlan(loaded.config, planName);
+  if (!plan) return refuse(options.json, unknownPlanMessage(loaded.config, planName, loaded.path));
   let env: Environment;
   try {
     env = await openEnvironment({
@@ -179,10 +176,7 @@ async function execute(
   } else {
     text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
-    const stillOff = stillOffLine(
-      result,
-      config.plans.find((p) => p.name === planName),
-    );
+    const stillOff = stillOffLine(result, findPlan(config, planName));
     if (stillOff) text.write(`${stillOff}\n`);
   }
   return exitCode;

@@ -2,6 +2,9 @@
  * The plan configuration, as a zod schema: the one place that says what `lifeboat.config.ts`
  * may contain. Messages are written for the person editing the file: each says what was
  * expected, and the formatter (./problems.ts) adds the path and what was found.
+ *
+ * Each default is stated once, on its field. A section left out is parsed as if written `{}`
+ * (`.prefault({})`), so it gets exactly its fields' defaults; no section repeats them.
  */
 import { z } from "zod";
 import { parseDuration } from "../duration";
@@ -14,12 +17,23 @@ const wholeNumber = (min: number) =>
     .int({ error: `expected a whole number ≥ ${min}` })
     .min(min, { error: `expected a whole number ≥ ${min}` });
 
-/** "90s", "20m", "1h30m", "7d": stored as written, read with parseDuration. */
-const duration = z
-  .string({ error: 'expected a duration such as "90s", "20m", "1h30m" or "7d"' })
-  .refine((text) => parseDuration(text) !== undefined && (parseDuration(text) ?? 0) > 0, {
-    error: 'expected a duration such as "90s", "20m", "1h30m" or "7d"',
-  });
+/** A duration as written, for messages ("2h"), and in seconds, for waits (7200). */
+export interface Duration {
+  text: string;
+  seconds: number;
+}
+
+const durationExpected = 'expected a duration such as "90s", "20m", "1h30m" or "7d"';
+
+/** "90s", "20m", "1h30m", "7d": read here, once; a default is given as text too (`.prefault("2h")`). */
+const duration = z.string({ error: durationExpected }).transform((text, ctx): Duration => {
+  const seconds = parseDuration(text);
+  if (seconds === undefined || seconds <= 0) {
+    ctx.addIssue({ code: "custom", message: durationExpected, input: text });
+    return z.NEVER;
+  }
+  return { text, seconds };
+});
 
 /** Lower-case letters, digits and dashes: plan names go into snapshot names, rule names and S3 keys. */
 const slug = z
@@ -60,7 +74,7 @@ const dropletSelector = z.union(
 const approval = z.strictObject({
   required: z.boolean({ error: "expected true or false" }).default(true),
   approvers: z.array(slackUserId, { error: "expected a list of Slack user ids" }).default([]),
-  timeout: duration.default("2h"),
+  timeout: duration.prefault("2h"),
   onTimeout: z.enum(["proceed", "skip", "live"], { error: 'expected "proceed", "skip" or "live"' }).default("skip"),
 });
 
@@ -68,27 +82,41 @@ const snapshot = z.strictObject({
   mode: z
     .enum(["offline", "live", "none"], { error: 'expected "offline" (power off first), "live" or "none"' })
     .default("offline"),
-  approval: approval.default({ required: true, approvers: [], timeout: "2h", onTimeout: "skip" }),
-  shutdownTimeout: duration.default("2m"),
-  maxDowntime: duration.default("2h"),
+  approval: approval.prefault({}),
+  shutdownTimeout: duration.prefault("2m"),
+  maxDowntime: duration.prefault("2h"),
 });
 
-const retention = z.strictObject({
-  keepLast: wholeNumber(0).default(0),
-  keepDaily: wholeNumber(0).default(0),
-  keepWeekly: wholeNumber(0).default(0),
-  keepMonthly: wholeNumber(0).default(0),
-  keepYearly: wholeNumber(0).default(0),
-});
+const keep = wholeNumber(0).optional();
+
+/**
+ * A policy that sets none of the keep* counts (left out, or `{}`) keeps the last 7; one that
+ * sets some keeps none by the others.
+ */
+const retention = z
+  .strictObject({ keepLast: keep, keepDaily: keep, keepWeekly: keep, keepMonthly: keep, keepYearly: keep })
+  .transform((stated) => {
+    const r: typeof stated = Object.values(stated).some((n) => n !== undefined) ? stated : { keepLast: 7 };
+    return {
+      keepLast: r.keepLast ?? 0,
+      keepDaily: r.keepDaily ?? 0,
+      keepWeekly: r.keepWeekly ?? 0,
+      keepMonthly: r.keepMonthly ?? 0,
+      keepYearly: r.keepYearly ?? 0,
+    };
+  });
 
 const containers = z.strictObject({
   include: z.array(z.string().min(1)).default(["*"]),
   exclude: z.array(z.string().min(1)).default([]),
   capture: z
     .enum(["commit", "export", "none"], { error: 'expected "commit" (commit + save), "export" or "none"' })
-    .default("commit"),
+    .default("none"),
   stopDuringArchive: z.array(z.string().min(1)).default([]),
 });
+
+/** Small, with `sh` and `tar`; Docker pulls it if the droplet lacks it. Exported for a restore whose plan is gone. */
+export const DEFAULT_VOLUME_HELPER_IMAGE = "busybox:1.36";
 
 const absolutePath = z.string().regex(/^\/\S*$/, { error: "expected an absolute path on the droplet" });
 
@@ -109,13 +137,13 @@ const duplicity = z.strictObject({
     ],
     { error: 'expected { type: "gpg", keyFingerprint: "…" } or { type: "passphrase" } (passphrase from the secret)' },
   ),
-  fullEvery: duration.default("30d"),
+  fullEvery: duration.prefault("30d"),
   keepFull: wholeNumber(1).default(2),
 });
 
 const hook = z.strictObject({
   command: z.string().min(1, { error: "expected a command" }),
-  timeout: duration.default("5m"),
+  timeout: duration.prefault("5m"),
 });
 
 /**
@@ -137,29 +165,22 @@ const plan = z.strictObject({
   timezone: timeZone.default("UTC"),
   droplets: z.array(dropletSelector).min(1, { error: "expected at least one droplet selector" }),
   concurrency: wholeNumber(1).default(2),
-  snapshot: snapshot.default({
-    mode: "offline",
-    approval: { required: true, approvers: [], timeout: "2h", onTimeout: "skip" },
-    shutdownTimeout: "2m",
-    maxDowntime: "2h",
-  }),
-  retention: retention.default({ keepLast: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 }),
-  containers: containers.default({ include: ["*"], exclude: [], capture: "none", stopDuringArchive: [] }),
+  snapshot: snapshot.prefault({}),
+  retention: retention.prefault({}),
+  containers: containers.prefault({}),
   volumes: z
     .strictObject({
       include: z.array(z.string().min(1)).default([]),
       exclude: z.array(z.string().min(1)).default([]),
-      /** The image whose `tar` reads a volume on the droplet; must be there or pullable. */
+      /** The image whose `sh` and `tar` read a volume on the droplet; must be there or pullable. */
       helperImage: z
         .string()
         .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, { error: 'expected an image reference such as "busybox:1.36"' })
-        .optional(),
+        .default(DEFAULT_VOLUME_HELPER_IMAGE),
     })
-    .default({ include: [], exclude: [] }),
+    .prefault({}),
   duplicity: duplicity.optional(),
-  hooks: z
-    .strictObject({ pre: z.array(preHook).default([]), post: z.array(hook).default([]) })
-    .default({ pre: [], post: [] }),
+  hooks: z.strictObject({ pre: z.array(preHook).default([]), post: z.array(hook).default([]) }).prefault({}),
 });
 
 const sshFingerprint = z
@@ -228,8 +249,9 @@ const storage = z.discriminatedUnion(
 export const configSchema = z
   .strictObject({
     plans: z.array(plan, { error: "expected a list of plans" }).min(1, { error: "expected at least one plan" }),
-    ssh: ssh.default({ user: "root", port: 22, droplets: {} }),
-    storage: storage.default({ type: "local", directory: ".lifeboat" }),
+    ssh: ssh.prefault({}),
+    // A union has no `{}`: left out, it is the local kind with that kind's defaults.
+    storage: storage.prefault({ type: "local" }),
     slack: z
       .strictObject({
         channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a channel id such as "C0123ABCD"' }),
@@ -265,14 +287,12 @@ export const configSchema = z
           message: "approval is required but nobody can approve; add Slack user ids, or set required: false",
         });
       }
-      const shutdown = parseDuration(s.shutdownTimeout) ?? 0;
-      const maxDowntime = parseDuration(s.maxDowntime) ?? 0;
-      if (s.mode === "offline" && maxDowntime <= shutdown) {
+      if (s.mode === "offline" && s.maxDowntime.seconds <= s.shutdownTimeout.seconds) {
         ctx.addIssue({
           code: "custom",
           path: ["plans", i, "snapshot", "maxDowntime"],
-          input: s.maxDowntime,
-          message: `must be longer than shutdownTimeout (${s.shutdownTimeout}), or the watchdog powers the droplet on mid-snapshot`,
+          input: s.maxDowntime.text,
+          message: `must be longer than shutdownTimeout (${s.shutdownTimeout.text}), or the watchdog powers the droplet on mid-snapshot`,
         });
       }
       for (const [j, name] of p.containers.stopDuringArchive.entries()) {

@@ -8,7 +8,6 @@
  */
 import type { Plan } from "../config/schema";
 import { type ApprovalAnswer, isApprovalAnswer } from "../contracts";
-import { parseDuration } from "../duration";
 import type { Droplet } from "../ports/digitalocean";
 import { emit, type RoutineDeps } from "./deps";
 import { type DurableSteps, isCallbackTimeout } from "./durable";
@@ -30,7 +29,7 @@ export interface ApprovalContext {
 export async function approvalGate(ctx: DurableSteps, deps: RoutineDeps, a: ApprovalContext): Promise<ApprovalOutcome> {
   const { plan, droplet } = a;
   const approval = plan.snapshot.approval;
-  const timeoutSeconds = parseDuration(approval.timeout) ?? 7200;
+  const timeoutSeconds = approval.timeout.seconds;
   const base = { runId: a.runId, plan: plan.name, droplet: droplet.name };
 
   for (let attempt = 1; attempt <= MAX_APPROVAL_ASKS; attempt++) {

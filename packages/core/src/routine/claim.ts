@@ -21,7 +21,6 @@
  * over), and the watchdog clears it. A live run renews its claim right before powering off
  * (`keepClaim`), so it lasts through the downtime, and releases it at the end (`releaseClaim`).
  */
-import { parseDuration } from "../duration";
 import type { Droplet } from "../ports/digitalocean";
 import {
   type ClaimTag,
@@ -47,7 +46,7 @@ const CHECK_POLL = { seconds: 5 };
 
 /** How long a claim of this plan counts, in seconds. */
 export function claimLifetimeSeconds(plan: DropletRun["plan"]): number {
-  return (parseDuration(plan.snapshot.maxDowntime) ?? 7200) + CLAIM_MARGIN_SECONDS;
+  return plan.snapshot.maxDowntime.seconds + CLAIM_MARGIN_SECONDS;
 }
 
 /** The run that holds a droplet, as a loser reports it. */

@@ -9,7 +9,6 @@
  * The routine branches here once (./run-plan.ts); nothing in ./backup-droplet.ts knows about it.
  */
 import type { Plan } from "../config/schema";
-import { parseDuration } from "../duration";
 import type { Droplet, DropletSnapshot, DropletStatus } from "../ports/digitalocean";
 import { applyRetention, type KeepReason } from "../retention/policy";
 import { snapshotName } from "../snapshot-name";
@@ -185,8 +184,8 @@ function snapshotPart(
     // The same figure the approval card shows: snapshot plus the first shutdown and power-on checks.
     part.expectedDowntimeSeconds =
       history.estimate.expectedSeconds + SHUTDOWN_FIRST_CHECK.seconds + POWER_ON_FIRST_CHECK.seconds;
-    part.maxDowntimeSeconds = parseDuration(s.maxDowntime) ?? 0;
-    if (s.approval.required) part.approval = { timeout: s.approval.timeout, onTimeout: s.approval.onTimeout };
+    part.maxDowntimeSeconds = s.maxDowntime.seconds;
+    if (s.approval.required) part.approval = { timeout: s.approval.timeout.text, onTimeout: s.approval.onTimeout };
   }
   return part;
 }

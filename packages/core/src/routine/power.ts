@@ -5,7 +5,6 @@
  * reports a shutdown completed while the droplet may still be running.
  */
 import type { Plan } from "../config/schema";
-import { parseDuration } from "../duration";
 import type { Droplet } from "../ports/digitalocean";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { type DurableSteps, runOnce } from "./durable";
@@ -81,7 +80,7 @@ export async function powerOff(ctx: DurableSteps, deps: RoutineDeps, r: DropletR
     },
     runOnce,
   );
-  const shutdownTimeout = parseDuration(r.plan.snapshot.shutdownTimeout) ?? 120;
+  const shutdownTimeout = r.plan.snapshot.shutdownTimeout.seconds;
   let how: "shutdown" | "power_off" = "shutdown";
   let seen: Seen | undefined;
   if (!started.error) {

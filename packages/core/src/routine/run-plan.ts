@@ -3,6 +3,7 @@
  * time, each in its own child context), report. This is the body of the `backup-run` durable
  * function (functions/backup-run.ts) and of the CLI's local run.
  */
+import { planNamed } from "../config/plan-named";
 import type { LifeboatConfig, Plan } from "../config/schema";
 import { executionName, type RunRequest } from "../contracts";
 import { planDroplets, unknownDroplets } from "../plan-droplets";
@@ -27,20 +28,6 @@ export interface RunResult {
   error?: string;
 }
 
-/**
- * The plan a request names, or an error saying which plans exist. Deterministic, so it may
- * run outside a step.
- */
-export function planFor(config: LifeboatConfig, request: RunRequest): Plan {
-  const plan = config.plans.find((p) => p.name === request.plan);
-  if (!plan) {
-    throw new Error(
-      `no plan named "${request.plan}" in lifeboat.config.ts; plans are: ${config.plans.map((p) => p.name).join(", ")}`,
-    );
-  }
-  return plan;
-}
-
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
 export async function runPlan(
   ctx: DurableSteps,
@@ -48,7 +35,7 @@ export async function runPlan(
   config: LifeboatConfig,
   request: RunRequest,
 ): Promise<RunResult> {
-  const plan = planFor(config, request);
+  const plan = planNamed(config, request.plan);
   const start = await ctx.step("start", async () => {
     const at = nowOf(deps);
     const runId =

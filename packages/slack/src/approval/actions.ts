@@ -11,11 +11,11 @@
  * the timeout. No store of our own is needed. (The card the click arrived with is checked
  * first, a cheap guard should Slack send it already decided.)
  */
-import { type ApprovalDecision, isApprovalAnswer } from "@lifeboat/core";
+import { type ApprovalDecision, findPlan, isApprovalAnswer } from "@lifeboat/core";
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { SlackDeps } from "../deps";
-import { findPlan, isApprover, notApproverProblem } from "../plans";
+import { isApprover, notApproverProblem } from "../plans";
 import { APPROVAL_ACTIONS, approvalCard, type CardInfo, type Decided, parseCardInfo, readDecision } from "./card";
 
 const ACTION_PATTERN = new RegExp(`^(${Object.values(APPROVAL_ACTIONS).join("|")})$`);

@@ -2,10 +2,11 @@
  * The second half of slow commands: runs in the Slack function's own asynchronous
  * invocation, asks the backend, and answers through the command's `response_url`.
  */
+import { findPlan } from "@lifeboat/core";
 import type { DropletRef } from "../backend";
 import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
-import { findPlan, isApprover, notApproverProblem, powersOff } from "../plans";
+import { isApprover, notApproverProblem, powersOff } from "../plans";
 import type { DeferredWork } from "./deferred-work";
 import { USAGE } from "./parse";
 import { backupsView, costView, restoreOptionsView, retentionView, statusView } from "./views";

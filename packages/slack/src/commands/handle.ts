@@ -3,9 +3,10 @@
  * check plan names and permissions from the config, and either answer at once (help, run,
  * pause, resume — one quick AWS call at most) or hand the command to a deferred run.
  */
+import { findPlan, unknownPlanMessage } from "@lifeboat/core";
 import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
-import { findPlan, isApprover, notApproverProblem, powersOff, unknownPlanProblem } from "../plans";
+import { isApprover, notApproverProblem, powersOff } from "../plans";
 import { DEFERRED_KIND } from "./deferred-work";
 import { type Command, helpText, parseCommand, USAGE } from "./parse";
 
@@ -30,7 +31,7 @@ export async function handleCommand(request: CommandRequest, deps: SlackDeps): P
   const planName = planOf(command);
   const plan = planName === undefined ? undefined : findPlan(deps.config, planName);
   if (planName !== undefined && !plan)
-    return problemMessage(unknownPlanProblem(deps.config, planName), USAGE[command.name]);
+    return problemMessage(unknownPlanMessage(deps.config, planName), USAGE[command.name]);
 
   const user = request.userId;
   if (plan && !isApprover(plan, user)) {

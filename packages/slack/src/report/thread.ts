@@ -6,12 +6,17 @@
  * Run the report function with reserved concurrency 1: two invocations for the same new run
  * at once could otherwise both start a thread.
  */
-import { EVENT_TYPES as ALL_EVENT_TYPES, EVENT_SOURCE, type LifeboatConfig, type LifeboatEvent } from "@lifeboat/core";
+import {
+  EVENT_TYPES as ALL_EVENT_TYPES,
+  EVENT_SOURCE,
+  findPlan,
+  type LifeboatConfig,
+  type LifeboatEvent,
+} from "@lifeboat/core";
 import type { Logger } from "@slack/logger";
 import type { WebClient } from "@slack/web-api";
 import { approvalCard, cardInfoOf } from "../approval/card";
 import type { SlackMessage } from "../message";
-import { findPlan } from "../plans";
 import { parentMessage, replyFor, summaryMessage } from "./render";
 import { applyEvent, emptyRunState, eventKey, type RunState } from "./state";
 

@@ -3,11 +3,12 @@
  * confirmation; "Confirm restore" starts it (approvers of one of the droplet's plans only);
  * "Cancel" drops it. Each step replaces the ephemeral message in place.
  */
+import { findPlan } from "@lifeboat/core";
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { section } from "../blocks";
 import { RESTORE_CHOOSE } from "../commands/views";
 import type { SlackDeps } from "../deps";
-import { findPlan, isApprover } from "../plans";
+import { isApprover } from "../plans";
 
 export const RESTORE_CONFIRM = "restore_confirm";
 export const RESTORE_CANCEL = "restore_cancel";
