@@ -40,6 +40,7 @@ export {
 } from "./events";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
+export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";
 export type {
   ActionStatus,
   Droplet,
@@ -48,6 +49,8 @@ export type {
   DropletSnapshot,
   DropletStatus,
 } from "./ports/digitalocean";
+export { decideRetention, RELEASED, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
+export { type OwnSnapshot, ownSnapshots } from "./retention/own-snapshots";
 export {
   applyRetention,
   isoWeek,
@@ -56,6 +59,14 @@ export {
   type RetentionDecision,
 } from "./retention/policy";
 export { type RetentionSimulation, simulateRetention } from "./retention/simulate";
+export {
+  itemLabel,
+  type RetentionItem,
+  type RetentionPorts,
+  type RetentionReport,
+  type RetentionRequest,
+  runRetention,
+} from "./retention/use-case";
 export { approvalGate, MAX_APPROVAL_ASKS, parseAnswer } from "./routine/approval";
 export { backupDroplet, type DropletOutcome, type PhaseStatus } from "./routine/backup-droplet";
 export { type EventDraft, emit, type RoutineDeps } from "./routine/deps";
@@ -87,7 +98,6 @@ export {
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";
 export { isPowerOnStep, powerOnStepName } from "./routine/power";
-export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotRetention } from "./routine/retention";
 export { planFor, type RunResult, runPlan } from "./routine/run-plan";
 export {
   estimateSnapshot,
