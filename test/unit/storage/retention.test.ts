@@ -108,7 +108,7 @@ describe("storage: catalog and archive retention (local sink)", () => {
     // The store refuses to delete daily-2's manifest (the middle of the three released runs).
     const sink: Sink = {
       location: local.location,
-      put: (key, body, options) => local.put(key, body, options),
+      put: (key, body) => local.put(key, body),
       get: (key) => local.get(key),
       head: (key) => local.head(key),
       list: (prefix) => local.list(prefix),
