@@ -7,6 +7,7 @@ import {
   IncompleteRunError,
   LocalSink,
   listRuns,
+  runStorage,
   runWriter,
   type Sink,
   writeManifest,
@@ -123,6 +124,14 @@ describe("storage: catalog and archive retention (local sink)", () => {
     expect(result.deleted).toEqual(["daily-3", "daily-1"]);
     expect(result.failed).toEqual(["daily-2: AccessDenied"]);
     expect((await listRuns(local, "web-1")).runs.map((r) => r.runId)).toEqual(["daily-4", "daily-2"]);
+    // The routine's archive retention phase still fails, saying what went and what did not.
+    const retain = runStorage(sink, {
+      droplet: "web-1",
+      runId: "daily-5",
+      plan: "daily",
+      policy: { ...policy, keepLast: 0, keepDaily: 1 },
+    }).retain;
+    await expect(retain({ protect: [], dryRun: false })).rejects.toThrow("could not delete daily-2: AccessDenied");
     await rm(local.location, { recursive: true, force: true });
   });
 });
