@@ -1,11 +1,10 @@
 /**
  * The SlackBackend the deployed Slack function uses, built from the other adapters: the
  * DigitalOcean client (droplets, snapshots), the archive store's catalog, the durable
- * executions of backup-run (run status), and core's retention policy and prices.
+ * executions of backup-run (run status), and core's retention use case and prices.
  */
 import { type LambdaClient, ListDurableExecutionsByFunctionCommand } from "@aws-sdk/client-lambda";
 import {
-  applyRetention,
   type Droplet,
   type DropletApi,
   type LifeboatConfig,
@@ -17,10 +16,11 @@ import {
   type PriceList,
   planDroplets,
   planNamed,
+  runRetention,
   selects,
 } from "@lifeboat/core";
-import type { DropletBackups, DropletRef, PlanStatus, RetentionTarget, RunInfo, SlackBackend } from "@lifeboat/slack";
-import { applyArchiveRetention, listRuns, type Sink } from "@lifeboat/storage";
+import type { DropletBackups, DropletRef, PlanStatus, RunInfo, SlackBackend } from "@lifeboat/slack";
+import { archiveCatalog, listRuns, type Sink } from "@lifeboat/storage";
 
 export interface BackendDeps {
   config: LifeboatConfig;
@@ -49,17 +49,13 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
   const planSnapshots = async (plan: Plan, droplet: Droplet) =>
     ownSnapshots(await droplets.listDropletSnapshots(droplet.id), plan.name, droplet);
 
-  async function snapshotRetention(plan: Plan) {
-    const perDroplet = [];
-    for (const droplet of await dropletsOf(plan)) {
-      const snapshots = await planSnapshots(plan, droplet);
-      const decision = applyRetention(
-        snapshots.map((s) => ({ ...s, createdAt: s.takenAt })),
-        plan.retention,
-      );
-      perDroplet.push({ droplet, decision });
-    }
-    return perDroplet;
+  /** Core's retention use case over this plan's droplets: snapshots and archive runs read once. */
+  async function retention(planName: string, dryRun: boolean) {
+    const plan = planNamed(config, planName);
+    return runRetention(
+      { droplets, archives: archiveCatalog(archives) },
+      { plan, droplets: await dropletsOf(plan), targets: ["snapshots", "archives"], dryRun },
+    );
   }
 
   async function runs(): Promise<RunInfo[]> {
@@ -152,52 +148,9 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
       };
     },
 
-    async previewRetention(planName) {
-      const plan = planNamed(config, planName);
-      const targets: RetentionTarget[] = [];
-      const snapshots = await snapshotRetention(plan);
-      targets.push({
-        target: "snapshots",
-        keep: snapshots.flatMap(({ decision }) =>
-          decision.keep.map((k) => ({ name: k.item.name, reason: k.reasons.join(", ") })),
-        ),
-        delete: snapshots.flatMap(({ decision }) => decision.remove.map((s) => ({ name: s.name }))),
-      });
-      const archiveKeep: RetentionTarget["keep"] = [];
-      const archiveDelete: RetentionTarget["delete"] = [];
-      for (const droplet of await dropletsOf(plan)) {
-        const r = await applyArchiveRetention(archives, {
-          droplet: droplet.name,
-          plan: plan.name,
-          policy: plan.retention,
-          dryRun: true,
-        });
-        archiveKeep.push(...r.kept.map((name) => ({ name: `${droplet.name}/${name}`, reason: "policy" })));
-        archiveDelete.push(...r.deleted.map((name) => ({ name: `${droplet.name}/${name}` })));
-      }
-      targets.push({ target: "archives", keep: archiveKeep, delete: archiveDelete });
-      return { plan: planName, targets };
-    },
+    previewRetention: (planName) => retention(planName, true),
 
-    async applyRetention(planName) {
-      const plan = planNamed(config, planName);
-      const deleted: string[] = [];
-      for (const { decision } of await snapshotRetention(plan)) {
-        for (const snapshot of decision.remove) {
-          await droplets.deleteSnapshot(snapshot.id);
-          deleted.push(snapshot.name);
-        }
-      }
-      for (const droplet of await dropletsOf(plan)) {
-        const r = await applyArchiveRetention(archives, {
-          droplet: droplet.name,
-          plan: plan.name,
-          policy: plan.retention,
-        });
-        deleted.push(...r.deleted.map((id) => `${droplet.name}/${id}`));
-      }
-      return { plan: planName, deleted };
-    },
+    applyRetention: (planName) => retention(planName, false),
 
     /** The same usage and pricing as `lifeboat cost` (packages/cli), so the two agree. */
     async storageCost() {

@@ -43,6 +43,7 @@ export {
 } from "./events";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
+export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";
 export type {
   ActionStatus,
   Droplet,
@@ -51,6 +52,8 @@ export type {
   DropletSnapshot,
   DropletStatus,
 } from "./ports/digitalocean";
+export { decideRetention, RELEASED, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
+export { type OwnSnapshot, ownSnapshots } from "./retention/own-snapshots";
 export {
   applyRetention,
   isoWeek,
@@ -59,6 +62,14 @@ export {
   type RetentionDecision,
 } from "./retention/policy";
 export { type RetentionSimulation, simulateRetention } from "./retention/simulate";
+export {
+  itemLabel,
+  type RetentionItem,
+  type RetentionPorts,
+  type RetentionReport,
+  type RetentionRequest,
+  runRetention,
+} from "./retention/use-case";
 export { approvalGate, MAX_APPROVAL_ASKS, parseAnswer } from "./routine/approval";
 export { backupDroplet, type DropletOutcome, type PhaseStatus } from "./routine/backup-droplet";
 export {
@@ -85,7 +96,6 @@ export {
   type DropletPreview,
   type PreviewRun,
   previewDroplet,
-  type RetentionItem,
   type RetentionPreview,
   type SnapshotPreview,
 } from "./routine/dry-run";
@@ -119,7 +129,6 @@ export {
 export { type OffMarker, offMarkerTag, parseOffMarker } from "./routine/off-marker";
 export { elapsedBefore, type PollPlan, type PollState, pollUntil } from "./routine/poll";
 export { isPowerOnStep, powerOnStepName } from "./routine/power";
-export { decideSnapshotRetention, type OwnSnapshot, ownSnapshots, type SnapshotRetention } from "./routine/retention";
 export { type RunResult, runPlan } from "./routine/run-plan";
 export {
   estimateSnapshot,

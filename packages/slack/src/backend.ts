@@ -5,7 +5,7 @@
  * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
  * here: they are AWS calls this package makes itself (see ./aws).
  */
-import type { CostReport, PriceList, Prices } from "@lifeboat/core";
+import type { CostReport, PriceList, Prices, RetentionReport } from "@lifeboat/core";
 
 /** One run of a plan, as the durable execution history knows it. */
 export interface RunInfo {
@@ -55,21 +55,12 @@ export interface DropletBackups {
   archiveRuns: ArchiveRunInfo[];
 }
 
-export interface RetentionTarget {
-  target: "snapshots" | "archives" | "duplicity";
-  keep: Array<{ name: string; reason: string }>;
-  delete: Array<{ name: string }>;
-}
-
-export interface RetentionPreview {
-  plan: string;
-  targets: RetentionTarget[];
-}
-
-export interface RetentionResult {
-  plan: string;
-  deleted: string[];
-}
+/**
+ * What retention decided and did for a plan: core's retention use case report (every item's
+ * verdict with its reasons, what was deleted, what failed), the same `lifeboat retention` prints.
+ * Slack only renders it.
+ */
+export type RetentionOutcome = RetentionReport;
 
 /**
  * What stored backups cost per month: core's `monthlyCost` report, the same figures
@@ -103,10 +94,10 @@ export interface SlackBackend {
   findDroplet(name: string): Promise<DropletRef | undefined>;
   /** A droplet's snapshots and archive runs, newest first. */
   listBackups(droplet: DropletRef): Promise<DropletBackups>;
-  /** What the plan's policy keeps and would delete now. Changes nothing. */
-  previewRetention(plan: string): Promise<RetentionPreview>;
-  /** Applies the plan's policy now: deletes only what previewRetention lists. */
-  applyRetention(plan: string, requestedBy: string): Promise<RetentionResult>;
+  /** What the plan's policy keeps and would delete now, and why. Changes nothing. */
+  previewRetention(plan: string): Promise<RetentionOutcome>;
+  /** Applies the plan's policy now: decides once, tries every release, reports each failure. */
+  applyRetention(plan: string, requestedBy: string): Promise<RetentionOutcome>;
   /** Monthly cost per plan and in total, priced by core's `monthlyCost`. */
   storageCost(): Promise<StorageCost>;
   /** What can be restored onto that droplet, newest first. */

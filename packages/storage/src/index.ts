@@ -2,6 +2,8 @@
  * @lifeboat/storage — where archives and manifests are kept (S3/Spaces or a local directory),
  * the manifest format, the catalog of runs, and archive retention. Format: ../FORMAT.md.
  */
+
+export { archiveCatalog } from "./archive-catalog";
 export { type Catalog, type CatalogRun, listRuns } from "./catalog";
 export { HashingStream } from "./hashing";
 export { archiveKey, BadKeyError, checkKey, dropletPrefix, MANIFEST_FILE, manifestKey, runPrefix } from "./layout";

@@ -4,17 +4,11 @@
  * with write access can edit or copy from another run; trusting the keys it lists would let
  * one droplet's retention delete another droplet's archives.
  */
+import type { RefusedKey } from "@lifeboat/core";
 import { checkKey, MANIFEST_FILE } from "./layout";
 
-/** A key retention did not delete, and why. */
-export interface RefusedDeletion {
-  /** The run (directory) whose manifest listed the key. */
-  runId: string;
-  manifestKey: string;
-  /** The key exactly as the manifest lists it. */
-  key: string;
-  reason: string;
-}
+/** A key retention did not delete, and why: core's `RefusedKey` (the archive catalog port). */
+export type RefusedDeletion = RefusedKey;
 
 /**
  * The key with empty and "." segments dropped and ".." applied, so "runs/b/r1/../../a/x" is

@@ -46,8 +46,21 @@ export function runStorage(
       }
       for (const key of keys) await sink.delete(key);
     },
-    retain: ({ protect, dryRun }) =>
-      applyArchiveRetention(sink, { droplet: run.droplet, plan: run.plan, policy: run.policy, protect, dryRun }),
+    async retain({ protect, dryRun }) {
+      const result = await applyArchiveRetention(sink, {
+        droplet: run.droplet,
+        plan: run.plan,
+        policy: run.policy,
+        protect,
+        dryRun,
+      });
+      // Every released run was tried; the routine's archive retention phase still fails when one did not go.
+      if (result.failed.length > 0) {
+        const deleted = result.deleted.length ? `deleted ${result.deleted.join(", ")}; ` : "";
+        throw new Error(`${deleted}could not delete ${result.failed.join("; ")}`);
+      }
+      return result;
+    },
     runs: async () =>
       (await listRuns(sink, run.droplet)).runs
         .filter((r) => r.manifest.plan === run.plan)

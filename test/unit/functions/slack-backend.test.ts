@@ -8,7 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { type LifeboatConfig, monthlyCost, type PlanUsage, PRICES, snapshotName, validateConfig } from "@lifeboat/core";
+import {
+  itemLabel,
+  type LifeboatConfig,
+  monthlyCost,
+  type PlanUsage,
+  PRICES,
+  snapshotName,
+  validateConfig,
+} from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { LocalSink, runWriter, writeManifest } from "@lifeboat/storage";
@@ -173,14 +181,14 @@ describe("deployed Slack backend", () => {
 
   it("previews, then applies, retention: only lifeboat's snapshots the policy releases", async () => {
     const preview = await backend.previewRetention("weekly");
-    const snapshots = preview.targets.find((t) => t.target === "snapshots")!;
-    expect(snapshots.delete.map((d) => d.name)).toEqual([
+    const snapshots = preview.verdicts.filter((v) => v.target === "snapshots");
+    expect(snapshots.filter((v) => v.action === "delete").map((d) => d.name)).toEqual([
       "lifeboat-weekly-web-1-20261123T030000Z",
       "lifeboat-weekly-web-1-20261118T030000Z",
     ]);
     const before = sandbox.state.snapshots.size;
     const result = await backend.applyRetention("weekly", "U0APPROVER");
-    expect(result.deleted).toEqual([
+    expect(result.deleted.map(itemLabel)).toEqual([
       "lifeboat-weekly-web-1-20261123T030000Z",
       "lifeboat-weekly-web-1-20261118T030000Z",
     ]);

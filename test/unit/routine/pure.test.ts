@@ -1,6 +1,6 @@
 import {
   type DropletSnapshot,
-  decideSnapshotRetention,
+  decideRetention,
   elapsedBefore,
   estimateSnapshot,
   firstSnapshotCheck,
@@ -156,6 +156,16 @@ describe("routine retention: only this plan's snapshots of this droplet", () => 
   ];
   const list = [...days.map((n) => snap(n, 7)), ...foreign];
 
+  const plan = (p: Partial<RetentionPolicy>) => ({ name: "weekly", retention: policy(p) });
+  /** The plan's own verdicts, by name: what it keeps and what it releases. */
+  const ours_ = (verdicts: ReturnType<typeof decideRetention>) => {
+    const own = verdicts.filter((v) => v.planOwned);
+    return {
+      keep: own.filter((v) => v.action === "keep").map((v) => v.name),
+      remove: own.filter((v) => v.action === "delete").map((v) => v.name),
+    };
+  };
+
   it("never considers a snapshot lifeboat did not make for this plan and droplet", () => {
     expect(ownSnapshots(list, "weekly", droplet).map((s) => s.name)).toEqual([...days].reverse());
   });
@@ -169,16 +179,16 @@ describe("routine retention: only this plan's snapshots of this droplet", () => 
     ["keepYearly 1", { keepYearly: 1 }, [days[5]!]],
   ];
   it.each(table)("%s keeps exactly the expected set, the one just made included", (_, p, kept) => {
-    const own = ownSnapshots(list, "weekly", droplet);
-    const decision = decideSnapshotRetention(own, policy(p), days[5]!);
-    expect(decision.keep.map((s) => s.name)).toEqual(kept);
-    expect(decision.remove.map((s) => s.name).sort()).toEqual(days.filter((d) => !kept.includes(d)).sort());
+    const decision = ours_(decideRetention({ plan: plan(p), droplet, snapshots: list, justMade: [days[5]!] }));
+    expect(decision.keep).toEqual(kept);
+    expect(decision.remove.sort()).toEqual(days.filter((d) => !kept.includes(d)).sort());
   });
 
   it("keeps the snapshot just made even when the policy alone would not", () => {
     // The run's snapshot is older than another of ours (clock skew, a re-run): still kept.
-    const own = ownSnapshots(list, "weekly", droplet);
-    const decision = decideSnapshotRetention(own, policy({ keepLast: 1 }), days[2]!);
-    expect(decision.keep.map((s) => s.name)).toEqual([days[5]!, days[2]!]);
+    const decision = ours_(
+      decideRetention({ plan: plan({ keepLast: 1 }), droplet, snapshots: list, justMade: [days[2]!] }),
+    );
+    expect(decision.keep).toEqual([days[5]!, days[2]!]);
   });
 });

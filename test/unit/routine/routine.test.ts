@@ -46,6 +46,36 @@ describe("backup routine against the DigitalOcean sandbox", () => {
     expect(new Set(world.events.map((e) => e.runId))).toEqual(new Set([runId]));
   });
 
+  it("retention: a snapshot that cannot be deleted is reported, the others are still deleted", async () => {
+    let middle: string | undefined;
+    const world = await makeWorld({
+      wrapApi: (api) =>
+        new Proxy(api, {
+          get(target, key, receiver) {
+            if (key === "deleteSnapshot") {
+              return (id: string) =>
+                id === middle ? Promise.reject(new Error("DigitalOcean answered 500")) : target.deleteSnapshot(id);
+            }
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        }),
+    });
+    const { gitlab, earlier } = seedGitlab(world.sandbox, 5);
+    middle = String([...world.sandbox.state.snapshots.values()].find((s) => s.name === earlier[1])!.id);
+    const execution = await world.run();
+    const result = execution.getResult()!;
+    // keepLast 3 releases earlier[0..2]; earlier[1] fails, earlier[0] and earlier[2] still go.
+    expect(snapshotsOf(world.sandbox, gitlab.id).sort()).toEqual(
+      [result.droplets[0]!.snapshot!, earlier[1]!, earlier[3]!, earlier[4]!, "gitlab-before-upgrade"].sort(),
+    );
+    expect(result.droplets[0]!.phases.retention).toBe("failed");
+    expect(result.droplets[0]!.detail).toContain(`could not delete ${earlier[1]}: DigitalOcean answered 500`);
+    expect(world.events.find((e) => e.type === "retention.applied")).toMatchObject({
+      deleted: [earlier[2], earlier[0]],
+    });
+  });
+
   it("snapshot errored: the droplet is powered back on, untagged, and run.failed says so", async () => {
     const world = await makeWorld({
       wrapApi: (api, sandbox) =>

@@ -7,6 +7,7 @@ import {
   IncompleteRunError,
   LocalSink,
   listRuns,
+  runStorage,
   runWriter,
   type Sink,
   writeManifest,
@@ -83,7 +84,13 @@ describe("storage: catalog and archive retention (local sink)", () => {
   it("dry run deletes nothing; then the policy releases this plan's oldest run, manifest and archives", async () => {
     const before = (await sink.list("")).map((o) => o.key);
     const dry = await applyArchiveRetention(sink, { droplet: "web-1", plan: "nightly", policy, dryRun: true });
-    expect(dry).toEqual({ kept: ["nightly-3", "nightly-2"], deleted: ["nightly-1"], refused: [], dryRun: true });
+    expect(dry).toEqual({
+      kept: ["nightly-3", "nightly-2"],
+      deleted: ["nightly-1"],
+      failed: [],
+      refused: [],
+      dryRun: true,
+    });
     expect((await sink.list("")).map((o) => o.key)).toEqual(before);
 
     const done = await applyArchiveRetention(sink, { droplet: "web-1", plan: "nightly", policy });
@@ -94,5 +101,37 @@ describe("storage: catalog and archive retention (local sink)", () => {
     expect(after).toContain("runs/web-1/weekly-1/manifest.json");
     expect(after).toContain("runs/web-1/nightly-4/volumes/data.tar.gz");
     expect((await listRuns(sink, "web-1")).runs.map((r) => r.runId)).toEqual(["nightly-3", "nightly-2", "weekly-1"]);
+  });
+
+  it("a run that cannot be deleted is reported, and the runs after it are still deleted", async () => {
+    const local = new LocalSink(await mkdtemp(join(tmpdir(), "lifeboat-retention-fail-")));
+    for (const day of [1, 2, 3, 4]) await storeRun(local, `daily-${day}`, "daily", `2026-11-0${day}T03:00:00.000Z`);
+    // The store refuses to delete daily-2's manifest (the middle of the three released runs).
+    const sink: Sink = {
+      location: local.location,
+      put: (key, body) => local.put(key, body),
+      get: (key) => local.get(key),
+      head: (key) => local.head(key),
+      list: (prefix) => local.list(prefix),
+      delete: (key) =>
+        key === "runs/web-1/daily-2/manifest.json" ? Promise.reject(new Error("AccessDenied")) : local.delete(key),
+    };
+    const result = await applyArchiveRetention(sink, {
+      droplet: "web-1",
+      plan: "daily",
+      policy: { ...policy, keepLast: 1 },
+    });
+    expect(result.deleted).toEqual(["daily-3", "daily-1"]);
+    expect(result.failed).toEqual(["daily-2: AccessDenied"]);
+    expect((await listRuns(local, "web-1")).runs.map((r) => r.runId)).toEqual(["daily-4", "daily-2"]);
+    // The routine's archive retention phase still fails, saying what went and what did not.
+    const retain = runStorage(sink, {
+      droplet: "web-1",
+      runId: "daily-5",
+      plan: "daily",
+      policy: { ...policy, keepLast: 0, keepDaily: 1 },
+    }).retain;
+    await expect(retain({ protect: [], dryRun: false })).rejects.toThrow("could not delete daily-2: AccessDenied");
+    await rm(local.location, { recursive: true, force: true });
   });
 });

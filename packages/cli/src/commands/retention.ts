@@ -1,10 +1,18 @@
 /**
- * `lifeboat retention <plan> [--simulate 6m]`: what the plan's policy keeps now — over its
- * real snapshots (per droplet, lifeboat's own only) and archive runs — and, simulated, over
- * the coming months on the plan's schedule. Changes nothing.
+ * `lifeboat retention <plan> [--simulate 6m]`: what the plan's policy keeps now and why — over
+ * its real snapshots (per droplet; only lifeboat's own are ever released) and archive runs,
+ * decided by core's retention use case as a dry run — and, simulated, over the coming months
+ * on the plan's schedule. Changes nothing.
  */
-import { applyRetention, ownSnapshots, parseSchedule, planNamed, simulateRetention } from "@lifeboat/core";
-import { listRuns } from "@lifeboat/storage";
+import {
+  parseSchedule,
+  planNamed,
+  type RetentionTargetName,
+  type RetentionVerdict,
+  runRetention,
+  simulateRetention,
+} from "@lifeboat/core";
+import { archiveCatalog } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { table } from "../table";
@@ -24,25 +32,23 @@ export async function retentionCommand(name: string, options: GlobalOptions & { 
     options,
     async (ctx) => {
       const plan = planNamed(ctx.config, name, ctx.configPath);
-      const sink = openStorage(ctx.config);
-      const droplets = [];
-      for (const d of await planDroplets(ctx.env.api, plan)) {
-        const own = ownSnapshots(await ctx.env.api.listDropletSnapshots(d.id), plan.name, d);
-        const snaps = applyRetention(
-          own.map((s) => ({ id: s.id, createdAt: s.takenAt, name: s.name })),
-          plan.retention,
-        );
-        const runs = (await listRuns(sink, d.name)).runs.filter((r) => r.manifest.plan === plan.name);
-        const archives = applyRetention(
-          runs.map((r) => ({ id: r.runId, createdAt: new Date(r.createdAt), name: r.runId })),
-          plan.retention,
-        );
-        const side = (decision: typeof snaps) => ({
-          keep: decision.keep.map((k) => ({ name: k.item.name, at: iso(k.item.createdAt), reasons: k.reasons })),
-          release: decision.remove.map((i) => ({ name: i.name, at: iso(i.createdAt) })),
-        });
-        droplets.push({ droplet: d.name, snapshots: side(snaps), archives: side(archives) });
-      }
+      // Core's retention use case, as a dry run: the same verdicts and reasons `/lifeboat retention` shows.
+      const inPlan = await planDroplets(ctx.env.api, plan);
+      const report = await runRetention(
+        { droplets: ctx.env.api, archives: archiveCatalog(openStorage(ctx.config)) },
+        { plan, droplets: inPlan, targets: ["snapshots", "archives"], dryRun: true },
+      );
+      const droplets = inPlan.map(({ name: droplet }) => {
+        const side = (target: RetentionTargetName) => {
+          const verdicts = report.verdicts.filter((v) => v.droplet === droplet && v.target === target);
+          const entry = (v: RetentionVerdict) => ({ name: v.name, at: iso(v.at), reasons: v.reasons });
+          return {
+            keep: verdicts.filter((v) => v.action === "keep").map(entry),
+            release: verdicts.filter((v) => v.action === "delete").map(entry),
+          };
+        };
+        return { droplet, snapshots: side("snapshots"), archives: side("archives") };
+      });
       const schedule = parseSchedule(plan.schedule);
       const simulation =
         months !== undefined && !("error" in schedule)
@@ -74,9 +80,9 @@ export async function retentionCommand(name: string, options: GlobalOptions & { 
       for (const d of droplets) {
         const rows = [
           ...d.snapshots.keep.map((k) => ["snapshot", k.name, "keep", k.reasons.join(", ")]),
-          ...d.snapshots.release.map((r) => ["snapshot", r.name, "release", "—"]),
+          ...d.snapshots.release.map((r) => ["snapshot", r.name, "release", r.reasons.join(", ")]),
           ...d.archives.keep.map((k) => ["archive run", k.name, "keep", k.reasons.join(", ")]),
-          ...d.archives.release.map((r) => ["archive run", r.name, "release", "—"]),
+          ...d.archives.release.map((r) => ["archive run", r.name, "release", r.reasons.join(", ")]),
         ];
         ctx.say(`\n${d.droplet}:`);
         ctx.say(rows.length ? table(["kind", "name", "now", "why"], rows) : "  nothing lifeboat made yet");

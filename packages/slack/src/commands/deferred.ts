@@ -99,17 +99,18 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
         : problemMessage(`run \`${result.runId}\` was not started: ${result.reason}; try again in a second`);
     }
     case "retention": {
-      const preview = await deps.backend.previewRetention(command.plan);
-      if (command.dryRun) return retentionView(preview, true);
+      if (command.dryRun) return retentionView(await deps.backend.previewRetention(command.plan));
       const plan = findPlan(deps.config, command.plan);
       if (!plan || !isApprover(plan, userId))
         return problemMessage(`only an approver of "${command.plan}" may apply retention`);
+      // One read, one decision: the reply shows exactly what this apply decided and did.
       const applied = await deps.backend.applyRetention(command.plan, userId);
-      const view = retentionView(preview, false);
-      deps.logger.info(`retention of ${command.plan} applied by ${userId}: ${applied.deleted.length} deleted`);
+      const view = retentionView(applied);
+      const failed = applied.failed.length ? `, could not delete ${applied.failed.length}` : "";
+      deps.logger.info(`retention of ${command.plan} applied by ${userId}: ${applied.deleted.length} deleted${failed}`);
       return {
         ...view,
-        text: `<@${userId}> applied retention of ${command.plan}: deleted ${applied.deleted.length}`,
+        text: `<@${userId}> applied retention of ${command.plan}: deleted ${applied.deleted.length}${failed}`,
         inChannel: true,
       };
     }

@@ -1,6 +1,8 @@
 /** Block Kit answers to `/lifeboat status | list | retention | cost | restore`. */
+
+import { itemLabel } from "@lifeboat/core";
 import type { KnownBlock } from "@slack/types";
-import type { DropletBackups, PlanStatus, RestoreOption, RetentionPreview, RunInfo, StorageCost } from "../backend";
+import type { DropletBackups, PlanStatus, RestoreOption, RetentionOutcome, RunInfo, StorageCost } from "../backend";
 import { capBlocks, context, header, listText, section } from "../blocks";
 import { formatAge, formatBytes, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
@@ -46,23 +48,41 @@ export function backupsView(b: DropletBackups, now: Date): SlackMessage {
   };
 }
 
-export function retentionView(preview: RetentionPreview, dryRun: boolean): SlackMessage {
-  const blocks: KnownBlock[] = [header(`Retention of ${preview.plan}${dryRun ? " (dry run)" : ""}`)];
-  let deleting = 0;
-  for (const t of preview.targets) {
-    deleting += t.delete.length;
-    const keep = t.keep.map((k) => `\`${k.name}\` — ${k.reason}`);
-    const del = t.delete.map((d) => `\`${d.name}\``);
+/**
+ * Renders core's retention report as it is: each item with its verdict and reasons (the same
+ * words `lifeboat retention` prints), then what failed and which keys were refused.
+ */
+export function retentionView(report: RetentionOutcome): SlackMessage {
+  const { dryRun } = report;
+  const blocks: KnownBlock[] = [header(`Retention of ${report.plan}${dryRun ? " (dry run)" : ""}`)];
+  const line = (v: RetentionOutcome["verdicts"][number]) => `\`${itemLabel(v)}\` — ${v.reasons.join(", ")}`;
+  for (const target of ["snapshots", "archives"] as const) {
+    const verdicts = report.verdicts.filter((v) => v.target === target);
+    const keep = verdicts.filter((v) => v.action === "keep").map(line);
+    const del = verdicts.filter((v) => v.action === "delete").map(line);
     blocks.push(
       section(
-        `*${t.target}*: keeps ${keep.length}, ${dryRun ? "would delete" : "deletes"} ${del.length}\n` +
+        `*${target}*: keeps ${keep.length}, ${dryRun ? "would delete" : "deletes"} ${del.length}\n` +
           `_keep_\n${keep.length ? listText(keep, 15, 1400) : "nothing"}\n` +
           `_${dryRun ? "would delete" : "delete"}_\n${del.length ? listText(del, 15, 1400) : "nothing"}`,
       ),
     );
   }
-  const verb = dryRun ? "would delete" : "is deleting";
-  return { text: `retention of ${preview.plan}: ${verb} ${deleting}`, blocks: capBlocks(blocks) };
+  if (report.failed.length) {
+    const failed = report.failed.map((f) => `\`${itemLabel(f)}\`: ${f.error}`);
+    blocks.push(
+      section(`*could not delete ${failed.length}* (the others were deleted)\n${listText(failed, 15, 1400)}`),
+    );
+  }
+  if (report.refused.length) {
+    const refused = report.refused.map((r) => `\`${r.key}\` (run ${r.runId}): ${r.reason}`);
+    blocks.push(section(`*not deleted: keys outside their run*\n${listText(refused, 15, 1400)}`));
+  }
+  const deleting = report.verdicts.filter((v) => v.action === "delete").length;
+  const text = dryRun
+    ? `retention of ${report.plan}: would delete ${deleting}`
+    : `retention of ${report.plan}: deleted ${report.deleted.length}${report.failed.length ? `, ${report.failed.length} failed` : ""}`;
+  return { text, blocks: capBlocks(blocks) };
 }
 
 /** Renders core's figures as they are: summing or pricing here would drift from `lifeboat cost`. */

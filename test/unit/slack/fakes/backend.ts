@@ -2,7 +2,7 @@
  * An in-memory SlackBackend (a test double of the port, not of Slack) holding a small
  * team's realistic state: gitlab in both plans, drone in nightly, web-1 in no plan.
  */
-import { monthlyCost, type PlanUsage, PRICES, type PriceList } from "@lifeboat/core";
+import { monthlyCost, type PlanUsage, PRICES, type PriceList, type RetentionReport } from "@lifeboat/core";
 import type { DropletRef, RestoreRequest, SlackBackend } from "@lifeboat/slack";
 
 export function memoryBackend() {
@@ -88,20 +88,11 @@ export function memoryBackend() {
       };
     },
     async previewRetention(plan) {
-      return {
-        plan,
-        targets: [
-          {
-            target: "snapshots" as const,
-            keep: [{ name: snapshots[0]!.name, reason: "last 2" }],
-            delete: [{ name: "lifeboat-weekly-gitlab-20260301T030000Z" }],
-          },
-        ],
-      };
+      return retentionReport(plan, true);
     },
     async applyRetention(plan) {
       retentionApplied.push(plan);
-      return { plan, deleted: ["lifeboat-weekly-gitlab-20260301T030000Z"] };
+      return retentionReport(plan, false);
     },
     async storageCost() {
       const prices = PRICES[pricing.storage];
@@ -124,4 +115,28 @@ export function memoryBackend() {
     },
   };
   return { backend, restores, retentionApplied, usage, pricing };
+}
+
+/** What core's retention use case reports for plan weekly: one snapshot kept, one released. */
+function retentionReport(plan: string, dryRun: boolean): RetentionReport {
+  const base = { target: "snapshots" as const, droplet: "gitlab", planOwned: true };
+  const released = { ...base, name: "lifeboat-weekly-gitlab-20260301T030000Z", id: "119000001" };
+  return {
+    plan,
+    dryRun,
+    verdicts: [
+      {
+        ...base,
+        name: "lifeboat-weekly-gitlab-20261122T030000Z",
+        id: "119192817",
+        at: "2026-11-22T03:00:00.000Z",
+        action: "keep",
+        reasons: ["newest", "keepLast #1"],
+      },
+      { ...released, at: "2026-03-01T03:00:00.000Z", action: "delete", reasons: ["no keep rule holds it"] },
+    ],
+    deleted: [{ target: "snapshots", droplet: "gitlab", name: released.name }],
+    failed: [],
+    refused: [],
+  };
 }
