@@ -2,6 +2,7 @@ import type { App } from "sst/constructs";
 import { Backups } from "./Backups";
 import { esbuildOptions } from "./bundling";
 import { lifeboatConfig } from "./config";
+import { acceptAppWideFindings } from "./nag";
 import { Secrets } from "./Secrets";
 import { Slack } from "./Slack";
 import { Storage } from "./Storage";
@@ -20,4 +21,5 @@ export function lifeboatApp(app: App): void {
     },
   });
   app.stack(Storage).stack(Secrets).stack(Backups).stack(Slack);
+  acceptAppWideFindings(app);
 }
