@@ -5,11 +5,9 @@
 import { z } from "zod";
 
 /** SST stage names: letters, digits and dashes. */
-const stageName = z
-  .string({ error: "expected a stage name" })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, {
-    error: 'expected a stage name of letters, digits and dashes, e.g. "dev-alice"',
-  });
+const stageName = z.string({ error: "expected a stage name" }).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, {
+  error: 'expected a stage name of letters, digits and dashes, e.g. "dev-alice"',
+});
 
 export const deploySchema = z.strictObject({
   /**
