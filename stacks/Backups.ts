@@ -3,6 +3,7 @@ import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aws-cdk-lib/aws-lambda";
+import { NagSuppressions } from "cdk-nag";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { DUPLICITY_ROOT } from "../functions/archive-layout";
 import { DROPLET_CREDENTIALS_SECONDS } from "../functions/droplet-credentials";
@@ -64,6 +65,24 @@ export function Backups({ stack, app }: StackContext) {
     ExecutionTimeout: DURABLE_EXECUTION_TIMEOUT_SECONDS,
     RetentionPeriodInDays: 30,
   });
+  NagSuppressions.addResourceSuppressions(
+    backupRun,
+    [
+      {
+        id: "AwsSolutions-IAM5",
+        appliesTo: [{ regex: "/^Resource::<ArchivesBucket[0-9A-F]+\\.Arn>\\/\\*$/g" }],
+        reason:
+          "backup-run writes each run's archives and manifest under keys named by droplet and run time, and retention deletes old runs: the keys are not known at deploy.",
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        appliesTo: [{ regex: "/^Resource::arn:aws:lambda:.*-lifeboat-backup-run:\\*$/g" }],
+        reason:
+          "backup-run checkpoints its own durable executions, which run on a published version of itself (behind `live`).",
+      },
+    ],
+    true,
+  );
   // Durable functions must be invoked by a qualified ARN: schedules and Slack use this alias.
   const backupAlias = new Alias(stack, "BackupRunLive", { aliasName: "live", version: backupRun.currentVersion });
 
@@ -88,6 +107,20 @@ export function Backups({ stack, app }: StackContext) {
       resources: [archives.bucketArn],
       conditions: { StringLike: { "s3:prefix": [`${DUPLICITY_ROOT}*`] } },
     }),
+  );
+  NagSuppressions.addResourceSuppressions(
+    dropletCredentials,
+    [
+      {
+        id: "AwsSolutions-IAM5",
+        appliesTo: [
+          { regex: `/^Resource::<ArchivesBucket[0-9A-F]+\\.Arn>\\/${DUPLICITY_ROOT.replaceAll("/", "\\/")}\\*$/g` },
+        ],
+        reason:
+          "duplicity's own prefix of the archive bucket; every session is narrowed further to one droplet's prefix by a session policy (functions/droplet-credentials.ts).",
+      },
+    ],
+    true,
   );
   backupRun.addToRolePolicy(
     new PolicyStatement({ actions: ["sts:AssumeRole"], resources: [dropletCredentials.roleArn] }),

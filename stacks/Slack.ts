@@ -1,5 +1,6 @@
 import { Stack } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { NagSuppressions } from "cdk-nag";
 import { Api, type StackContext, use } from "sst/constructs";
 import { Backups } from "./Backups";
 import { planScheduleName } from "./config";
@@ -62,6 +63,28 @@ export function Slack({ stack, app }: StackContext) {
       },
     },
   });
+  NagSuppressions.addResourceSuppressions(
+    api,
+    [
+      {
+        id: "AwsSolutions-APIG4",
+        reason:
+          "Slack cannot send AWS credentials or tokens: the function verifies every request's Slack signature (HMAC of body and timestamp with the signing secret) and rejects the rest.",
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        appliesTo: [{ regex: "/^Resource::<ArchivesBucket[0-9A-F]+\\.Arn>\\/\\*$/g" }],
+        reason: "`list` and `cost` read manifests under keys named by droplet and run time; read only (s3:GetObject).",
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        appliesTo: [{ regex: "/^Resource::<BackupRun[0-9A-F]+\\.Arn>:\\*$/g" }],
+        reason:
+          "Approvals answer, and `status` reads, durable executions of backup-run, which run on its published versions (behind `live`).",
+      },
+    ],
+    true,
+  );
   stack.addOutputs({ SlackRequestUrl: `${api.url}/slack/events` });
   return { api };
 }

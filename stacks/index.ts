@@ -2,6 +2,8 @@ import type { App } from "sst/constructs";
 import { Backups } from "./Backups";
 import { esbuildOptions } from "./bundling";
 import { lifeboatConfig } from "./config";
+import { acceptAppWideFindings } from "./nag";
+import { LAMBDA_RUNTIME } from "./runtime";
 import { Secrets } from "./Secrets";
 import { Slack } from "./Slack";
 import { Storage } from "./Storage";
@@ -9,7 +11,7 @@ import { Storage } from "./Storage";
 /** The whole app: function defaults and stacks. Used by sst.config.ts and by the stack tests. */
 export function lifeboatApp(app: App): void {
   app.setDefaultFunctionProps({
-    runtime: "nodejs22.x",
+    runtime: LAMBDA_RUNTIME,
     architecture: "arm_64",
     // No X-Ray: it would add xray:* grants to every role for traces nobody reads.
     tracing: "disabled",
@@ -20,4 +22,5 @@ export function lifeboatApp(app: App): void {
     },
   });
   app.stack(Storage).stack(Secrets).stack(Backups).stack(Slack);
+  acceptAppWideFindings(app);
 }

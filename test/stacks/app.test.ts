@@ -4,14 +4,20 @@
  * placeholder and these assertions would prove nothing), then CDK assertions.
  */
 
+import { validateConfig } from "@lifeboat/core";
+import { Aspects, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import type { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { AwsSolutionsChecks } from "cdk-nag";
 import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DUPLICITY_ROOT, duplicityPrefix } from "../../functions/archive-layout";
 import { sessionPolicy } from "../../functions/droplet-credentials";
+import rawConfig from "../../lifeboat.config";
 import { lifeboatApp } from "../../stacks";
 import { Backups } from "../../stacks/Backups";
+import { lifeboatConfig } from "../../stacks/config";
 import { Slack } from "../../stacks/Slack";
 import { Storage } from "../../stacks/Storage";
 
@@ -21,6 +27,8 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 let storage: Template;
 let backups: Template;
 let slack: Template;
+let assembly: CloudAssembly;
+let stackIds: string[];
 
 beforeAll(async () => {
   process.env.SST_TELEMETRY_DISABLED = "1";
@@ -28,6 +36,10 @@ beforeAll(async () => {
   const app = new App({ mode: "deploy", stage: "test", region: "us-east-1" });
   lifeboatApp(app);
   await app.finish();
+  // Checked on the one synthesis the templates below come from (SST refuses a second one).
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  assembly = app.synth();
+  stackIds = app.node.children.filter((c) => c instanceof Stack).map((s) => s.artifactId);
   storage = Template.fromStack(getStack(Storage));
   backups = Template.fromStack(getStack(Backups));
   slack = Template.fromStack(getStack(Slack));
@@ -73,6 +85,64 @@ describe("Storage stack", () => {
           Match.objectLike({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
         ]),
       },
+    });
+  });
+});
+
+describe("cdk-nag", () => {
+  it("finds nothing in AwsSolutions that is not suppressed with a reason", () => {
+    expect(stackIds).toHaveLength(4);
+    const findings = stackIds.flatMap((id) =>
+      assembly
+        .getStackArtifact(id)
+        .messages.filter((m) => m.level !== "info" && String(m.entry.data).includes("AwsSolutions-"))
+        .map((m) => `${m.id}: ${String(m.entry.data).split(": ")[0]}`),
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe("archives survive the stack", () => {
+  const storageOn = (stage: string) => {
+    const app = new App({ mode: "deploy", stage, region: "us-east-1" });
+    app.stack(Storage);
+    return Template.fromStack(getStack(Storage));
+  };
+  const bucketsOf = (t: Template) => Object.values(t.findResources("AWS::S3::Bucket"));
+  const disposable = (stages: string[]) =>
+    validateConfig({ ...rawConfig, deploy: { disposableStages: stages } }).deploy;
+
+  it.each(["production", "staging", "prod", "alice-dev"])(
+    "stage %s keeps the archive and access-log buckets, and every object, through `sst remove`",
+    (stage) => {
+      const template = storageOn(stage);
+      expect(bucketsOf(template)).toHaveLength(2);
+      for (const bucket of bucketsOf(template)) {
+        expect(bucket).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+      }
+      expect(template.findResources("Custom::S3AutoDeleteObjects")).toEqual({});
+    },
+  );
+
+  it("deletes them only on a stage that deploy.disposableStages names", () => {
+    const configured = lifeboatConfig.deploy;
+    lifeboatConfig.deploy = disposable(["alice-dev"]);
+    try {
+      const listed = storageOn("alice-dev");
+      for (const bucket of bucketsOf(listed)) expect(bucket).toMatchObject({ DeletionPolicy: "Delete" });
+      expect(Object.keys(listed.findResources("Custom::S3AutoDeleteObjects"))).toHaveLength(2);
+      const other = storageOn("production");
+      for (const bucket of bucketsOf(other)) expect(bucket).toMatchObject({ DeletionPolicy: "Retain" });
+      expect(other.findResources("Custom::S3AutoDeleteObjects")).toEqual({});
+    } finally {
+      lifeboatConfig.deploy = configured;
+    }
+  });
+
+  it("logs every request to the archive bucket to the access-log bucket", () => {
+    storage.hasResourceProperties("AWS::S3::Bucket", {
+      VersioningConfiguration: { Status: "Enabled" },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: "archives/" },
     });
   });
 });

@@ -99,7 +99,7 @@ export const routes: Route[] = [
       .map((d) => renderOne(state, d));
     return { status: 200, body: paginate("droplets", list, url) };
   }),
-  route("POST", "/v2/droplets", "droplets_create", ({ state, body }) => {
+  route("POST", "/v2/droplets", "droplets_create", ({ state, url, body }) => {
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b.name !== "string" || typeof b.region !== "string" || typeof b.size !== "string") {
       return doError(422, "unprocessable_entity", "name, region and size are required.");
@@ -121,7 +121,8 @@ export const routes: Route[] = [
       status: 202,
       body: {
         droplet: renderOne(state, droplet),
-        links: { actions: [{ id: action.id, rel: "create", href: `/v2/actions/${action.id}` }] },
+        // An absolute URL, as DO sends it (the spec's action_link.href is format: uri).
+        links: { actions: [{ id: action.id, rel: "create", href: new URL(`/v2/actions/${action.id}`, url).href }] },
       },
     };
   }),

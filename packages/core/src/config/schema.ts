@@ -10,6 +10,7 @@ import { z } from "zod";
 import { parseDuration } from "../duration";
 import { parseSchedule } from "../schedule";
 import { timeZoneProblem } from "../time-zone";
+import { deploySchema } from "./deploy";
 
 const wholeNumber = (min: number) =>
   z
@@ -257,6 +258,7 @@ export const configSchema = z
         channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'expected a channel id such as "C0123ABCD"' }),
       })
       .optional(),
+    deploy: deploySchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
