@@ -3,8 +3,19 @@
  * the manifest format, the catalog of runs, and archive retention. Format: ../FORMAT.md.
  */
 export { type Catalog, type CatalogRun, listRuns } from "./catalog";
+export { runStorageFor, type S3StorageConfig, s3SinkFor, sinkFor } from "./from-config";
 export { HashingStream } from "./hashing";
-export { archiveKey, BadKeyError, checkKey, dropletPrefix, MANIFEST_FILE, manifestKey, runPrefix } from "./layout";
+export {
+  archiveKey,
+  BadKeyError,
+  checkKey,
+  dropletPrefix,
+  duplicityPrefix,
+  duplicityRoot,
+  MANIFEST_FILE,
+  manifestKey,
+  runPrefix,
+} from "./layout";
 export { LocalSink } from "./local-sink";
 export {
   type ContainerEntry,

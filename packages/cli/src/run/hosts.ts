@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import type { Droplet, DropletHosts, HostRun, LifeboatConfig } from "@lifeboat/core";
 import { type BackupEncryption, configuredDropletHosts, type DuplicityAccess } from "@lifeboat/remote";
-import { runStorage, type Sink } from "@lifeboat/storage";
+import { duplicityPrefix, runStorageFor, type Sink } from "@lifeboat/storage";
 import type { Environment } from "../environment";
 
 export type HostsEnv = Readonly<Record<string, string | undefined>>;
@@ -42,8 +42,7 @@ export function cliDropletHosts(
 ): DropletHosts {
   const hosts = configuredDropletHosts(config, {
     privateKey: async () => need(env, "SSH_PRIVATE_KEY", "to reach droplets over SSH"),
-    storage: (droplet, run) =>
-      runStorage(sink, { droplet, runId: run.runId, plan: run.plan.name, policy: run.plan.retention }),
+    storage: runStorageFor(sink),
     duplicity: async (droplet: string, run: HostRun): Promise<DuplicityAccess> => {
       const storage = config.storage;
       if (storage.type !== "s3") {
@@ -63,7 +62,7 @@ export function cliDropletHosts(
       return {
         target: {
           bucket: storage.bucket,
-          prefix: `${storage.prefix}duplicity/${droplet}`,
+          prefix: duplicityPrefix(storage.prefix, droplet),
           region: storage.region,
           ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
         },
