@@ -38,8 +38,10 @@ export {
   type LifeboatEvent,
   type LifeboatEventType,
 } from "./events";
+export { type FleetCost, fleetCost, fleetUsage, type UsagePorts } from "./fleet-usage";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
+export type { ArchiveCatalog, ArchiveRunSummary } from "./ports/archive-catalog";
 export type {
   ActionStatus,
   Droplet,

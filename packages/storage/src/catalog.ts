@@ -2,6 +2,7 @@
  * What is stored for a droplet: its complete runs (those with a manifest), newest first, and
  * the directories of runs that never completed (archives without a manifest).
  */
+import type { ArchiveCatalog } from "@lifeboat/core";
 import { dropletPrefix, MANIFEST_FILE } from "./layout";
 import { type Manifest, readManifest } from "./manifest";
 import type { Sink } from "./sink";
@@ -44,4 +45,21 @@ export async function listRuns(sink: Sink, droplet: string): Promise<Catalog> {
   runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.runId < b.runId ? 1 : -1));
   const complete = new Set(runs.map((r) => r.runId));
   return { runs, incomplete: [...runIds].filter((id) => !complete.has(id)).sort() };
+}
+
+/**
+ * Core's `ArchiveCatalog` port over a sink: the complete runs `listRuns` finds.
+ * @example await fleetUsage({ droplets: api, archives: archiveCatalog(sink) }, config.plans)
+ */
+export function archiveCatalog(sink: Sink): ArchiveCatalog {
+  return {
+    async completeRuns(droplet) {
+      return (await listRuns(sink, droplet)).runs.map((r) => ({
+        runId: r.runId,
+        plan: r.manifest.plan,
+        createdAt: r.createdAt,
+        bytes: r.bytes,
+      }));
+    },
+  };
 }

@@ -2,7 +2,7 @@
  * @lifeboat/storage — where archives and manifests are kept (S3/Spaces or a local directory),
  * the manifest format, the catalog of runs, and archive retention. Format: ../FORMAT.md.
  */
-export { type Catalog, type CatalogRun, listRuns } from "./catalog";
+export { archiveCatalog, type Catalog, type CatalogRun, listRuns } from "./catalog";
 export { runStorageFor, type S3StorageConfig, s3SinkFor, sinkFor } from "./from-config";
 export { HashingStream } from "./hashing";
 export {
