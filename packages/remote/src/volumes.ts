@@ -4,9 +4,11 @@
  * compressed on the droplet. Containers listed in `stopDuringArchive` are stopped just before their volumes
  * are read and started again right after, in a `finally`, not at the end of the run.
  */
+
+import { streamArchive } from "./archive-stream";
 import { type Compression, detectCompression, extensionOf } from "./compression";
 import { type RestartOptions, type RestartReport, restartContainers, stopContainer } from "./containers";
-import { type Failure, put } from "./images";
+import type { Failure } from "./images";
 import type { ContainerInfo, VolumeInfo } from "./inventory";
 import { imageRef, volumeName } from "./names";
 import type { ArchiveWriter, StoredObject } from "./ports";
@@ -129,15 +131,15 @@ async function archiveOne(
   const owner = [...volume.usedBy].sort(
     (a, b) => Number(running.has(b.container)) - Number(running.has(a.container)),
   )[0];
-  const stored = await put(
+  const stored = await streamArchive({
     session,
-    writer,
-    volumeTarCommand(name, helper),
+    command: volumeTarCommand(name, helper),
     compression,
-    `${name}${extensionOf(compression)}`,
-    `archive volume ${name}`,
-    "volume",
-  );
+    writer,
+    kind: "volume",
+    fileName: `${name}${extensionOf(compression)}`,
+    what: `archive volume ${name}`,
+  });
   return {
     volume: name,
     ...(owner ? { mountPath: owner.destination, container: owner.container, image: owner.image } : {}),
