@@ -39,6 +39,13 @@ export {
   type LifeboatEventType,
 } from "./events";
 export { type FleetCost, fleetCost, fleetUsage, type UsagePorts } from "./fleet-usage";
+export type {
+  ArchiveCompression,
+  ContainerEntry,
+  StoredEntry,
+  VolumeEntry,
+  VolumeUser,
+} from "./manifest-entries";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
 export type { ArchiveCatalog, ArchiveRunSummary } from "./ports/archive-catalog";

@@ -3,25 +3,17 @@
  * then `docker save`, which `docker load` restores with the same image id) or `export` (a
  * flat filesystem tar). Compressed on the droplet and streamed; nothing is buffered.
  */
+import type { ContainerEntry } from "@lifeboat/core";
 import { streamArchive } from "./archive-stream";
 import { type Compression, detectCompression, extensionOf } from "./compression";
 import type { ContainerInfo } from "./inventory";
 import { containerName, imageRef } from "./names";
-import type { ArchiveWriter, StoredObject } from "./ports";
+import type { ArchiveWriter } from "./ports";
 import type { RemoteSession } from "./session";
 import { sh } from "./shell";
 
-export interface ImageArchive extends StoredObject {
-  container: string;
-  /** The image the container runs, as configured. */
-  image: string;
-  imageId: string;
-  imageDigest?: string;
-  mode: "commit" | "export";
-  /** For "commit": the id of the committed image, which `docker load` brings back. */
-  capturedImageId?: string;
-  compression: Compression;
-}
+/** What the manifest lists for an image: core's `ContainerEntry`. */
+export type ImageArchive = ContainerEntry;
 
 export interface Failure {
   name: string;

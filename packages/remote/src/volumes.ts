@@ -4,7 +4,7 @@
  * compressed on the droplet. Containers listed in `stopDuringArchive` are stopped just before their volumes
  * are read and started again right after, in a `finally`, not at the end of the run.
  */
-
+import type { VolumeEntry } from "@lifeboat/core";
 import { streamArchive } from "./archive-stream";
 import { type Compression, detectCompression, extensionOf } from "./compression";
 import { type RestartOptions, type RestartReport, restartContainers, stopContainer } from "./containers";
@@ -18,18 +18,8 @@ import { volumeTarCommand } from "./volume-tar";
 /** A small image with `sh` and `tar`, pulled by Docker if the droplet lacks it. */
 export const DEFAULT_HELPER_IMAGE = "busybox:1.36";
 
-export interface VolumeArchive extends StoredObject {
-  volume: string;
-  /** Where the owning container mounts it. */
-  mountPath?: string;
-  /** The container that owns it (the first that mounts it, running ones first). */
-  container?: string;
-  /** The owning container's image. */
-  image?: string;
-  /** Every container that mounts it. */
-  usedBy: VolumeInfo["usedBy"];
-  compression: Compression;
-}
+/** What the manifest lists for a volume: core's `VolumeEntry`. */
+export type VolumeArchive = VolumeEntry;
 
 export interface VolumeArchiving {
   stored: VolumeArchive[];
