@@ -11,7 +11,7 @@ import { type RestartOptions, type RestartReport, restartContainers, stopContain
 import type { Failure } from "./images";
 import type { ContainerInfo, VolumeInfo } from "./inventory";
 import { imageRef, volumeName } from "./names";
-import type { ArchiveWriter, StoredObject } from "./ports";
+import type { ArchiveWriter } from "./ports";
 import type { RemoteSession } from "./session";
 import { volumeTarCommand } from "./volume-tar";
 
