@@ -38,17 +38,11 @@ export {
   type LifeboatEvent,
   type LifeboatEventType,
 } from "./events";
-export { type FleetCost, fleetCost, fleetUsage, type UsagePorts } from "./fleet-usage";
-export type {
-  ArchiveCompression,
-  ContainerEntry,
-  StoredEntry,
-  VolumeEntry,
-  VolumeUser,
-} from "./manifest-entries";
+export { type FleetCost, fleetCost } from "./fleet-usage";
+export type { ContainerEntry, VolumeEntry } from "./manifest-entries";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
-export type { ArchiveCatalog, ArchiveRunSummary } from "./ports/archive-catalog";
+export type { ArchiveCatalog } from "./ports/archive-catalog";
 export type {
   ActionStatus,
   Droplet,

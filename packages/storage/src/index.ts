@@ -3,7 +3,7 @@
  * the manifest format, the catalog of runs, and archive retention. Format: ../FORMAT.md.
  */
 export { archiveCatalog, type Catalog, type CatalogRun, listRuns } from "./catalog";
-export { runStorageFor, type S3StorageConfig, s3SinkFor, sinkFor } from "./from-config";
+export { runStorageFor, s3SinkFor, sinkFor } from "./from-config";
 export { HashingStream } from "./hashing";
 export {
   archiveKey,
