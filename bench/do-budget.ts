@@ -10,15 +10,10 @@
  * from the first run's snapshot). Calls per droplet are every DO request the sandbox saw during
  * the run (listing, tags, retention and 429s included) divided by the droplets. Concurrent
  * droplets share virtual time through ./support/droplet-time.ts.
- *
- * The client helpers (not production): each droplet read, shut down, waited for "off",
- * snapshotted, waited for, powered on and waited for "active", all at once, through
- * waitForAction / waitForDropletStatus / snapshotPlan of @lifeboat/digitalocean.
  */
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import type { LifeboatConfigInput } from "@lifeboat/core";
-import { DigitalOceanClient, snapshotPlan, waitForAction, waitForDropletStatus } from "@lifeboat/digitalocean";
-import { startSandbox } from "@lifeboat/sandbox";
+import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { makeWorld } from "../test/unit/routine/world";
 import { DropletTime } from "./support/droplet-time";
 
@@ -27,46 +22,6 @@ const USED_GB = 24;
 /** What a user with 100 droplets plausibly sets: 10 at a time is ~10 snapshot rounds, a night's window (2, the default, is a day). */
 const CONCURRENCY = 10;
 const TAG = "lifeboat-bench";
-
-// --- The client helpers (not production) ---
-
-const sandbox = await startSandbox();
-const client = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock: sandbox.clock });
-const droplets = Array.from({ length: DROPLETS }, (_, i) =>
-  sandbox.addDroplet({ name: `bench-${i}`, diskGb: 50, usedDiskGb: USED_GB }),
-);
-const startVirtual = sandbox.clock.now();
-const startReal = performance.now();
-const shutdownPlan = { expectedMs: 20_000, timeoutMs: 180_000 };
-
-await Promise.all(
-  droplets.map(async ({ id, name }) => {
-    await client.getDroplet(id);
-    await client.shutdown(id);
-    await waitForDropletStatus(client, id, "off", shutdownPlan, sandbox.clock).catch(async () => {
-      await client.powerOff(id); // the graceful shutdown did not finish in time
-      await waitForDropletStatus(client, id, "off", { expectedMs: 10_000, timeoutMs: 120_000 }, sandbox.clock);
-    });
-    const snap = await client.snapshot(id, `lifeboat-bench-${name}`);
-    await waitForAction(client, snap.id, snapshotPlan(USED_GB), sandbox.clock);
-    await client.powerOn(id);
-    await waitForDropletStatus(client, id, "active", { expectedMs: 30_000, timeoutMs: 600_000 }, sandbox.clock);
-  }),
-);
-
-const helperFigures = {
-  droplets: DROPLETS,
-  apiCalls: sandbox.log.length,
-  callsPerDroplet: Number((sandbox.log.length / DROPLETS).toFixed(2)),
-  rateLimited429: sandbox.log.filter((x) => x.status === 429).length,
-  virtualWallMinutes: Number(((sandbox.clock.now() - startVirtual) / 60_000).toFixed(1)),
-  realSeconds: Number(((performance.now() - startReal) / 1000).toFixed(2)),
-  snapshots: sandbox.state.snapshots.size,
-  allActive: droplets.every((d) => sandbox.droplet(d.id)?.status === "active"),
-};
-await sandbox.close();
-
-// --- The routine (production) ---
 
 interface RoutineRun {
   outcome: string | undefined;
@@ -184,18 +139,7 @@ console.log(
 console.log(routineLine("first run (size and speed unknown)       ", first));
 console.log(routineLine("weekly run (speed learned from the first)", weekly));
 console.log(
-  `The client helpers (not production: waitForAction / waitForDropletStatus), ${DROPLETS} droplets at once, read → shutdown → snapshot (${USED_GB} min) → power on`,
-);
-console.log(
-  `  API calls          ${helperFigures.apiCalls} (${helperFigures.callsPerDroplet} per droplet; target ≤ 12)`,
-);
-console.log(`  429s seen          ${helperFigures.rateLimited429} (target 0)`);
-console.log(`  virtual wall time  ${helperFigures.virtualWallMinutes} min (real ${helperFigures.realSeconds} s)`);
-console.log(`  snapshots made     ${helperFigures.snapshots}; all droplets active again: ${helperFigures.allActive}`);
-console.log(
   JSON.stringify({
-    ...helperFigures,
-    figuresAbove: "the client helpers (not production); routine* fields are the production routine",
     routineDroplets: DROPLETS,
     routineConcurrency: CONCURRENCY,
     routineFirstRunCallsPerDroplet: first.callsPerDroplet,

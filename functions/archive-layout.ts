@@ -6,12 +6,13 @@
  *   lifeboat/runs/<droplet>/<runId>/…       archives and manifests (packages/storage/FORMAT.md)
  *   lifeboat/duplicity/<droplet>/…          duplicity's own files, one target per droplet
  */
+import { duplicityRoot, duplicityPrefix as storeDuplicityPrefix } from "@lifeboat/storage";
 
 /** Prefix of everything lifeboat writes to the stack's bucket. */
 export const DEPLOYED_PREFIX = "lifeboat/";
 
 /** The duplicity targets' common prefix: the droplet role may write below it, nowhere else. */
-export const DUPLICITY_ROOT = `${DEPLOYED_PREFIX}duplicity/`;
+export const DUPLICITY_ROOT = duplicityRoot(DEPLOYED_PREFIX);
 
 /** One droplet's duplicity prefix (no trailing slash, as duplicity's target URL takes it). */
-export const duplicityPrefix = (droplet: string): string => `${DUPLICITY_ROOT}${droplet}`;
+export const duplicityPrefix = (droplet: string): string => storeDuplicityPrefix(DEPLOYED_PREFIX, droplet);

@@ -3,21 +3,13 @@
  * Spaces, else the stack's own bucket (LIFEBOAT_BUCKET) — a Lambda has no local disk to keep.
  */
 import { type LifeboatConfig, type PriceList, pricesFor } from "@lifeboat/core";
-import { S3Sink, type Sink } from "@lifeboat/storage";
+import { S3Sink, type Sink, s3SinkFor } from "@lifeboat/storage";
 import { DEPLOYED_PREFIX } from "./archive-layout";
 
 export function deployedArchiveSink(config: LifeboatConfig): { sink: Sink; prices: PriceList } {
   const storage = config.storage;
   if (storage.type === "s3") {
-    return {
-      sink: new S3Sink({
-        bucket: storage.bucket,
-        region: storage.region,
-        prefix: storage.prefix,
-        ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
-      }),
-      prices: pricesFor(storage),
-    };
+    return { sink: s3SinkFor(storage), prices: pricesFor(storage) };
   }
   const bucket = process.env.LIFEBOAT_BUCKET;
   if (!bucket) throw new Error("LIFEBOAT_BUCKET is not set; deploy with the Storage stack");

@@ -17,7 +17,7 @@ import {
   type Logger,
   type S3Credentials,
 } from "@lifeboat/remote";
-import { runStorage, type Sink } from "@lifeboat/storage";
+import { runStorageFor, type Sink } from "@lifeboat/storage";
 import { duplicityPrefix } from "./archive-layout";
 import { assumeDropletRole } from "./droplet-credentials";
 import { loadSecrets } from "./secrets";
@@ -67,8 +67,7 @@ export function deployedDropletHosts(config: LifeboatConfig, options: DeployedHo
 
   return configuredDropletHosts(config, {
     privateKey: async () => (await secrets(["SSH_PRIVATE_KEY"])).SSH_PRIVATE_KEY,
-    storage: (droplet, run) =>
-      runStorage(options.sink, { droplet, runId: run.runId, plan: run.plan.name, policy: run.plan.retention }),
+    storage: runStorageFor(options.sink),
     duplicity: async (droplet, run): Promise<DuplicityAccess> => {
       const target: DuplicityTarget = {
         bucket: required("LIFEBOAT_BUCKET", "deploy with the Storage stack"),

@@ -7,12 +7,10 @@ import { type LambdaClient, ListDurableExecutionsByFunctionCommand } from "@aws-
 import {
   type Droplet,
   type DropletApi,
+  fleetCost,
   type LifeboatConfig,
-  monthlyCost,
   ownSnapshots,
   type Plan,
-  type PlanUsage,
-  PRICES,
   type PriceList,
   planDroplets,
   planNamed,
@@ -152,21 +150,8 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
 
     applyRetention: (planName) => retention(planName, false),
 
-    /** The same usage and pricing as `lifeboat cost` (packages/cli), so the two agree. */
-    async storageCost() {
-      const usage: PlanUsage[] = [];
-      for (const plan of config.plans) {
-        const u: PlanUsage = { plan: plan.name, snapshotGb: [], archiveBytes: 0 };
-        for (const droplet of await dropletsOf(plan)) {
-          u.snapshotGb.push(...(await planSnapshots(plan, droplet)).map((s) => s.sizeGb));
-          for (const r of (await listRuns(archives, droplet.name)).runs)
-            if (r.manifest.plan === plan.name) u.archiveBytes += r.bytes;
-        }
-        usage.push(u);
-      }
-      const prices = PRICES[deps.archivePrices];
-      return { storage: deps.archivePrices, prices, ...monthlyCost(usage, prices) };
-    },
+    /** Core's `fleetCost`, the same use case as `lifeboat cost` (packages/cli). */
+    storageCost: () => fleetCost({ droplets, archives: archiveCatalog(archives) }, config.plans, deps.archivePrices),
 
     async restoreOptions(ref) {
       const { snapshots, archiveRuns } = await this.listBackups(ref);

@@ -5,6 +5,7 @@
  */
 import type { StorageConfig } from "@lifeboat/core";
 import type { DuplicityTarget } from "@lifeboat/remote";
+import { duplicityPrefix } from "@lifeboat/storage";
 
 export type S3StorageConfig = Extract<StorageConfig, { type: "s3" }>;
 
@@ -12,7 +13,7 @@ export type S3StorageConfig = Extract<StorageConfig, { type: "s3" }>;
 export function duplicityTarget(storage: S3StorageConfig, droplet: string): DuplicityTarget {
   return {
     bucket: storage.bucket,
-    prefix: `${storage.prefix}duplicity/${droplet}`,
+    prefix: duplicityPrefix(storage.prefix, droplet),
     region: storage.region,
     ...(storage.endpoint ? { endpoint: storage.endpoint } : {}),
   };

@@ -4,11 +4,10 @@
  * DigitalOcean API, or `DIGITALOCEAN_ENDPOINT` (e.g. a `lifeboat sandbox` in another
  * terminal). Storage is the config's (default local `./.lifeboat/`).
  */
-import { resolve } from "node:path";
 import type { LifeboatConfig } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { addSampleFleet, type Sandbox, startSandbox } from "@lifeboat/sandbox";
-import { LocalSink, S3Sink, type Sink } from "@lifeboat/storage";
+import { type Sink, sinkFor } from "@lifeboat/storage";
 import { speedTime, type TimeBase } from "./run/time-base";
 import { serverTime } from "./server-clock";
 
@@ -89,12 +88,5 @@ export async function openEnvironment(options: EnvironmentOptions = {}): Promise
 
 /** The archive store the config names (default: local `./.lifeboat/`). */
 export function openStorage(config: LifeboatConfig): Sink {
-  const s = config.storage;
-  if (s.type === "local") return new LocalSink(resolve(s.directory));
-  return new S3Sink({
-    bucket: s.bucket,
-    region: s.region,
-    prefix: s.prefix,
-    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-  });
+  return sinkFor(config.storage);
 }

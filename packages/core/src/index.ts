@@ -41,6 +41,8 @@ export {
   type LifeboatEvent,
   type LifeboatEventType,
 } from "./events";
+export { type FleetCost, fleetCost } from "./fleet-usage";
+export type { ContainerEntry, VolumeEntry } from "./manifest-entries";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan, type PlanSummary } from "./plan-summary";
 export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";

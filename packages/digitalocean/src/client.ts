@@ -1,7 +1,7 @@
 /**
  * `DigitalOceanClient`: lifeboat's `DropletApi` over dots-wrapper, with the rate budget,
  * retries and pending-event handling of `retry.ts`. Every method is one logical call (lists
- * follow every page); waiting for states lives in `waiting.ts`.
+ * follow every page).
  */
 import type { Droplet, DropletAction, DropletApi, DropletSelector, DropletSnapshot } from "@lifeboat/core";
 import { type Clock, systemClock } from "./clock";

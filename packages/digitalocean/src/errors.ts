@@ -8,10 +8,8 @@ export type DigitalOceanErrorKind =
   | "api"
   /** No answer: connection refused, dropped, timed out. */
   | "network"
-  /** A waiting helper gave up before the droplet or action got where it should. */
-  | "timeout"
-  /** The action ran and ended `errored`. */
-  | "action_errored";
+  /** Gave up waiting for the droplet's in-flight action (a 422 pending event). */
+  | "timeout";
 
 export interface DigitalOceanErrorFields {
   kind: DigitalOceanErrorKind;
@@ -90,8 +88,6 @@ function describe(f: DigitalOceanErrorFields): string {
       return `Could not reach DigitalOcean to ${target}: ${f.detail}${tail}`;
     case "timeout":
       return `Gave up waiting to ${target}: ${f.detail}${tail}`;
-    case "action_errored":
-      return `DigitalOcean could not ${target}: ${f.detail}${tail}`;
   }
 }
 

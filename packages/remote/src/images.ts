@@ -3,24 +3,17 @@
  * then `docker save`, which `docker load` restores with the same image id) or `export` (a
  * flat filesystem tar). Compressed on the droplet and streamed; nothing is buffered.
  */
-import { type Compression, compressStage, detectCompression, extensionOf } from "./compression";
+import type { ContainerEntry } from "@lifeboat/core";
+import { streamArchive } from "./archive-stream";
+import { type Compression, detectCompression, extensionOf } from "./compression";
 import type { ContainerInfo } from "./inventory";
 import { containerName, imageRef } from "./names";
-import type { ArchiveWriter, StoredObject } from "./ports";
+import type { ArchiveWriter } from "./ports";
 import type { RemoteSession } from "./session";
-import { bash, join, type Shell, sh } from "./shell";
+import { sh } from "./shell";
 
-export interface ImageArchive extends StoredObject {
-  container: string;
-  /** The image the container runs, as configured. */
-  image: string;
-  imageId: string;
-  imageDigest?: string;
-  mode: "commit" | "export";
-  /** For "commit": the id of the committed image, which `docker load` brings back. */
-  capturedImageId?: string;
-  compression: Compression;
-}
+/** What the manifest lists for an image: core's `ContainerEntry`. */
+export type ImageArchive = ContainerEntry;
 
 export interface Failure {
   name: string;
@@ -77,33 +70,22 @@ async function captureOne(
     mode,
     compression,
   };
+  const stream = { session, writer, compression, kind: "image", fileName } as const;
   if (mode === "export") {
-    const stored = await put(session, writer, sh`docker export ${name}`, compression, fileName, `export ${name}`);
+    const stored = await streamArchive({
+      ...stream,
+      command: sh`docker export ${name}`,
+      what: `export ${name}`,
+    });
     return { ...base, ...stored };
   }
   const committed = await session.run(sh`docker commit --pause=true ${name}`, { what: `commit ${name}` });
   const imageId = imageRef(committed.stdout.trim());
   try {
-    const stored = await put(session, writer, sh`docker save ${imageId}`, compression, fileName, `save ${name}`);
+    const stored = await streamArchive({ ...stream, command: sh`docker save ${imageId}`, what: `save ${name}` });
     return { ...base, capturedImageId: imageId, ...stored };
   } finally {
     // The committed image was only a vehicle for `save`; leave the droplet as it was.
     await session.run(sh`docker image rm ${imageId}`, { what: `remove committed image of ${name}`, check: false });
   }
-}
-
-/** Streams `producer | compress` from the droplet into the writer. */
-export function put(
-  session: RemoteSession,
-  writer: ArchiveWriter,
-  producer: Shell,
-  compression: Compression,
-  fileName: string,
-  what: string,
-  kind: "image" | "volume" = "image",
-): Promise<StoredObject> {
-  const stage = compressStage(compression);
-  const command = stage ? bash(join([producer, stage], " | ")) : producer;
-  const { output } = session.stream(command, { what });
-  return writer.putArchive(kind, fileName, output);
 }

@@ -8,6 +8,7 @@
  * Plugged into the routine: `configuredDropletHosts(config, …)` gives the `DropletHosts` for
  * `runPlan`, one `sshDropletHost` per droplet and run (./droplet-host.ts).
  */
+
 export { type Compression, detectCompression } from "./compression";
 export {
   type ConfiguredHostsOptions,

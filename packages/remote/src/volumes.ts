@@ -4,27 +4,19 @@
  * compressed on the droplet. Containers listed in `stopDuringArchive` are stopped just before their volumes
  * are read and started again right after, in a `finally`, not at the end of the run.
  */
+import type { VolumeEntry } from "@lifeboat/core";
+import { streamArchive } from "./archive-stream";
 import { type Compression, detectCompression, extensionOf } from "./compression";
 import { type RestartOptions, type RestartReport, restartContainers, stopContainer } from "./containers";
-import { type Failure, put } from "./images";
+import type { Failure } from "./images";
 import type { ContainerInfo, VolumeInfo } from "./inventory";
 import { imageRef, volumeName } from "./names";
-import type { ArchiveWriter, StoredObject } from "./ports";
+import type { ArchiveWriter } from "./ports";
 import type { RemoteSession } from "./session";
 import { volumeTarCommand } from "./volume-tar";
 
-export interface VolumeArchive extends StoredObject {
-  volume: string;
-  /** Where the owning container mounts it. */
-  mountPath?: string;
-  /** The container that owns it (the first that mounts it, running ones first). */
-  container?: string;
-  /** The owning container's image. */
-  image?: string;
-  /** Every container that mounts it. */
-  usedBy: VolumeInfo["usedBy"];
-  compression: Compression;
-}
+/** What the manifest lists for a volume: core's `VolumeEntry`. */
+export type VolumeArchive = VolumeEntry;
 
 export interface VolumeArchiving {
   stored: VolumeArchive[];
@@ -126,15 +118,15 @@ async function archiveOne(
   const owner = [...volume.usedBy].sort(
     (a, b) => Number(running.has(b.container)) - Number(running.has(a.container)),
   )[0];
-  const stored = await put(
+  const stored = await streamArchive({
     session,
-    writer,
-    volumeTarCommand(name, helper),
+    command: volumeTarCommand(name, helper),
     compression,
-    `${name}${extensionOf(compression)}`,
-    `archive volume ${name}`,
-    "volume",
-  );
+    writer,
+    kind: "volume",
+    fileName: `${name}${extensionOf(compression)}`,
+    what: `archive volume ${name}`,
+  });
   return {
     volume: name,
     ...(owner ? { mountPath: owner.destination, container: owner.container, image: owner.image } : {}),

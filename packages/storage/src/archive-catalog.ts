@@ -36,6 +36,7 @@ export function archiveCatalog(sink: Sink): ArchiveCatalog {
           runId: run.runId,
           plan: run.manifest.plan,
           createdAt: run.createdAt,
+          bytes: run.bytes,
           refused,
           manifestKey: run.manifestKey,
           keys,

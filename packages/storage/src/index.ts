@@ -5,8 +5,19 @@
 
 export { archiveCatalog } from "./archive-catalog";
 export { type Catalog, type CatalogRun, listRuns } from "./catalog";
+export { runStorageFor, s3SinkFor, sinkFor } from "./from-config";
 export { HashingStream } from "./hashing";
-export { archiveKey, BadKeyError, checkKey, dropletPrefix, MANIFEST_FILE, manifestKey, runPrefix } from "./layout";
+export {
+  archiveKey,
+  BadKeyError,
+  checkKey,
+  dropletPrefix,
+  duplicityPrefix,
+  duplicityRoot,
+  MANIFEST_FILE,
+  manifestKey,
+  runPrefix,
+} from "./layout";
 export { LocalSink } from "./local-sink";
 export {
   type ContainerEntry,

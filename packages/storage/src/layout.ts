@@ -4,6 +4,7 @@
  *   runs/<droplet>/<runId>/images/<container>.tar.zst
  *   runs/<droplet>/<runId>/volumes/<volume>.tar.zst
  *   runs/<droplet>/<runId>/manifest.json      ← written last; marks the run complete
+ *   duplicity/<droplet>/…                      duplicity's own files, one target per droplet
  *
  * Every segment is checked, so a key can never climb out of its directory.
  */
@@ -48,3 +49,10 @@ export const manifestKey = (droplet: string, runId: string) => `${runPrefix(drop
 /** The key of an archive file in a run: kind "image" → images/, "volume" → volumes/. */
 export const archiveKey = (droplet: string, runId: string, kind: "image" | "volume", fileName: string) =>
   `${runPrefix(droplet, runId)}${kind === "image" ? "images" : "volumes"}/${segment("file name", fileName)}`;
+
+/** Where duplicity's targets live under a store's prefix: "<prefix>duplicity/". */
+export const duplicityRoot = (storePrefix: string) => `${storePrefix}duplicity/`;
+
+/** One droplet's duplicity target under a store's prefix (no trailing slash, as duplicity's URL takes it). */
+export const duplicityPrefix = (storePrefix: string, droplet: string) =>
+  `${duplicityRoot(storePrefix)}${segment("droplet name", droplet)}`;

@@ -1,10 +1,11 @@
 /**
  * The manifest: one JSON object per run and droplet, written after every archive it lists is
  * stored and checked. Its presence is what makes a run complete; the format is described in
- * ../FORMAT.md. Field names match @lifeboat/remote's ImageArchive / VolumeArchive, so the
- * routine passes those results straight in.
+ * ../FORMAT.md. Its entries are core's `ContainerEntry` / `VolumeEntry` (checked below), which
+ * @lifeboat/remote produces, so the routine passes those results straight in.
  */
 import { Readable } from "node:stream";
+import type * as Core from "@lifeboat/core";
 // zod/mini: the same checks, tree-shakable, so the Slack function that reads manifests stays small.
 import * as z from "zod/mini";
 import { manifestKey } from "./layout";
@@ -54,6 +55,16 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ContainerEntry = z.infer<typeof containerEntry>;
 export type VolumeEntry = z.infer<typeof volumeEntry>;
+
+/** True only when A and B are the same type (not merely assignable one way). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+// The schema must read exactly the entries core states (and remote writes): a field added on
+// one side and not the other fails the type check here.
+const schemaMatchesCore: [Same<ContainerEntry, Core.ContainerEntry>, Same<VolumeEntry, Core.VolumeEntry>] = [
+  true,
+  true,
+];
+void schemaMatchesCore;
 export type ManifestInput = Omit<Manifest, "format">;
 
 export class IncompleteRunError extends Error {

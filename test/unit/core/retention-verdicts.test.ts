@@ -96,9 +96,9 @@ describe("retention verdicts: golden cases", () => {
         snap(snapshotName("weekly", "gitlab", new Date(at("2026-11-01"))), 8),
       ],
       runs: [
-        { runId: "weekly-1", plan: "weekly", createdAt: "2026-11-29T03:00:00.000Z", refused: [] },
-        { runId: "weekly-0", plan: "weekly", createdAt: "2026-11-22T03:00:00.000Z", refused: [] },
-        { runId: "nightly-1", plan: "nightly", createdAt: "2026-01-01T03:00:00.000Z", refused: [] },
+        { runId: "weekly-1", plan: "weekly", createdAt: "2026-11-29T03:00:00.000Z", bytes: 0, refused: [] },
+        { runId: "weekly-0", plan: "weekly", createdAt: "2026-11-22T03:00:00.000Z", bytes: 0, refused: [] },
+        { runId: "nightly-1", plan: "nightly", createdAt: "2026-01-01T03:00:00.000Z", bytes: 0, refused: [] },
       ],
     });
     expect(verdicts.map((v) => [v.target, v.name, v.action, v.planOwned, v.reasons.join(", ")])).toEqual([
@@ -139,6 +139,7 @@ describe("retention use case over the ports", () => {
     runId: `weekly-${d}`,
     plan: "weekly",
     createdAt: `2026-11-2${d}T03:00:00.000Z`,
+    bytes: 0,
     refused: d === 1 ? [{ runId: "weekly-1", manifestKey: "m", key: "runs/other/x", reason: "outside" }] : [],
   }));
   const request = {

@@ -1,4 +1,3 @@
-import { pollDelays, snapshotPlan } from "@lifeboat/digitalocean";
 import { startSandbox } from "@lifeboat/sandbox";
 import { expect, it } from "vitest";
 import { expectSpecCompliant } from "../sandbox/openapi-check";
@@ -19,16 +18,6 @@ it("slows down before the hourly limit instead of running into it", async () => 
   } finally {
     await sandbox.close();
   }
-});
-
-it("plans the first look at the expected time and never looks past the timeout", () => {
-  const plan = snapshotPlan(24);
-  expect(plan).toEqual({ expectedMs: 24 * 60_000, timeoutMs: 72 * 60_000 });
-  const delays = pollDelays(plan);
-  expect(delays[0]).toBe(24 * 60_000);
-  expect(delays.reduce((a, b) => a + b, 0)).toBe(plan.timeoutMs);
-  expect(Math.min(...delays.slice(1))).toBeGreaterThanOrEqual(5_000);
-  expect(delays.length).toBeLessThan(20);
 });
 
 it("runs the sandbox in real time with a speed factor for the demo", async () => {

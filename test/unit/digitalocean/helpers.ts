@@ -18,3 +18,18 @@ export function clientFor(sandbox: Sandbox, options: Partial<DigitalOceanClientO
 /** Requests the sandbox saw for one operation. */
 export const requestsFor = (sandbox: Sandbox, operationId: string) =>
   sandbox.log.filter((x) => x.operationId === operationId);
+
+/** Polls `read` every 15 virtual seconds until `done` holds (at most `timeoutMs`), and returns the last reading. */
+export async function pollUntil<T>(
+  sandbox: Sandbox,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 600_000,
+): Promise<T> {
+  const deadline = sandbox.clock.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || sandbox.clock.now() >= deadline) return value;
+    await sandbox.clock.sleep(15_000);
+  }
+}

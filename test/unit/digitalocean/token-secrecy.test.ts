@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { DigitalOceanError, waitForDropletStatus } from "@lifeboat/digitalocean";
+import { DigitalOceanError } from "@lifeboat/digitalocean";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { expectSpecCompliant } from "../sandbox/openapi-check";
@@ -18,6 +18,9 @@ it("never puts the token in an error or a log line, whatever goes wrong", async 
   const d = sandbox.addDroplet({ name: "gitlab" });
   const { client, logs } = clientFor(sandbox, { timeoutMs: 100, retry: { maxAttempts: 2 } });
   const wrong = clientFor(sandbox, { token: `${token}x` });
+  // A power-off behind a long snapshot gives up waiting for the pending event: a timeout error.
+  const busy = sandbox.addDroplet({ name: "busy", usedDiskGb: 5 });
+  const impatient = clientFor(sandbox, { pendingEvent: { pollMs: 1_000, timeoutMs: 2_000 } });
   sandbox.inject({ operationId: "droplets_get", fault: { kind: "status", status: 500 }, times: 2 });
   sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "drop", when: "before" }, times: 2 });
   sandbox.inject({ operationId: "snapshots_list", fault: { kind: "latency", ms: 300 }, times: 2 });
@@ -28,7 +31,10 @@ it("never puts the token in an error or a log line, whatever goes wrong", async 
     () => client.listSnapshots(),
     () => client.getAction(1),
     () => wrong.client.getDroplet(d.id),
-    () => waitForDropletStatus(client, d.id, "off", { expectedMs: 1_000, timeoutMs: 2_000 }, sandbox.clock),
+    async () => {
+      await impatient.client.snapshot(busy.id, "long");
+      return impatient.client.powerOff(busy.id);
+    },
   ];
   const failures: unknown[] = [];
   for (const attempt of attempts) failures.push(await attempt().catch((e: unknown) => e));
@@ -38,6 +44,7 @@ it("never puts the token in an error or a log line, whatever goes wrong", async 
     ...errors.flatMap((e) => [inspect(e, { depth: 20, showHidden: true }), JSON.stringify(e), String(e), e.stack]),
     ...logs.map((l) => JSON.stringify(l)),
     ...wrong.logs.map((l) => JSON.stringify(l)),
+    ...impatient.logs.map((l) => JSON.stringify(l)),
   ].join("\n");
   expect(seen.length).toBeGreaterThan(500);
   expect(seen).not.toContain(token);

@@ -1,31 +1,22 @@
 /**
  * `lifeboat cost`: per plan, the snapshots it keeps (GB × $0.06) and its archives in storage,
- * priced by core's `monthlyCost`.
+ * from core's `fleetCost` (the same use case as Slack's `/lifeboat cost`).
  */
-import { monthlyCost, ownSnapshots, type PlanUsage, PRICES, pricesFor } from "@lifeboat/core";
-import { listRuns } from "@lifeboat/storage";
+import { fleetCost, pricesFor } from "@lifeboat/core";
+import { archiveCatalog } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { table } from "../table";
-import { type GlobalOptions, planDroplets, withContext } from "./context";
+import { type GlobalOptions, withContext } from "./context";
 
 export async function costCommand(options: GlobalOptions) {
   return withContext(options, async (ctx) => {
-    const sink = openStorage(ctx.config);
-    const usage: PlanUsage[] = [];
-    for (const plan of ctx.config.plans) {
-      const u: PlanUsage = { plan: plan.name, snapshotGb: [], archiveBytes: 0 };
-      for (const d of await planDroplets(ctx.env.api, plan)) {
-        u.snapshotGb.push(
-          ...ownSnapshots(await ctx.env.api.listDropletSnapshots(d.id), plan.name, d).map((s) => s.sizeGb),
-        );
-        for (const r of (await listRuns(sink, d.name)).runs)
-          if (r.manifest.plan === plan.name) u.archiveBytes += r.bytes;
-      }
-      usage.push(u);
-    }
-    const pricing = pricesFor(ctx.config.storage);
-    const cost = monthlyCost(usage, PRICES[pricing]);
+    const ports = { droplets: ctx.env.api, archives: archiveCatalog(openStorage(ctx.config)) };
+    const {
+      storage: pricing,
+      prices: _prices,
+      ...cost
+    } = await fleetCost(ports, ctx.config.plans, pricesFor(ctx.config.storage));
     if (options.json) {
       writeJson(process.stdout, { ok: true, storage: pricing, ...cost });
       return EXIT.ok;

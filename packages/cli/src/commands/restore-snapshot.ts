@@ -4,8 +4,10 @@
  * never over a droplet name already in use; then lifeboat waits until it is `active` and
  * prints where to reach it.
  */
-import { DigitalOceanError, waitForDropletStatus } from "@lifeboat/digitalocean";
+import type { Droplet, DropletApi } from "@lifeboat/core";
+import { DigitalOceanError } from "@lifeboat/digitalocean";
 import { EXIT, writeJson } from "../output";
+import type { TimeBase } from "../run/time-base";
 import { confirm, processTerminal } from "./confirm";
 import { BadInput, type CommandContext, type GlobalOptions, withContext } from "./context";
 
@@ -18,7 +20,8 @@ export interface RestoreSnapshotOptions extends GlobalOptions {
 }
 
 /** DigitalOcean creates a droplet from a snapshot in about a minute; give it ten. */
-const ACTIVE_WITHIN = { expectedMs: 60_000, timeoutMs: 10 * 60_000, intervalMs: 10_000 };
+/** A new droplet is usually active within a minute; looked at every 10 s for up to 10 min. */
+const ACTIVE_WITHIN = { timeoutMs: 10 * 60_000, intervalMs: 10_000 };
 
 export async function restoreSnapshotCommand(wanted: string, options: RestoreSnapshotOptions) {
   return withContext(options, async (ctx) => {
@@ -57,7 +60,7 @@ export async function restoreSnapshotCommand(wanted: string, options: RestoreSna
     ctx.say(`Creating ${what}…`);
     const created = await ctx.env.api.createDropletFromSnapshot({ name, snapshotId: snapshot.id, region, sizeSlug });
     ctx.say(`Droplet ${created.name} (id ${created.id}) was created; waiting until it is active…`);
-    const active = await waitForDropletStatus(ctx.env.api, created.id, "active", ACTIVE_WITHIN, ctx.env.time);
+    const active = await untilActive(ctx.env.api, created.id, ctx.env.time);
     if (options.json) {
       writeJson(process.stdout, { ok: true, snapshot: snapshot.name, droplet: active });
     } else {
@@ -77,5 +80,20 @@ async function dropletsNamed(ctx: CommandContext, name: string) {
   } catch (error) {
     if (error instanceof DigitalOceanError && error.status === 404) return [];
     throw error;
+  }
+}
+
+/** The droplet once DigitalOcean says it is active; an error naming it (it exists and is billed) if not in time. */
+async function untilActive(api: DropletApi, id: number, time: TimeBase): Promise<Droplet> {
+  const giveUpAt = time.now() + ACTIVE_WITHIN.timeoutMs;
+  for (;;) {
+    const droplet = await api.getDroplet(id);
+    if (droplet.status === "active") return droplet;
+    if (time.now() >= giveUpAt) {
+      throw new Error(
+        `droplet ${droplet.name} (id ${id}) exists but is still ${droplet.status} after ${ACTIVE_WITHIN.timeoutMs / 60_000} min; it is billed until you destroy it`,
+      );
+    }
+    await time.sleep(ACTIVE_WITHIN.intervalMs);
   }
 }

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import type { Droplet, DropletHosts, HostRun, LifeboatConfig } from "@lifeboat/core";
 import { type BackupEncryption, configuredDropletHosts, type DuplicityAccess } from "@lifeboat/remote";
-import { runStorage, type Sink } from "@lifeboat/storage";
+import { runStorageFor, type Sink } from "@lifeboat/storage";
 import { duplicityTarget } from "../duplicity-target";
 import type { Environment } from "../environment";
 
@@ -43,8 +43,7 @@ export function cliDropletHosts(
 ): DropletHosts {
   const hosts = configuredDropletHosts(config, {
     privateKey: async () => need(env, "SSH_PRIVATE_KEY", "to reach droplets over SSH"),
-    storage: (droplet, run) =>
-      runStorage(sink, { droplet, runId: run.runId, plan: run.plan.name, policy: run.plan.retention }),
+    storage: runStorageFor(sink),
     duplicity: async (droplet: string, run: HostRun): Promise<DuplicityAccess> => {
       const storage = config.storage;
       if (storage.type !== "s3") {

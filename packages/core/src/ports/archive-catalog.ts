@@ -1,6 +1,6 @@
 /**
- * What retention needs from the archive store, in lifeboat's terms: a droplet's complete
- * archive runs and a way to delete one. `@lifeboat/storage` implements it (`archiveCatalog`).
+ * What lifeboat's use cases (retention, fleet usage) need of the archive store: a droplet's
+ * complete archive runs and a way to delete one. `@lifeboat/storage` implements it (`archiveCatalog`).
  */
 
 /** A key a run's manifest lists that deleting the run will not touch, and why. */
@@ -18,6 +18,8 @@ export interface ArchiveRun {
   plan: string;
   /** When it was made (ISO, from its manifest): the retention clock of archives. */
   createdAt: string;
+  /** Bytes of the run's archives. */
+  bytes: number;
   /** Keys its manifest lists outside its own run directory: deleting the run leaves them alone. */
   refused: RefusedKey[];
 }
