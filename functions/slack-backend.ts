@@ -5,11 +5,9 @@
  */
 import { type LambdaClient, ListDurableExecutionsByFunctionCommand } from "@aws-sdk/client-lambda";
 import {
-  type Droplet,
   type DropletApi,
   fleetCost,
   type LifeboatConfig,
-  ownSnapshots,
   type Plan,
   type PriceList,
   planDroplets,
@@ -42,10 +40,6 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
   const { config, droplets, archives } = deps;
 
   const dropletsOf = (plan: Plan) => planDroplets(droplets, plan);
-
-  /** This plan's own snapshots of a droplet: lifeboat's name form AND that droplet's id. */
-  const planSnapshots = async (plan: Plan, droplet: Droplet) =>
-    ownSnapshots(await droplets.listDropletSnapshots(droplet.id), plan.name, droplet);
 
   /** Core's retention use case over this plan's droplets: snapshots and archive runs read once. */
   async function retention(planName: string, dryRun: boolean) {

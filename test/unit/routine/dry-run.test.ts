@@ -105,7 +105,7 @@ describe("a dry run", () => {
     expect(world.sandbox.log.filter((r) => WRITES.has(r.method))).toEqual([]);
     expect(result.droplets[0]?.preview?.host).toEqual({
       reached: false,
-      reason: 'lifeboat.config.ts has no ssh.droplets["gitlab"] (or it cannot be reached from here)',
+      reason: 'lifeboat.config.ts has no ssh.droplets["gitlab"] entry (its pinned host key, or transport: "local")',
     });
   });
 

@@ -7,6 +7,7 @@ import { userInfo } from "node:os";
 import {
   findPlan,
   type LifeboatConfig,
+  type Plan,
   planDroplets,
   type RunRequest,
   type RunResult,
@@ -74,7 +75,7 @@ export async function runCommand(
       const unknown = unknownDroplets(plan, await planDroplets(env.api, plan), options.droplet);
       if (unknown) return refuse(options.json, unknown);
     }
-    return await execute(env, loaded.config, plan.name, options, io, text);
+    return await execute(env, loaded.config, plan, options, io, text);
   } finally {
     await env.close();
   }
@@ -83,7 +84,7 @@ export async function runCommand(
 async function execute(
   env: Environment,
   config: LifeboatConfig,
-  planName: string,
+  plan: Plan,
   options: RunCommandOptions,
   io: Streams,
   text: Streams["out"],
@@ -135,7 +136,7 @@ async function execute(
     })),
   };
   const request: RunRequest = {
-    plan: planName,
+    plan: plan.name,
     trigger: "cli",
     requestedBy: by,
     ...(options.droplet?.length ? { droplets: options.droplet } : {}),
@@ -176,7 +177,7 @@ async function execute(
   } else {
     text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
-    const stillOff = stillOffLine(result, findPlan(config, planName));
+    const stillOff = stillOffLine(result, plan);
     if (stillOff) text.write(`${stillOff}\n`);
   }
   return exitCode;

@@ -5,13 +5,13 @@
 import type { Plan, RunResult } from "@lifeboat/core";
 
 /** Undefined when every power-on went through. */
-export function stillOffLine(result: RunResult, plan: Plan | undefined): string | undefined {
+export function stillOffLine(result: RunResult, plan: Plan): string | undefined {
   const off = result.droplets.filter((d) => d.phases["power on"] === "failed").map((d) => d.droplet);
   if (off.length === 0) return undefined;
   const them = off.length === 1 ? "it" : "them";
   return (
     `${off.join(", ")} may still be off: run \`lifeboat watchdog --once\` to power ${them} on ` +
-    `(it does once ${them === "it" ? "it has" : "they have"} been off for the plan's maxDowntime, ${plan?.snapshot.maxDowntime ?? "2h"}), ` +
+    `(it does once ${them === "it" ? "it has" : "they have"} been off for the plan's maxDowntime, ${plan.snapshot.maxDowntime.text}), ` +
     `or power ${them} on in the DigitalOcean control panel now.`
   );
 }

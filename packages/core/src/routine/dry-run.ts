@@ -13,6 +13,7 @@ import type { Droplet, DropletSnapshot, DropletStatus } from "../ports/digitaloc
 import { applyRetention, type KeepReason } from "../retention/policy";
 import { snapshotName } from "../snapshot-name";
 import type { DropletOutcome } from "./backup-droplet";
+import { claimDroplet } from "./claim";
 import { messageOf, nowOf, type RoutineDeps } from "./deps";
 import { describePreview } from "./dry-run-text";
 import type { DurableSteps, StepOptions } from "./durable";
@@ -85,6 +86,11 @@ export async function previewDroplet(
   droplet: Droplet,
 ): Promise<DropletOutcome> {
   const { plan } = run;
+  // Step 0 read-only: a droplet another run holds would be skipped by a real run too.
+  const claimed = await claimDroplet(ctx, deps, { runId: run.runId, plan, droplet }, { by: "dry run", dryRun: true });
+  if (!claimed.won) {
+    return { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: claimed.reason, phases: {} };
+  }
   const unknown: string[] = [];
   const failures: string[] = [];
   const mode = plan.snapshot.mode;
