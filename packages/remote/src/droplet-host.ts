@@ -1,8 +1,8 @@
 /**
  * The routine's `DropletHost` port (@lifeboat/core) for one droplet and one run: the phase
- * functions of this package, in the order and with the safety rules of DESIGN.md "The
- * routine". Each method opens its own session and closes it before returning: each runs in
- * its own durable step, possibly in another Lambda invocation than the one before.
+ * functions of this package, in the order and with the safety rules of docs/design.md "The
+ * routine, step by step". Each method opens its own session and closes it before returning:
+ * each runs in its own durable step, possibly in another Lambda invocation than the one before.
  */
 import type {
   ArchiveRetention,

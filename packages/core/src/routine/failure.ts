@@ -8,3 +8,7 @@ export class PhaseError extends Error {
     this.name = "PhaseError";
   }
 }
+
+/** The phase a failure names (a `PhaseError`), else `fallback`: the phase of the step that threw. */
+export const phaseOf = (error: unknown, fallback: string): string =>
+  error instanceof PhaseError ? error.phase : fallback;

@@ -1,0 +1,82 @@
+/**
+ * What one droplet's run reports: the status of each phase, the notes that become its
+ * one-sentence detail, and `run.failed` for each failed phase. One object per droplet, filled
+ * in as the steps of ./backup-droplet.ts run.
+ */
+import { emit, messageOf, type RoutineDeps } from "./deps";
+import type { DropletPreview } from "./dry-run";
+import type { DurableSteps } from "./durable";
+import type { DropletRun } from "./power";
+
+export type PhaseStatus = "done" | "skipped" | "failed";
+
+export interface DropletOutcome {
+  droplet: string;
+  dropletId: number;
+  outcome: "succeeded" | "skipped" | "failed";
+  /** One sentence for the report. */
+  detail: string;
+  snapshot?: string;
+  /** Seconds from seen off to seen active again (offline snapshots). */
+  downtimeSeconds?: number;
+  phases: Record<string, PhaseStatus>;
+  /** A dry run: what a real run would do (./dry-run.ts); nothing was changed. */
+  preview?: DropletPreview;
+}
+
+export class DropletReport {
+  readonly phases: Record<string, PhaseStatus> = {};
+  private readonly notes: string[] = [];
+
+  constructor(
+    private readonly ctx: DurableSteps,
+    private readonly deps: RoutineDeps,
+    private readonly r: DropletRun,
+  ) {}
+
+  phase(name: string, status: PhaseStatus): void {
+    this.phases[name] = status;
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  /** A note that leads the detail (the snapshot taken). */
+  noteFirst(text: string): void {
+    this.notes.unshift(text);
+  }
+
+  get anyFailed(): boolean {
+    return Object.values(this.phases).includes("failed");
+  }
+
+  /** A failed phase: marked, noted, and emitted as `run.failed` with what was done about it. */
+  async fail(phase: string, error: unknown, recovery: string): Promise<void> {
+    const { runId, plan, droplet } = this.r;
+    this.phases[phase] = "failed";
+    const message = messageOf(error);
+    this.notes.push(`${phase} failed: ${message}`);
+    await emit(this.ctx, this.deps, `failed ${phase} ${droplet.name}`, {
+      runId,
+      plan: plan.name,
+      droplet: droplet.name,
+      type: "run.failed",
+      phase,
+      error: message,
+      recovery,
+    });
+  }
+
+  outcome(outcome: DropletOutcome["outcome"], extra: Partial<DropletOutcome> = {}): DropletOutcome {
+    const { droplet } = this.r;
+    return {
+      droplet: droplet.name,
+      dropletId: droplet.id,
+      outcome,
+      detail: this.notes.join("; "),
+      phases: this.phases,
+      ...extra,
+    };
+  }
+}
