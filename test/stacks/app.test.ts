@@ -4,12 +4,12 @@
  * placeholder and these assertions would prove nothing), then CDK assertions.
  */
 
+import { sessionPolicy } from "@lifeboat/aws";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DUPLICITY_ROOT, duplicityPrefix } from "../../functions/archive-layout";
-import { sessionPolicy } from "../../functions/droplet-credentials";
 import { lifeboatApp } from "../../stacks";
 import { Backups } from "../../stacks/Backups";
 import { Slack } from "../../stacks/Slack";
