@@ -3,17 +3,17 @@
  * Input: a RunRequest. Invoked asynchronously with the durable execution name
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
- * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity).
+ * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
+ * the AWS calls are @lifeboat/aws's.
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
+import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
 import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
 import { runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { deployedDropletHosts } from "./droplet-hosts";
-import { EventBridgeSink } from "./eventbridge-sink";
-import { loadSecrets } from "./secrets";
 
 // The SDK's context must be usable as the routine's DurableSteps: checked here by the compiler.
 const fits = (ctx: DurableContext): DurableSteps => ctx;

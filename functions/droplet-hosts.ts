@@ -3,10 +3,11 @@
  *   - the SSH key from the SSH_PRIVATE_KEY secret (read when a droplet is first reached),
  *   - storage: the archive sink (./archive-sink.ts) as one `runStorage` per droplet and run,
  *   - duplicity: the stack's bucket under `lifeboat/duplicity/<droplet>` (./archive-layout.ts),
- *     credentials from STS limited to that prefix for an hour (./droplet-credentials.ts), and
+ *     credentials from STS limited to that prefix for an hour (@lifeboat/aws assumeDropletRole), and
  *     the plan's encryption (DUPLICITY_PASSPHRASE, or DUPLICITY_GPG_PUBLIC_KEY for `gpg`).
  * A droplet without an `ssh.droplets` entry gets no host: its SSH phases are reported skipped.
  */
+import { assumeDropletRole, loadSecrets } from "@lifeboat/aws";
 import type { DropletHosts, HostRun, LifeboatConfig } from "@lifeboat/core";
 import {
   type BackupEncryption,
@@ -19,13 +20,11 @@ import {
 } from "@lifeboat/remote";
 import { runStorageFor, type Sink } from "@lifeboat/storage";
 import { duplicityPrefix } from "./archive-layout";
-import { assumeDropletRole } from "./droplet-credentials";
-import { loadSecrets } from "./secrets";
 
 export interface DeployedHostsOptions {
   /** Where archives go (functions/archive-sink.ts `deployedArchiveSink`). */
   sink: Sink;
-  /** Default: ./secrets.ts loadSecrets (SST secrets, or the environment locally). */
+  /** Default: @lifeboat/aws loadSecrets (SST secrets, or the environment locally). */
   secrets?: <const N extends string>(names: readonly N[]) => Promise<Record<N, string>>;
   /** Default: STS AssumeRole of LIFEBOAT_DROPLET_ROLE_ARN, limited to the target's prefix. */
   credentials?: (droplet: string, target: DuplicityTarget) => Promise<S3Credentials>;

@@ -3,9 +3,9 @@
  * "lifeboat") and keeps one Slack thread per run. Deploy with reserved concurrency 1 (see
  * packages/slack/src/report/thread.ts). The logic is in @lifeboat/slack.
  */
+import { loadSecrets } from "@lifeboat/aws";
 import { createReportHandler, type EventBridgeDelivery, jsonLogger, WebClient } from "@lifeboat/slack";
 import { config } from "./config";
-import { loadSecrets } from "./secrets";
 import { optional } from "./slack-env";
 
 if (!config.slack)

@@ -1,11 +1,11 @@
 /**
  * Target of each plan's EventBridge Scheduler schedule (stacks/plan-schedules.ts). Scheduler
- * cannot name a durable execution, so this starts `backup-run` with the name
- * `<plan>-<scheduled time>`: a duplicate delivery of the same schedule tick returns the
- * existing execution instead of a second run.
+ * cannot name a durable execution, so this starts `backup-run` (@lifeboat/aws `runStarter`)
+ * with the name `<plan>-<scheduled time>`: a duplicate delivery of the same schedule tick
+ * returns the existing execution instead of a second run.
  */
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { executionName, type RunRequest } from "@lifeboat/core";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { runStarter } from "@lifeboat/aws";
 
 const lambda = new LambdaClient({});
 
@@ -16,7 +16,7 @@ export interface ScheduleTick {
   scheduledTime: string;
 }
 
-export async function handler(tick: ScheduleTick): Promise<{ executionName: string; status: number }> {
+export async function handler(tick: ScheduleTick): Promise<{ executionName: string; started: boolean }> {
   const functionArn = process.env.LIFEBOAT_BACKUP_FUNCTION;
   if (!functionArn) throw new Error("LIFEBOAT_BACKUP_FUNCTION is not set; deploy with the Backups stack");
   if (Number.isNaN(Date.parse(tick.scheduledTime))) {
@@ -25,18 +25,15 @@ export async function handler(tick: ScheduleTick): Promise<{ executionName: stri
       `scheduledTime "${tick.scheduledTime}" is not a time; the schedule's input must carry <aws.scheduler.scheduled-time> (stacks/plan-schedules.ts)`,
     );
   }
-  const name = executionName(tick.plan, tick.scheduledTime);
-  const request: RunRequest = { plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime, runId: name };
-  const response = await lambda.send(
-    new InvokeCommand({
-      FunctionName: functionArn,
-      InvocationType: "Event",
-      DurableExecutionName: name,
-      Payload: new TextEncoder().encode(JSON.stringify(request)),
+  const start = runStarter({ lambda, functionName: functionArn });
+  const result = await start({ plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime });
+  console.log(
+    JSON.stringify({
+      msg: result.started ? "started backup run" : "backup run not started",
+      plan: tick.plan,
+      executionName: result.runId,
+      ...(result.started ? {} : { reason: result.reason }),
     }),
   );
-  console.log(
-    JSON.stringify({ msg: "started backup run", plan: tick.plan, executionName: name, status: response.StatusCode }),
-  );
-  return { executionName: name, status: response.StatusCode ?? 0 };
+  return { executionName: result.runId, started: result.started };
 }

@@ -1,21 +1,20 @@
 /**
  * Lambda entry point of the Slack app (API Gateway v2 / function URL): `/lifeboat` commands,
- * approval and restore buttons. Thin wiring only; the app is in packages/slack/src/app.ts.
+ * approval and restore buttons. Thin wiring only: the app is in packages/slack/src/app.ts, its
+ * AWS calls (start a run, answer an approval, pause a schedule, defer work) in @lifeboat/aws.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   approvalResponder,
-  createSlackHandler,
   deferredInvoker,
-  jsonLogger,
+  loadSecrets,
   runStarter,
-  type SlackBackend,
   schedulerApi,
   scheduleSwitch,
-} from "@lifeboat/slack";
+} from "@lifeboat/aws";
+import { createSlackHandler, jsonLogger, type SlackBackend } from "@lifeboat/slack";
 import { config } from "./config";
-import { loadSecrets } from "./secrets";
 import { optional, required } from "./slack-env";
 
 const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DIGITALOCEAN_TOKEN"]);

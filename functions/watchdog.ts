@@ -3,11 +3,10 @@
  * past its plan's maxDowntime (packages/core/src/watchdog.ts). Plain Lambda, not durable: one
  * round waits at most 90 s for `active`, and anything left is retried by the next round.
  */
+import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
 import { type WatchdogReport, watchdogRound } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { config } from "./config";
-import { EventBridgeSink } from "./eventbridge-sink";
-import { loadSecrets } from "./secrets";
 
 export async function handler(): Promise<WatchdogReport> {
   const { DIGITALOCEAN_TOKEN } = await loadSecrets(["DIGITALOCEAN_TOKEN"]);

@@ -1,3 +1,4 @@
+import { DROPLET_CREDENTIALS_SECONDS } from "@lifeboat/aws";
 import { Duration, Stack } from "aws-cdk-lib";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -6,7 +7,6 @@ import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aw
 import { NagSuppressions } from "cdk-nag";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { DUPLICITY_ROOT } from "../functions/archive-layout";
-import { DROPLET_CREDENTIALS_SECONDS } from "../functions/droplet-credentials";
 import { lifeboatConfig, planScheduleName } from "./config";
 import { planSchedules } from "./plan-schedules";
 import { Secrets } from "./Secrets";
@@ -94,7 +94,7 @@ export function Backups({ stack, app }: StackContext) {
     maxSessionDuration: Duration.seconds(DROPLET_CREDENTIALS_SECONDS),
     description: "lifeboat: duplicity on a droplet writes its own prefix of the archive bucket",
   });
-  // The same root functions/droplet-credentials.ts narrows to `<root><droplet>/` per run.
+  // The same root packages/aws/src/droplet-credentials.ts narrows to `<root><droplet>/` per run.
   dropletCredentials.addToPolicy(
     new PolicyStatement({
       actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],

@@ -4,6 +4,7 @@
  * placeholder and these assertions would prove nothing), then CDK assertions.
  */
 
+import { sessionPolicy } from "@lifeboat/aws";
 import { validateConfig } from "@lifeboat/core";
 import { Aspects, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -13,7 +14,6 @@ import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DUPLICITY_ROOT, duplicityPrefix } from "../../functions/archive-layout";
-import { sessionPolicy } from "../../functions/droplet-credentials";
 import rawConfig from "../../lifeboat.config";
 import { lifeboatApp } from "../../stacks";
 import { Backups } from "../../stacks/Backups";

@@ -3,7 +3,7 @@
  * lifeboat's terms. The Slack package never talks to DigitalOcean or the archive store itself;
  * `functions/slack.ts` hands it an implementation built from the other adapters, and tests
  * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
- * here: they are AWS calls this package makes itself (see ./aws).
+ * here: they are ports of their own (./ports.ts), implemented in @lifeboat/aws.
  */
 import type { CostReport, PriceList, Prices, RetentionReport } from "@lifeboat/core";
 

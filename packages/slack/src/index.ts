@@ -6,16 +6,12 @@
 export { WebClient } from "@slack/web-api";
 export { createSlackHandler, type LambdaResult, type SlackHandlerOptions } from "./app";
 export { approvalCard, type CardInfo, readDecision } from "./approval/card";
-export { type ApprovalResponder, approvalResponder } from "./aws/approval-responder";
-export { type DeferredInvoker, deferredInvoker } from "./aws/deferred-invoker";
-export { type RunStarter, runStarter } from "./aws/run-starter";
-export { type ScheduleSwitch, scheduleSwitch } from "./aws/schedule-switch";
-export { type ScheduleDefinition, type SchedulerApi, schedulerApi } from "./aws/scheduler-api";
 export type * from "./backend";
 export { DEFERRED_KIND, type DeferredWork } from "./commands/deferred-work";
 export { type Command, parseCommand, USAGE } from "./commands/parse";
 export type { SlackDeps } from "./deps";
 export { jsonLogger } from "./logger";
+export type { ApprovalResponder, DeferredInvoker, RunStarter, ScheduleSwitch } from "./ports";
 export {
   createReportHandler,
   type EventBridgeDelivery,

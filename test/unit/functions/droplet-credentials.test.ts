@@ -1,9 +1,9 @@
 /** STS AssumeRole for duplicity, against a loopback STS: the request, the session policy, the answer. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { assumeDropletRole } from "@lifeboat/aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { duplicityPrefix } from "../../../functions/archive-layout";
-import { assumeDropletRole } from "../../../functions/droplet-credentials";
 
 const requests: URLSearchParams[] = [];
 const server = createServer((req, res) => {

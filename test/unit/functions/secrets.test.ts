@@ -54,7 +54,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllEnvs());
 
-const freshModule = async () => (await import("../../../functions/secrets")).loadSecrets;
+const freshModule = async () => (await import("../../../packages/aws/src/sst-secrets")).loadSecrets;
 
 describe("loadSecrets", () => {
   it("asks SSM once per secret name however often, and however concurrently, it is loaded", async () => {

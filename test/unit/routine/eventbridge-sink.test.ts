@@ -1,7 +1,7 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { EventBridgeSink } from "@lifeboat/aws";
 import type { LifeboatEvent } from "@lifeboat/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventBridgeSink } from "../../../functions/eventbridge-sink";
 import { startRecordingServer } from "../../support/recording-server";
 
 const event = (i: number): LifeboatEvent => ({

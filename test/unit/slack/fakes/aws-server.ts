@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ScheduleDefinition } from "@lifeboat/slack";
+import type { ScheduleDefinition } from "@lifeboat/aws";
 
 export interface Invocation {
   functionName: string;

@@ -4,19 +4,16 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { validateConfig } from "@lifeboat/core";
 import {
   approvalResponder,
-  createSlackHandler,
-  type DeferredWork,
   deferredInvoker,
-  jsonLogger,
   runStarter,
   type ScheduleDefinition,
-  type SlackDeps,
   schedulerApi,
   scheduleSwitch,
-} from "@lifeboat/slack";
+} from "@lifeboat/aws";
+import { validateConfig } from "@lifeboat/core";
+import { createSlackHandler, type DeferredWork, jsonLogger, type SlackDeps } from "@lifeboat/slack";
 import sample from "../../../../lifeboat.config";
 import { type AwsServer, startAwsServer } from "./aws-server";
 import { memoryBackend } from "./backend";

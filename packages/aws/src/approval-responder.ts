@@ -35,5 +35,3 @@ export function approvalResponder(lambda: LambdaClient) {
     }
   };
 }
-
-export type ApprovalResponder = ReturnType<typeof approvalResponder>;

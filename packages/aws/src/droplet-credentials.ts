@@ -2,10 +2,16 @@
  * Credentials for duplicity on one droplet: STS AssumeRole of the stack's droplet role
  * (LIFEBOAT_DROPLET_ROLE_ARN) with a session policy that narrows it to that droplet's own
  * duplicity prefix, valid one hour. The role itself allows only the duplicity root
- * (./archive-layout.ts); the session policy makes it one droplet's. They go to the droplet on
- * stdin (packages/remote), never into argv, logs or events.
+ * (functions/archive-layout.ts); the session policy makes it one droplet's. They go to the
+ * droplet on stdin (packages/remote), never into argv, logs or events.
  */
-import type { S3Credentials } from "@lifeboat/remote";
+
+/** Temporary S3 credentials, as duplicity takes them (@lifeboat/remote's S3Credentials). */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
 
 /** One hour: the role's maximum, and what AWS allows for a role assumed by a role. */
 export const DROPLET_CREDENTIALS_SECONDS = 3600;
@@ -48,7 +54,7 @@ const sessionName = (droplet: string) => `lifeboat-${droplet.replace(/[^\w+=,.@-
 /**
  * @example const credentials = await assumeDropletRole({ roleArn, bucket, prefix: duplicityPrefix("web-1"), droplet: "web-1" });
  */
-export async function assumeDropletRole(request: DropletCredentialsRequest): Promise<S3Credentials> {
+export async function assumeDropletRole(request: DropletCredentialsRequest): Promise<SessionCredentials> {
   // Loaded on first use: a run without duplicity does not load the STS client.
   const { AssumeRoleCommand, STSClient } = await import("@aws-sdk/client-sts");
   const sts = new STSClient({

@@ -54,5 +54,3 @@ export function runStarter({ lambda, functionName, now = () => new Date() }: Run
     }
   };
 }
-
-export type RunStarter = ReturnType<typeof runStarter>;

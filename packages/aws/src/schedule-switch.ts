@@ -5,15 +5,6 @@
  */
 import type { SchedulerApi } from "./scheduler-api";
 
-export interface ScheduleSwitch {
-  /** The schedule's name for a plan. */
-  scheduleName(plan: string): string;
-  pause(plan: string): Promise<void>;
-  resume(plan: string): Promise<void>;
-  /** true = enabled, false = paused, undefined = no schedule found. */
-  isEnabled(plan: string): Promise<boolean | undefined>;
-}
-
 /**
  * @example
  * const schedules = scheduleSwitch({ scheduler, schedulePattern: "lifeboat-prod-plan-{plan}" });
@@ -27,7 +18,7 @@ export function scheduleSwitch({
   scheduler: SchedulerApi;
   schedulePattern: string;
   groupName?: string;
-}): ScheduleSwitch {
+}) {
   if (!schedulePattern.includes("{plan}")) {
     throw new Error(`the schedule pattern "${schedulePattern}" has no {plan} in it; e.g. "lifeboat-prod-plan-{plan}"`);
   }
@@ -46,9 +37,10 @@ export function scheduleSwitch({
 
   return {
     scheduleName,
-    pause: (plan) => setState(plan, "DISABLED"),
-    resume: (plan) => setState(plan, "ENABLED"),
-    async isEnabled(plan) {
+    pause: (plan: string) => setState(plan, "DISABLED"),
+    resume: (plan: string) => setState(plan, "ENABLED"),
+    /** true = enabled, false = paused, undefined = no schedule found. */
+    async isEnabled(plan: string): Promise<boolean | undefined> {
       const schedule = await scheduler.getSchedule(scheduleName(plan), groupName);
       return schedule === undefined ? undefined : schedule.State === "ENABLED";
     },
