@@ -3,7 +3,8 @@
  * DigitalOcean client (droplets, snapshots), the archive store's catalog, the durable
  * executions of backup-run (run status), and core's retention use case and prices.
  */
-import { type LambdaClient, ListDurableExecutionsByFunctionCommand } from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import { durableRuns } from "@lifeboat/aws";
 import {
   type DropletApi,
   fleetCost,
@@ -52,34 +53,10 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
 
   async function runs(): Promise<RunInfo[]> {
     const names = config.plans.map((p) => p.name);
-    const out = await deps.lambda.send(
-      new ListDurableExecutionsByFunctionCommand({
-        FunctionName: deps.backupFunction,
-        ReverseOrder: true,
-        MaxItems: 100,
-      }),
-    );
-    return (out.DurableExecutions ?? []).flatMap((e) => {
-      const runId = e.DurableExecutionName ?? "";
-      const plan = planOfRun(runId, names);
-      if (!plan) return [];
-      const status =
-        e.Status === "RUNNING"
-          ? "running"
-          : e.Status === "SUCCEEDED"
-            ? "succeeded"
-            : e.Status === "FAILED"
-              ? "failed"
-              : "stopped";
-      return [
-        {
-          runId,
-          plan,
-          status,
-          startedAt: (e.StartTimestamp ?? new Date(0)).toISOString(),
-          ...(e.EndTimestamp ? { finishedAt: e.EndTimestamp.toISOString() } : {}),
-        } satisfies RunInfo,
-      ];
+    const executions = await durableRuns({ lambda: deps.lambda, functionName: deps.backupFunction })();
+    return executions.flatMap(({ name, ...run }) => {
+      const plan = planOfRun(name, names);
+      return plan ? [{ runId: name, plan, ...run } satisfies RunInfo] : [];
     });
   }
 
