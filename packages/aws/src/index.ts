@@ -9,7 +9,7 @@
 export { approvalResponder } from "./approval-responder";
 export { deferredInvoker } from "./deferred-invoker";
 export { assumeDropletRole, DROPLET_CREDENTIALS_SECONDS, sessionPolicy } from "./droplet-credentials";
-export { type DurableRun, durableRuns } from "./durable-runs";
+export { durableRuns } from "./durable-runs";
 export { EventBridgeSink } from "./eventbridge-sink";
 export { runStarter } from "./run-starter";
 export { scheduleSwitch } from "./schedule-switch";

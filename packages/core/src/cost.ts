@@ -13,15 +13,31 @@ export interface Prices {
   archiveIncludedGb: number;
 }
 
-export const DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH = 0.06;
+/** DigitalOcean's snapshot price, whatever the archives' store. */
+const DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH = 0.06;
 
 /** The list prices lifeboat knows, by where archives are kept. */
 export type PriceList = "s3" | "spaces" | "local";
 
 export const PRICES: Record<PriceList, Prices> = {
-  s3: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0.023, archiveBaseMonthly: 0, archiveIncludedGb: 0 },
-  spaces: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0.02, archiveBaseMonthly: 5, archiveIncludedGb: 250 },
-  local: { snapshotPerGbMonth: 0.06, archivePerGbMonth: 0, archiveBaseMonthly: 0, archiveIncludedGb: 0 },
+  s3: {
+    snapshotPerGbMonth: DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH,
+    archivePerGbMonth: 0.023,
+    archiveBaseMonthly: 0,
+    archiveIncludedGb: 0,
+  },
+  spaces: {
+    snapshotPerGbMonth: DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH,
+    archivePerGbMonth: 0.02,
+    archiveBaseMonthly: 5,
+    archiveIncludedGb: 250,
+  },
+  local: {
+    snapshotPerGbMonth: DIGITALOCEAN_SNAPSHOT_PER_GB_MONTH,
+    archivePerGbMonth: 0,
+    archiveBaseMonthly: 0,
+    archiveIncludedGb: 0,
+  },
 };
 
 /**

@@ -28,8 +28,6 @@ export function header(text: string): KnownBlock {
   return { type: "header", text: { type: "plain_text", text: clip(text, 150) } };
 }
 
-export const divider: KnownBlock = { type: "divider" };
-
 /** Cuts text to `max` characters, ending with "…" when cut. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

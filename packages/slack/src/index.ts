@@ -4,19 +4,16 @@
  */
 
 export { WebClient } from "@slack/web-api";
-export { createSlackHandler, type LambdaResult, type SlackHandlerOptions } from "./app";
-export { approvalCard, type CardInfo, readDecision } from "./approval/card";
+export { createSlackHandler } from "./app";
+
 export type * from "./backend";
-export { DEFERRED_KIND, type DeferredWork } from "./commands/deferred-work";
-export { type Command, parseCommand, USAGE } from "./commands/parse";
+export type { DeferredWork } from "./commands/deferred-work";
+
 export type { SlackDeps } from "./deps";
 export { jsonLogger } from "./logger";
-export type { ApprovalResponder, DeferredInvoker, RunStarter, ScheduleSwitch } from "./ports";
+
 export {
   createReportHandler,
   type EventBridgeDelivery,
-  findRunThread,
-  type ReportDeps,
-  reportEvent,
 } from "./report/thread";
-export { signSlackBody, verifySlackRequest } from "./verify-request";
+export { signSlackBody } from "./verify-request";

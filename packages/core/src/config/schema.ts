@@ -319,4 +319,3 @@ export type DropletSelector = Plan["droplets"][number];
 export type RetentionPolicy = Plan["retention"];
 export type StorageConfig = LifeboatConfig["storage"];
 export type SshConfig = LifeboatConfig["ssh"];
-export type SshDropletConfig = SshConfig["droplets"][string];

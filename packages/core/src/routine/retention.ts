@@ -4,13 +4,13 @@
  * exactly `lifeboat-<plan>-<droplet>-<UTC time>` AND that belong to this droplet's id are
  * ever released (../retention/own-snapshots.ts).
  */
-import { type OwnSnapshot, ownSnapshots } from "../retention/own-snapshots";
+import { ownSnapshots } from "../retention/own-snapshots";
 import { runRetention } from "../retention/use-case";
 import { emit, type RoutineDeps } from "./deps";
 import type { DurableSteps } from "./durable";
 import type { DropletRun } from "./power";
 
-export { type OwnSnapshot, ownSnapshots };
+export { ownSnapshots };
 
 export interface SnapshotRetention {
   kept: string[];
