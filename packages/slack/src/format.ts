@@ -1,21 +1,6 @@
 /** Small text helpers shared by the Slack views. */
 
 /**
- * Bytes as people read them (powers of 1,024).
- * @example formatBytes(1_610_612_736) // "1.5 GiB"
- */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-/**
  * How long ago an ISO time was, coarse.
  * @example formatAge("2026-01-01T00:00:00Z", new Date("2026-01-03T05:00:00Z")) // "2d ago"
  */

@@ -75,7 +75,7 @@ describe("report thread", () => {
     const summary = allText(slack.messages.at(-1));
     expect(summary).toContain("downtime: 25m 50s");
     expect(summary).toContain("snapshot: `lifeboat-weekly-gitlab-20261129T030510Z` (24.9 GB)");
-    expect(summary).toContain("archives: 2 (2.0 GiB)");
+    expect(summary).toContain("archives: 2 (2.1 GB)");
     expect(summary).toContain("retention deleted: 1");
     expect(summary).toContain("monthly cost of this plan's backups: $4.41");
     expect(summary).toContain("*drone*: skipped — not in this week's tag");

@@ -1,10 +1,9 @@
 /** Block Kit answers to `/lifeboat status | list | retention | cost | restore`. */
-
-import { itemLabel } from "@lifeboat/core";
+import { bytesText, itemLabel } from "@lifeboat/core";
 import type { KnownBlock } from "@slack/types";
 import type { DropletBackups, PlanStatus, RestoreOption, RetentionOutcome, RunInfo, StorageCost } from "../backend";
 import { capBlocks, context, header, listText, section } from "../blocks";
-import { formatAge, formatBytes, formatUsd } from "../format";
+import { formatAge, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
 
 function runLine(run: RunInfo, now: Date): string {
@@ -36,7 +35,7 @@ export function backupsView(b: DropletBackups, now: Date): SlackMessage {
   const snapshots = b.snapshots.map((s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}`);
   const runs = b.archiveRuns.map(
     (r) =>
-      `\`${r.runId}\` (${r.plan}) ${r.items} items, ${formatBytes(r.bytes)}, ${formatAge(r.createdAt, now)}${r.complete ? "" : " — *incomplete*"}`,
+      `\`${r.runId}\` (${r.plan}) ${r.items} items, ${bytesText(r.bytes)}, ${formatAge(r.createdAt, now)}${r.complete ? "" : " — *incomplete*"}`,
   );
   return {
     text: `${b.droplet.name}: ${b.snapshots.length} snapshots, ${b.archiveRuns.length} archive runs`,
@@ -122,7 +121,7 @@ export function restoreOptionsView(droplet: string, options: RestoreOption[], no
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*${o.kind}* \`${o.label}\`${o.bytes !== undefined ? `, ${formatBytes(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
+        text: `*${o.kind}* \`${o.label}\`${o.bytes !== undefined ? `, ${bytesText(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
       },
       accessory: {
         type: "button",

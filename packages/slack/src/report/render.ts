@@ -2,10 +2,10 @@
  * What the run thread shows: the parent message (one line per droplet, updated in place),
  * a reply per notable event, the final summary per droplet, and failures in plain words.
  */
-import { formatDuration, type LifeboatEvent } from "@lifeboat/core";
+import { bytesText, formatDuration, type LifeboatEvent } from "@lifeboat/core";
 import type { KnownBlock } from "@slack/types";
 import { capBlocks, context, listText, section } from "../blocks";
-import { escapeText, formatBytes, formatUsd } from "../format";
+import { escapeText, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
 import type { DropletState, RunState } from "./state";
 
@@ -78,7 +78,7 @@ export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
     }
     case "duplicity.completed":
       return {
-        text: `:lock: ${event.droplet}: duplicity ${event.mode} backup, ${formatBytes(event.bytes)} in ${formatDuration(event.durationSeconds)}; ${event.chains} chain${event.chains === 1 ? "" : "s"} kept.`,
+        text: `:lock: ${event.droplet}: duplicity ${event.mode} backup, ${bytesText(event.bytes)} in ${formatDuration(event.durationSeconds)}; ${event.chains} chain${event.chains === 1 ? "" : "s"} kept.`,
       };
     case "retention.applied": {
       if (event.deleted.length === 0) return undefined;
@@ -131,7 +131,7 @@ export function summaryMessage(state: RunState): SlackMessage {
       `${PHASE_ICON[d.outcome ?? ""] ?? ":grey_question:"} *${name}*: ${d.outcome ?? d.phase}${d.detail ? ` — ${escapeText(d.detail)}` : ""}`,
       `downtime: ${d.downtimeSeconds !== undefined ? formatDuration(d.downtimeSeconds) : "none"}`,
       `snapshot: ${d.snapshotName ? `\`${d.snapshotName}\`${d.snapshotSizeGb !== undefined ? ` (${d.snapshotSizeGb.toFixed(1)} GB)` : ""}` : "none"}`,
-      `archives: ${d.archives} (${formatBytes(d.archiveBytes)})`,
+      `archives: ${d.archives} (${bytesText(d.archiveBytes)})`,
       `duplicity: ${d.duplicity ?? "none"}`,
       `retention deleted: ${d.retentionDeleted}`,
     ];
