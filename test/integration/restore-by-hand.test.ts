@@ -6,7 +6,7 @@
  * zstd, tar, sha256sum, gpg, duplicity and the aws CLI. Only `doctl` lines are not run: doctl
  * is not installed here (checked), as the README says next to them.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { archiveVolumes, captureImages, inventory, type RemoteSession, runDuplicity } from "@lifeboat/remote";
 import { runWriter, S3Sink, writeManifest } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, missingServices } from "../harness/context";
+import { harness, harnessDocker, missingServices, runVolumeContainer } from "../harness/context";
 import { run } from "../harness/process";
 import { root } from "../unit/cli/cli-process";
 import { openSession } from "./remote/session";
@@ -50,7 +50,7 @@ describe.skipIf(skip)(`README: restoring by hand, every line run${skip ? ` (skip
     containers: Array<{ container: string; image: string; capturedImageId?: string }>;
   };
   const dockerEnv = () => ({ ...process.env, DOCKER_HOST: h.docker!.host });
-  const docker = (...args: string[]) => execFileSync("docker", args, { env: dockerEnv(), encoding: "utf8" }).trim();
+  const docker = harnessDocker;
 
   /** Runs a README block's lines in `work`, as a person would, with the settings filled in. */
   const runBlock = (block: string, extra: Record<string, string> = {}) => {
@@ -85,18 +85,12 @@ describe.skipIf(skip)(`README: restoring by hand, every line run${skip ? ` (skip
     // What lifeboat stores: a volume, a committed image and an exported one, then the manifest.
     docker("tag", h.docker!.baseImage, tag("1"));
     docker("volume", "create", volume);
-    docker(
-      "run",
-      "-d",
-      "--name",
-      committed,
-      "-v",
-      `${volume}:/data`,
-      tag("1"),
-      "sh",
-      "-c",
-      "echo kept > /data/file && sleep 3600",
-    );
+    runVolumeContainer({
+      name: committed,
+      volume: volume,
+      image: tag("1"),
+      script: "echo kept > /data/file && sleep 3600",
+    });
     docker("create", "--name", exported, tag("1"), "sh");
     const sink = new S3Sink({
       bucket: h.s3!.bucket,

@@ -1,17 +1,9 @@
-/**
- * `lifeboat run <plan> --dry-run` as a person would run it: the CLI as a child process, the
- * DigitalOcean side served by `lifeboat sandbox` (which counts the write requests it got when
- * it stops), the droplet reached over an sshd of this suite's own that records every command
- * it runs, on the harness's real dockerd. The plan powers off and wants approval; the dry run
- * asks nothing, runs only read-only commands, writes nothing anywhere, and prints the plan.
- */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, missingServices } from "../../harness/context";
+import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
 import { isReadOnly, type RecordingSshd, startRecordingSshd } from "../../harness/recording-sshd";
 import { type LiveCli, lifeboat, sandboxEnv, startLifeboat } from "../../unit/cli/cli-process";
 
@@ -19,8 +11,7 @@ const skip = missingServices("ssh", "docker");
 
 describe.skipIf(skip)(`lifeboat run --dry-run${skip ? ` (skipped: ${skip})` : ""}`, () => {
   const h = harness();
-  const docker = (...args: string[]) =>
-    execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: h.docker!.host }, encoding: "utf8" }).trim();
+  const docker = harnessDocker;
   let dir: string;
   let recording: RecordingSshd;
   let sandbox: LiveCli | undefined;
@@ -29,18 +20,12 @@ describe.skipIf(skip)(`lifeboat run --dry-run${skip ? ` (skipped: ${skip})` : ""
     dir = await mkdtemp(join(tmpdir(), "cli-dry-"));
     recording = await startRecordingSshd(dir, { DOCKER_HOST: h.docker!.host });
     docker("volume", "create", "cli-dry-data");
-    docker(
-      "run",
-      "-d",
-      "--name",
-      "cli-dry",
-      "-v",
-      "cli-dry-data:/data",
-      h.docker!.baseImage,
-      "sh",
-      "-c",
-      "head -c 300000 /dev/zero > /data/f && sleep 3600",
-    );
+    runVolumeContainer({
+      name: "cli-dry",
+      volume: "cli-dry-data",
+      image: h.docker!.baseImage,
+      script: "head -c 300000 /dev/zero > /data/f && sleep 3600",
+    });
   });
   afterAll(async () => {
     sandbox?.child.kill("SIGINT");

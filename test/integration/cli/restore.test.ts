@@ -3,7 +3,7 @@
  * real `lifeboat run` over the harness's sshd and dockerd; droplets from snapshots in a
  * `lifeboat sandbox`; duplicity against the harness's S3 server and GPG key.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,14 +11,13 @@ import { join } from "node:path";
 import { DigitalOceanClient, type DigitalOceanError } from "@lifeboat/digitalocean";
 import { type RemoteSession, runDuplicity } from "@lifeboat/remote";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, missingServices } from "../../harness/context";
+import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
 import { run } from "../../harness/process";
 import { type LiveCli, lifeboat, root, sandboxEnv, startLifeboat } from "../../unit/cli/cli-process";
 import { openSession } from "../remote/session";
 
 const h = harness();
-const docker = (...args: string[]) =>
-  execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: h.docker!.host }, encoding: "utf8" }).trim();
+const docker = harnessDocker;
 const sshEntry = () => ({
   user: h.ssh!.user,
   port: h.ssh!.port,
@@ -41,18 +40,7 @@ describe.skipIf(skipArchives)(
       dir = await mkdtemp(join(tmpdir(), "cli-restore-"));
       docker("tag", h.docker!.baseImage, tag);
       docker("volume", "create", data);
-      docker(
-        "run",
-        "-d",
-        "--name",
-        app,
-        "-v",
-        `${data}:/data`,
-        tag,
-        "sh",
-        "-c",
-        "echo kept > /data/file && sleep 3600",
-      );
+      runVolumeContainer({ name: app, volume: data, image: tag, script: "echo kept > /data/file && sleep 3600" });
       config = join(dir, "lifeboat.config.ts");
       await writeFile(
         config,

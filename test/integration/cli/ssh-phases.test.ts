@@ -1,24 +1,16 @@
-/**
- * `lifeboat run` with SSH phases, as a person would run it: the CLI as a child process, the
- * DigitalOcean side served by `lifeboat sandbox`, and the droplet "ssh" reached over the
- * harness's real sshd (its `ssh.droplets` entry gives the address and pinned host key), where
- * a container with a volume runs on the harness's real dockerd.
- */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, missingServices } from "../../harness/context";
+import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
 import { type LiveCli, lifeboat, sandboxEnv, startLifeboat } from "../../unit/cli/cli-process";
 
 const skip = missingServices("ssh", "docker");
 
 describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})` : ""}`, () => {
   const h = harness();
-  const docker = (...args: string[]) =>
-    execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: h.docker!.host }, encoding: "utf8" }).trim();
+  const docker = harnessDocker;
   let dir: string;
   let sandbox: LiveCli;
   let config: string;
@@ -27,18 +19,12 @@ describe.skipIf(skip)(`lifeboat run with SSH phases${skip ? ` (skipped: ${skip})
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "cli-ssh-"));
     docker("volume", "create", "cli-app-data");
-    docker(
-      "run",
-      "-d",
-      "--name",
-      "cli-app",
-      "-v",
-      "cli-app-data:/data",
-      h.docker!.baseImage,
-      "sh",
-      "-c",
-      "echo kept > /data/file && sleep 3600",
-    );
+    runVolumeContainer({
+      name: "cli-app",
+      volume: "cli-app-data",
+      image: h.docker!.baseImage,
+      script: "echo kept > /data/file && sleep 3600",
+    });
   });
   afterAll(async () => {
     sandbox?.child.kill("SIGINT");

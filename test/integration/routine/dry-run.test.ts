@@ -1,13 +1,3 @@
-/**
- * A dry run end to end changes nothing: `runPlan` with `dryRun` under LocalDurableTestRunner,
- * the DigitalOcean side on the sandbox, the droplet side on a real sshd + dockerd wired as
- * deployed (functions/droplet-hosts.ts), archives in s3rver. This suite's own sshd runs every
- * command through a `ForceCommand` that first appends it to a log, so the test sees every
- * command the "droplet" ran: each must be on a read-only list. After the dry run no container,
- * volume, image, tag, stored object, snapshot or droplet tag is new or gone, and the sandbox
- * received no write request. A real run first leaves an archive run for retention to weigh.
- */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,7 +7,7 @@ import { type LifeboatConfigInput, validateConfig } from "@lifeboat/core";
 import { S3Sink } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployedDropletHosts } from "../../../functions/droplet-hosts";
-import { harness, missingServices } from "../../harness/context";
+import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
 import { isReadOnly, type RecordingSshd, startRecordingSshd } from "../../harness/recording-sshd";
 import { makeWorld, snapshotsOf, type World } from "../../unit/routine/world";
 import { unique } from "../remote/session";
@@ -34,8 +24,7 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
   let recording: RecordingSshd;
   let world: World;
   const credentialsAsked: string[] = [];
-  const docker = (...args: string[]) =>
-    execFileSync("docker", args, { env: { ...process.env, DOCKER_HOST: h.docker!.host }, encoding: "utf8" }).trim();
+  const docker = harnessDocker;
 
   beforeAll(async () => {
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
@@ -56,18 +45,12 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
       "-c",
       "head -c 200000 /dev/zero > /data/f",
     );
-    docker(
-      "run",
-      "-d",
-      "--name",
-      app,
-      "-v",
-      `${volume}:/data`,
-      h.docker!.baseImage,
-      "sh",
-      "-c",
-      'trap "exit 0" TERM; sleep 100000 & wait',
-    );
+    runVolumeContainer({
+      name: app,
+      volume: volume,
+      image: h.docker!.baseImage,
+      script: 'trap "exit 0" TERM; sleep 100000 & wait',
+    });
 
     const config: LifeboatConfigInput = {
       plans: [
