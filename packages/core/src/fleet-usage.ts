@@ -8,7 +8,7 @@ import { type CostReport, monthlyCost, type PlanUsage, PRICES, type PriceList, t
 import { planDroplets } from "./plan-droplets";
 import type { ArchiveCatalog } from "./ports/archive-catalog";
 import type { DropletApi } from "./ports/digitalocean";
-import { ownSnapshots } from "./routine/retention";
+import { ownSnapshots } from "./retention/own-snapshots";
 
 export interface UsagePorts {
   droplets: DropletApi;

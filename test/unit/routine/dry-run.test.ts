@@ -91,7 +91,7 @@ describe("a dry run", () => {
     expect(preview.retention.snapshots?.delete.map((d) => d.name)).toEqual([earlier[1], earlier[0]]);
     expect(preview.retention.snapshots?.delete[0]?.why).toContain("keepLast 2");
     expect(preview.retention.snapshots?.keep.map((k) => k.name)).toEqual([preview.snapshot.name, earlier[2]]);
-    expect(preview.retention.snapshots?.keep[0]?.why).toContain("made by this run");
+    expect(preview.retention.snapshots?.keep[0]?.why).toContain("just made");
     expect(preview.retention.archives?.delete.map((d) => d.name)).toEqual(["weekly-20251221T030000Z"]);
     expect(gitlabOutcome.detail).toMatch(
       /^dry run, nothing changed: would power off for ~24m 11s \(after approval\), snapshot lifeboat-weekly-gitlab-.*, capture 1 image \(2\.4 GB\), archive 1 volume \(310 MB\), duplicity \/srv \(size unknown\), delete 2 old snapshots, delete 1 old archive run$/,

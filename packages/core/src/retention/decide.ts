@@ -98,7 +98,8 @@ export function decideRetention(input: DecideInput): RetentionVerdict[] {
 
 type Judged = Pick<RetentionVerdict, "name" | "id" | "at" | "action" | "planOwned" | "reasons">;
 
-function judge(
+/** The policy's verdict on each of one plan's items, newest first, `justMade` (names or ids) always kept. */
+export function judge(
   items: Array<{ id: string; createdAt: Date; name: string }>,
   policy: RetentionPolicy,
   justMade: ReadonlySet<string>,

@@ -22,10 +22,10 @@ import type { DurableSteps } from "./durable";
 import { phaseOf } from "./failure";
 import { offlineSnapshot, type SnapshotResult } from "./offline-snapshot";
 import type { DropletRun } from "./power";
-import { ownSnapshots, retainSnapshots } from "./retention";
+import { retainSnapshots } from "./retention";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
 import { restartContainers, type SshPhases, sshPhases } from "./ssh-phases";
-import { estimateSnapshot, POWER_ON_FIRST_CHECK, SHUTDOWN_FIRST_CHECK, type SnapshotEstimate } from "./timing";
+import { expectedDowntimeSeconds, readSnapshotHistory, type SnapshotEstimate } from "./timing";
 
 export type { DropletOutcome, PhaseStatus } from "./droplet-report";
 
@@ -145,12 +145,9 @@ async function snapshotHistory(
 ): Promise<SnapshotEstimate | undefined> {
   const { droplet } = r;
   try {
-    return await ctx.step(`history ${droplet.name}`, async () =>
-      estimateSnapshot(
-        droplet,
-        ownSnapshots(await deps.api.listDropletSnapshots(droplet.id), r.plan.name, droplet),
-        await deps.api.lastCompletedAction(droplet.id, "snapshot"),
-      ),
+    return await ctx.step(
+      `history ${droplet.name}`,
+      async () => (await readSnapshotHistory(deps.api, r.plan.name, droplet)).estimate,
     );
   } catch (error) {
     await report.fail("snapshot", error, `${droplet.name} was not touched`);
@@ -168,8 +165,7 @@ async function approval(
 ): Promise<"offline" | "live" | "skip"> {
   if (r.plan.snapshot.mode === "live") return "live";
   if (!r.plan.snapshot.approval.required) return "offline";
-  const expectedDowntimeSeconds = history.expectedSeconds + SHUTDOWN_FIRST_CHECK.seconds + POWER_ON_FIRST_CHECK.seconds;
-  const outcome = await approvalGate(ctx, deps, { ...r, expectedDowntimeSeconds });
+  const outcome = await approvalGate(ctx, deps, { ...r, expectedDowntimeSeconds: expectedDowntimeSeconds(history) });
   report.phase("approval", "done");
   if (outcome === "skip") {
     report.phase("snapshot", "skipped");

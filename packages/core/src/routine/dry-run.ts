@@ -10,7 +10,8 @@
  */
 import type { Plan } from "../config/schema";
 import type { Droplet, DropletSnapshot, DropletStatus } from "../ports/digitalocean";
-import { applyRetention, type KeepReason } from "../retention/policy";
+import { judge } from "../retention/decide";
+import { ownSnapshots } from "../retention/own-snapshots";
 import { snapshotName } from "../snapshot-name";
 import type { DropletOutcome } from "./backup-droplet";
 import { claimDroplet } from "./claim";
@@ -18,8 +19,7 @@ import { messageOf, nowOf, type RoutineDeps } from "./deps";
 import { describePreview } from "./dry-run-text";
 import type { DurableSteps, StepOptions } from "./durable";
 import { type HostPreview, isRetryable, noHostReason } from "./host";
-import { ownSnapshots } from "./retention";
-import { estimateSnapshot, POWER_ON_FIRST_CHECK, SHUTDOWN_FIRST_CHECK, type SnapshotEstimate } from "./timing";
+import { expectedDowntimeSeconds, readSnapshotHistory, type SnapshotEstimate } from "./timing";
 
 /** One item a policy would keep or delete, and why. */
 export interface RetentionItem {
@@ -98,12 +98,10 @@ export async function previewDroplet(
   let history: { snapshots: DropletSnapshot[]; estimate: SnapshotEstimate; at: number } | undefined;
   if (mode !== "none") {
     try {
-      history = await ctx.step(`preview snapshots ${droplet.name}`, async () => {
-        const snapshots = await deps.api.listDropletSnapshots(droplet.id);
-        const own = ownSnapshots(snapshots, plan.name, droplet);
-        const estimate = estimateSnapshot(droplet, own, await deps.api.lastCompletedAction(droplet.id, "snapshot"));
-        return { snapshots, estimate, at: nowOf(deps) };
-      });
+      history = await ctx.step(`preview snapshots ${droplet.name}`, async () => ({
+        ...(await readSnapshotHistory(deps.api, plan.name, droplet)),
+        at: nowOf(deps),
+      }));
     } catch (error) {
       failures.push(`could not read ${droplet.name}'s snapshots: ${messageOf(error)}`);
     }
@@ -187,53 +185,33 @@ function snapshotPart(
     estimate: history.estimate,
   };
   if (s.mode === "offline") {
-    // The same figure the approval card shows: snapshot plus the first shutdown and power-on checks.
-    part.expectedDowntimeSeconds =
-      history.estimate.expectedSeconds + SHUTDOWN_FIRST_CHECK.seconds + POWER_ON_FIRST_CHECK.seconds;
+    part.expectedDowntimeSeconds = expectedDowntimeSeconds(history.estimate);
     part.maxDowntimeSeconds = s.maxDowntime.seconds;
     if (s.approval.required) part.approval = { timeout: s.approval.timeout.text, onTimeout: s.approval.onTimeout };
   }
   return part;
 }
 
-/** The plan's policy over `items` (with `made`, this run's, protected): what it keeps and deletes, and why. */
+/**
+ * The plan's policy over `items` (with `made`, this run's, protected): what it keeps and
+ * deletes, with the reasons `lifeboat retention` and `/lifeboat retention` give (../retention/decide.ts).
+ */
 function retentionPreview(
   items: Array<{ id: string; createdAt: Date; name: string }>,
   plan: Plan,
   made: string,
 ): RetentionPreview {
-  const decision = applyRetention(items, plan.retention, { protect: [made] });
+  const verdicts = judge(items, plan.retention, new Set([made]));
   const policy = policyText(plan.retention);
+  const entry = (v: (typeof verdicts)[number]) => ({
+    name: v.name,
+    why: v.action === "delete" ? `${v.reasons.join(", ")} (policy: ${policy})` : v.reasons.join(", "),
+  });
   return {
-    keep: decision.keep.map((k) => ({ name: k.item.name, why: k.reasons.map(reasonText(plan)).join(", ") })),
-    delete: decision.remove.map((i) => ({
-      name: i.name,
-      why: `outside the policy (${policy}): newer items fill every slot it keeps`,
-    })),
+    keep: verdicts.filter((v) => v.action === "keep").map(entry),
+    delete: verdicts.filter((v) => v.action === "delete").map(entry),
   };
 }
-
-const reasonText =
-  (plan: Plan) =>
-  (reason: KeepReason): string => {
-    const r = plan.retention;
-    switch (reason) {
-      case "protected":
-        return "made by this run";
-      case "newest":
-        return "the newest";
-      case "last":
-        return `one of the ${r.keepLast} newest (keepLast)`;
-      case "daily":
-        return `newest of its day (keepDaily ${r.keepDaily})`;
-      case "weekly":
-        return `newest of its week (keepWeekly ${r.keepWeekly})`;
-      case "monthly":
-        return `newest of its month (keepMonthly ${r.keepMonthly})`;
-      case "yearly":
-        return `newest of its year (keepYearly ${r.keepYearly})`;
-    }
-  };
 
 function policyText(r: Plan["retention"]): string {
   return Object.entries(r)

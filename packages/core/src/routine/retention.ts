@@ -1,16 +1,7 @@
-/**
- * Step 8 for snapshots: the retention use case (../retention/use-case.ts) over this plan's
- * snapshots of this droplet, the one just made always kept. Only snapshots whose name is
- * exactly `lifeboat-<plan>-<droplet>-<UTC time>` AND that belong to this droplet's id are
- * ever released (../retention/own-snapshots.ts).
- */
-import { ownSnapshots } from "../retention/own-snapshots";
 import { runRetention } from "../retention/use-case";
 import { emit, type RoutineDeps } from "./deps";
 import type { DurableSteps } from "./durable";
 import type { DropletRun } from "./power";
-
-export { ownSnapshots };
 
 export interface SnapshotRetention {
   kept: string[];

@@ -10,7 +10,8 @@
  * learned speed the routine looks around that expected end only; without one (a first run)
  * it polls densely over the whole 50–72 s/GB range.
  */
-import type { Droplet, DropletAction, DropletSnapshot } from "../ports/digitalocean";
+import type { Droplet, DropletAction, DropletApi, DropletSnapshot } from "../ports/digitalocean";
+import { ownSnapshots } from "../retention/own-snapshots";
 import type { Wait } from "./durable";
 
 /** DigitalOcean's measured average snapshot speed, used until a droplet's own is known. */
@@ -143,3 +144,22 @@ export const POWER_OFF_TIMEOUT_SECONDS = 120;
 export const POWER_ON_TIMEOUT_SECONDS = 30 * 60;
 /** A postponed approval asks again after this. */
 export const POSTPONE: Wait = { seconds: 3600 };
+
+/**
+ * A droplet's snapshots and, from this plan's own among them, what the next snapshot will
+ * take. Read once by the run (step 4's estimate) and by the dry run alike.
+ */
+export async function readSnapshotHistory(
+  api: DropletApi,
+  plan: string,
+  droplet: Droplet,
+): Promise<{ snapshots: DropletSnapshot[]; estimate: SnapshotEstimate }> {
+  const snapshots = await api.listDropletSnapshots(droplet.id);
+  const own = ownSnapshots(snapshots, plan, droplet);
+  return { snapshots, estimate: estimateSnapshot(droplet, own, await api.lastCompletedAction(droplet.id, "snapshot")) };
+}
+
+/** Seconds the droplet is expected to be off: the snapshot plus the first shutdown and power-on checks (the approval card's figure). */
+export function expectedDowntimeSeconds(estimate: SnapshotEstimate): number {
+  return estimate.expectedSeconds + SHUTDOWN_FIRST_CHECK.seconds + POWER_ON_FIRST_CHECK.seconds;
+}
