@@ -3,11 +3,8 @@
  * `<prefix>duplicity/<droplet>`. One place, read by `run` (./run/hosts.ts) and `restore
  * duplicity`, so a restore looks where the backup wrote.
  */
-import type { StorageConfig } from "@lifeboat/core";
 import type { DuplicityTarget } from "@lifeboat/remote";
-import { duplicityPrefix } from "@lifeboat/storage";
-
-export type S3StorageConfig = Extract<StorageConfig, { type: "s3" }>;
+import { duplicityPrefix, type S3StorageConfig } from "@lifeboat/storage";
 
 /** @example duplicityTarget({ type: "s3", bucket: "b", region: "fra1", prefix: "lifeboat/" }, "web-1") // prefix "lifeboat/duplicity/web-1" */
 export function duplicityTarget(storage: S3StorageConfig, droplet: string): DuplicityTarget {

@@ -5,7 +5,7 @@
 
 export { archiveCatalog } from "./archive-catalog";
 export { listRuns } from "./catalog";
-export { runStorageFor, s3SinkFor, sinkFor } from "./from-config";
+export { runStorageFor, type S3StorageConfig, s3SinkFor, sinkFor } from "./from-config";
 
 export {
   BadKeyError,
