@@ -274,8 +274,11 @@ describe("droplet claim races (virtual time)", () => {
           .filter((r) => r.operationId === "tags_create")
           .map((r) => parseClaimTag(String((r.body as { name: string }).name)))
           .filter((c): c is ClaimTag => c?.dropletId === droplet.id && c.nonce !== held.nonce)[0]!;
-        expect(Math.floor(lateTag.since / 1000)).toBe(Math.floor(held.since / 1000));
-        if (lateTag.nonce < held.nonce) lateNonceFirst++;
+        // The case that breaks oldest-claim-wins: the same second and a tie-breaker that goes
+        // first. The client's rate pacing can move the virtual clock past a second between the
+        // two races; such a trial still checked who won above, but does not count as the case.
+        const sameSecond = Math.floor(lateTag.since / 1000) === Math.floor(held.since / 1000);
+        if (sameSecond && lateTag.nonce < held.nonce) lateNonceFirst++;
       }
       expect(lateNonceFirst).toBeGreaterThan(0);
     } finally {
