@@ -69,6 +69,19 @@ export type LifeboatEvent =
       containersFailed: string[];
     })
   | (Base & {
+      /** A job on the droplet (archives or duplicity) as the last poll saw it; one per poll. */
+      type: "archive.progress";
+      job: "archive" | "duplicity";
+      item?: string;
+      bytesDone: number;
+      bytesExpected?: number;
+      /** Bytes per second, when known. */
+      rate?: number;
+      /** Seconds left at this rate, when the expected size and the rate are known. */
+      etaSeconds?: number;
+      elapsedSeconds: number;
+    })
+  | (Base & {
       type: "archive.stored";
       kind: "image" | "volume" | "manifest";
       name: string;
@@ -129,6 +142,7 @@ export const EVENT_TYPES = [
   "droplet.powered_off",
   "snapshot.completed",
   "droplet.powered_on",
+  "archive.progress",
   "archive.stored",
   "duplicity.completed",
   "retention.applied",

@@ -97,6 +97,10 @@ export {
   type HostRun,
   type Inventory,
   isRetryable,
+  type JobKind,
+  type JobStart,
+  type JobStatus,
+  type JobStopped,
   type StoredArchive,
 } from "./routine/host";
 export { offMarkerTag, parseOffMarker } from "./routine/off-marker";

@@ -160,6 +160,28 @@ const preHook = hook.extend({
     .default("skip-archives"),
 });
 
+/** A bandwidth such as "20MB/s" or "500KB/s" (bytes, powers of 1024), as bytes per second. */
+const bandwidth = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?(?:KB|MB|GB)\/s$/, { error: 'expected a bandwidth such as "20MB/s" or "500KB/s"' })
+  .transform((text) => {
+    const [, amount, unit] = /^([\d.]+)(KB|MB|GB)/.exec(text)!;
+    const scale = { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[unit as "KB" | "MB" | "GB"];
+    return { text, bytesPerSecond: Math.round(Number(amount) * scale) };
+  });
+
+/**
+ * Archives and duplicity run as jobs on the droplet, followed by the routine across durable
+ * waits. A job that makes no progress for `stallAfter`, or a droplet that cannot be reached
+ * for `unreachableFor`, is stopped and the phase fails (the snapshot is still taken).
+ */
+const jobs = z.strictObject({
+  stallAfter: duration.prefault("10m"),
+  unreachableFor: duration.prefault("30m"),
+  /** Caps the droplet's uploads to storage (archives), so the workload keeps its bandwidth. */
+  bandwidthLimit: bandwidth.optional(),
+});
+
 const plan = z.strictObject({
   name: slug,
   schedule,
@@ -181,6 +203,7 @@ const plan = z.strictObject({
     })
     .prefault({}),
   duplicity: duplicity.optional(),
+  jobs: jobs.prefault({}),
   hooks: z.strictObject({ pre: z.array(preHook).default([]), post: z.array(hook).default([]) }).prefault({}),
 });
 

@@ -76,6 +76,44 @@ export interface HostPreview {
   unknown: string[];
 }
 
+/** The long phases of a run on a droplet, each a job on the droplet (./jobs.ts follows them). */
+export type JobKind = "archive" | "duplicity";
+
+/** What starting (or attaching to) a job found. */
+export interface JobStart {
+  /** False when the job was already there: a retry or a replay attached to it. */
+  started: boolean;
+  /** True when there is nothing to do (nothing selected to archive; no duplicity in the plan): no job runs. */
+  nothing?: boolean;
+  /** Bytes the job expects to move (sizes read on the droplet), for the polling plan and the ETA. */
+  expectedBytes?: number;
+  /** Jobs left by crashed earlier runs that this start found, stopped and cleaned, in words. */
+  debris: string[];
+}
+
+/** A job as one poll saw it. Times are by the droplet's own clock, so the orchestrator's clock does not matter. */
+export interface JobStatus {
+  /** "lost": neither running nor ended with a status (killed, or its directory is gone, e.g. after a reboot). */
+  state: "running" | "succeeded" | "failed" | "lost";
+  /** What it works on now: "volume gitlab-data". */
+  item?: string;
+  /** Bytes moved so far (uploaded, or read by duplicity). */
+  bytesDone: number;
+  /** Bytes per second over the job's recent progress, when known. */
+  rate?: number;
+  /** Seconds since the job last made progress. */
+  idleSeconds: number;
+  /** Seconds since the job started. */
+  elapsedSeconds: number;
+  /** Why it failed or was lost, in plain words. */
+  error?: string;
+}
+
+/** What stopping a job did, in plain words for the report ("aborted 2 uploads", "started web again"). */
+export interface JobStopped {
+  done: string[];
+}
+
 export interface DropletHost {
   /** A dry run: what the SSH phases would do, learned with read-only commands only. Absent: not known. */
   preview?(): Promise<HostPreview>;
@@ -83,12 +121,30 @@ export interface DropletHost {
   hooks?(stage: "pre" | "post"): Promise<HookOutcome[]>;
   /** Step 1: containers, their images, mounts and running state. */
   inventory(): Promise<Inventory>;
-  /** Step 2: images and volume archives to storage, each with sha256; the manifest last. */
-  archive(inventory: Inventory): Promise<StoredArchive[]>;
+  /**
+   * Steps 2 and 3 start as jobs on the droplet (images and volume archives; duplicity), which
+   * outlive the SSH session and the function's invocation and write straight to storage.
+   * Starting is idempotent: a retry or replay of the same run attaches to the job already
+   * there. A job left by a crashed earlier run is stopped, cleaned and named in `debris`.
+   */
+  startJob(kind: JobKind): Promise<JobStart>;
+  /** One short look at the job (and fresh storage credentials handed to it when they are due). */
+  pollJob(kind: JobKind): Promise<JobStatus>;
+  /**
+   * After the archive job succeeded: every object it stored is found in storage with its size,
+   * then the manifest is written, last. The job's directory is removed.
+   */
+  finishArchive(): Promise<StoredArchive[]>;
+  /** After the duplicity job succeeded: its figures (chains from `collection-status`). The job's directory is removed. */
+  finishDuplicity(): Promise<DuplicityResult>;
+  /**
+   * A job that failed, stalled, was lost or cannot be followed: kill it if it runs, abort its
+   * multipart uploads, delete what the run stored (no manifest is written), start again the
+   * containers it stopped, remove its directory. Says what it did, in plain words.
+   */
+  stopJob(kind: JobKind, reason: string): Promise<JobStopped>;
   /** Step 2, after a complete archive: the plan's GFS policy over its archive runs, never this run. */
   retainArchives?(): Promise<ArchiveRetention>;
-  /** Step 3: duplicity full or incremental, and retention of duplicity chains. Undefined when the plan has no duplicity. */
-  duplicity(): Promise<DuplicityResult | undefined>;
   /** Step 7: start these containers again (those that ran before); never throws for one container. */
   restartContainers(names: string[]): Promise<{ restarted: string[]; failed: string[] }>;
   /** Step 7: whether the droplet answers over SSH again. */
