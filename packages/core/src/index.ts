@@ -105,6 +105,13 @@ export {
 } from "./routine/host";
 export { offMarkerTag, parseOffMarker } from "./routine/off-marker";
 export { elapsedBefore } from "./routine/poll";
+export {
+  etaSecondsOf,
+  JOB_POLL_MAX_SECONDS,
+  JOB_POLL_MIN_SECONDS,
+  jobPollCapSeconds,
+  nextJobPollSeconds,
+} from "./routine/poll-plan";
 export { isPowerOnStep } from "./routine/power";
 export { type RunResult, runPlan } from "./routine/run-plan";
 export {

@@ -24,9 +24,12 @@ function previewOnlyHost(calls: string[], look: HostPreview): DropletHost {
     },
     hooks: forbidden("hooks"),
     inventory: forbidden("inventory"),
-    archive: forbidden("archive"),
+    startJob: forbidden("startJob"),
+    pollJob: forbidden("pollJob"),
+    finishArchive: forbidden("finishArchive"),
+    finishDuplicity: forbidden("finishDuplicity"),
+    stopJob: forbidden("stopJob"),
     retainArchives: forbidden("retainArchives"),
-    duplicity: forbidden("duplicity"),
     restartContainers: forbidden("restartContainers"),
     checkSsh: forbidden("checkSsh"),
   };
@@ -115,8 +118,11 @@ describe("a dry run", () => {
         throw Object.assign(new Error("host key mismatch"), { retryable: false });
       },
       inventory: async () => ({ containers: [] }),
-      archive: async () => [],
-      duplicity: async () => undefined,
+      startJob: async () => ({ started: true, nothing: true, debris: [] }),
+      pollJob: async () => ({ state: "succeeded", bytesDone: 0, idleSeconds: 0, elapsedSeconds: 0 }),
+      finishArchive: async () => [],
+      finishDuplicity: async () => ({ mode: "full", chains: 1, bytes: 0, durationSeconds: 0 }),
+      stopJob: async () => ({ done: [] }),
       restartContainers: async () => ({ restarted: [], failed: [] }),
       checkSsh: async () => true,
     };

@@ -27,13 +27,18 @@ function recordingHost(calls: string[]): DropletHost {
       calls.push("inventory");
       return { containers: [{ name: "app", image: "app:1", running: true, mounts: [] }] };
     },
-    archive: async () => {
-      calls.push("archive");
-      return [{ kind: "manifest", name: "manifest.json", key: "runs/gitlab/x/manifest.json", bytes: 10, sha256: "0" }];
+    startJob: async (kind) => {
+      calls.push(kind);
+      return { started: true, debris: [] };
     },
-    duplicity: async () => {
-      calls.push("duplicity");
-      return { mode: "full", chains: 1, bytes: 10, durationSeconds: 1 };
+    pollJob: async () => ({ state: "succeeded", bytesDone: 10, idleSeconds: 0, elapsedSeconds: 1 }),
+    finishArchive: async () => [
+      { kind: "manifest", name: "manifest.json", key: "runs/gitlab/x/manifest.json", bytes: 10, sha256: "0" },
+    ],
+    finishDuplicity: async () => ({ mode: "full", chains: 1, bytes: 10, durationSeconds: 1 }),
+    stopJob: async (kind) => {
+      calls.push(`stop ${kind}`);
+      return { done: [] };
     },
     restartContainers: async (names) => {
       calls.push("restart");

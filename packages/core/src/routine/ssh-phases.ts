@@ -1,30 +1,22 @@
 /**
  * Steps 1–3 over SSH through the `DropletHost` port (pre hooks, inventory, archives and
  * archive retention, duplicity, post hooks), and step 7's restart of the containers that ran.
- * A failing phase is reported and the snapshot is still taken.
+ * Archives and duplicity run as jobs on the droplet, followed across durable waits
+ * (./follow-job.ts). A failing phase is reported and the snapshot is still taken.
  */
 import { emit, type RoutineDeps } from "./deps";
 import type { DropletReport } from "./droplet-report";
-import type { DurableSteps, StepOptions } from "./durable";
-import { type DropletHost, type HostRun, type Inventory, isRetryable, noHostReason } from "./host";
+import type { DurableSteps } from "./durable";
+import { followJob, JobFailed } from "./follow-job";
+import { type DropletHost, type HostRun, type Inventory, noHostReason } from "./host";
 import type { DropletRun } from "./power";
+import { sshStep } from "./ssh-step";
 
 /** The droplet's host, when it has one this run, and what its inventory found (for step 7). */
 export interface SshPhases {
   host?: DropletHost;
   inventory?: Inventory;
 }
-
-/**
- * SSH steps are retried twice (10 s, 20 s later) unless the error says a retry cannot help
- * (`retryable: false`: a host key mismatch, duplicity missing).
- */
-const sshStep: StepOptions = {
-  retryStrategy: (error, attempt) =>
-    isRetryable(error) && attempt < 3
-      ? { shouldRetry: true, delay: { seconds: 10 * attempt } }
-      : { shouldRetry: false },
-};
 
 /** Steps 1–3 when the droplet has a host this run; else they are reported as skipped, with why. */
 export async function sshPhases(
@@ -83,14 +75,15 @@ async function overSsh(
   if (inventory && !skipArchives) {
     let archived = false;
     try {
-      const stored = await ctx.step(`archive ${name}`, () => host.archive(inventory), sshStep);
-      report.phase("archive", "done");
-      archived = stored.some((a) => a.kind === "manifest");
-      for (const [i, a] of stored.entries()) {
+      // start archive job, then wait and poll it until it ends, then finish: ./follow-job.ts
+      const stored = await followJob(ctx, deps, r, host, report, "archive", () => host.finishArchive());
+      report.phase("archive", stored ? "done" : "skipped");
+      archived = stored?.some((a) => a.kind === "manifest") ?? false;
+      for (const [i, a] of (stored ?? []).entries()) {
         await emit(ctx, deps, `archive stored ${name} ${i}`, { ...base, type: "archive.stored", ...a });
       }
     } catch (error) {
-      await report.fail("archive", error, "no partial archive is kept; the snapshot is still taken");
+      await report.fail("archive", error, recoveryOf(error, "no manifest was written; the snapshot is still taken"));
     }
     if (archived && host.retainArchives) {
       const retain = host.retainArchives.bind(host);
@@ -116,17 +109,22 @@ async function overSsh(
   if (skipArchives) report.phase("duplicity", "skipped");
   else {
     try {
-      const dup = await ctx.step(`duplicity ${name}`, async () => (await host.duplicity()) ?? null, sshStep);
+      // The same: start duplicity job, wait and poll, finish.
+      const dup = await followJob(ctx, deps, r, host, report, "duplicity", () => host.finishDuplicity());
       report.phase("duplicity", dup ? "done" : "skipped");
       if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
     } catch (error) {
-      await report.fail("duplicity", error, "the snapshot is still taken");
+      await report.fail("duplicity", error, recoveryOf(error, "the snapshot is still taken"));
     }
   }
 
   await runHooks(ctx, r, host, "post", report);
   return inventory;
 }
+
+/** What was done about a failed phase: what stopping its job did, if it ran one, then `rest`. */
+const recoveryOf = (error: unknown, rest: string): string =>
+  error instanceof JobFailed ? `${error.recovery}; ${rest}` : rest;
 
 /** A pre hook that failed (or could not be run), and what its plan says that means. */
 interface FailedPreHook {
