@@ -21,6 +21,7 @@ import {
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type ActionTimings, type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { invocationsWithin, type OverBudget, stepsWithin } from "./budget";
 import { withVirtualTime } from "./virtual-time";
 
 export const planInput = (
@@ -46,6 +47,9 @@ export interface World {
   events: LifeboatEvent[];
   runner: LocalDurableTestRunner<RunResult>;
   invocations: { count: number };
+  /** With `budgetMs`: each invocation and step that ran longer, in words. */
+  overBudget: OverBudget;
+  /** Runs the plan; with `budgetMs`, rejects once the run ended if anything ran longer than the budget. */
   run(request?: Partial<RunRequest>): ReturnType<LocalDurableTestRunner<RunResult>["run"]>;
   close(): Promise<void>;
 }
@@ -61,6 +65,11 @@ export interface WorldOptions {
   hosts?: DropletHosts;
   /** The sandbox's start time (ms); default 2026-01-04T03:00:00Z. */
   startAt?: number;
+  /**
+   * Issue #14's per-invocation budget (wall time, ms): a run in which any handler invocation
+   * or any step took longer fails (`run` rejects), as a Lambda invocation cannot outlast 15 min.
+   */
+  budgetMs?: number;
 }
 
 /**
@@ -98,9 +107,12 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
   const config = validateConfig(options.config ?? planInput());
   const routineApi = options.wrapApi ? options.wrapApi(api, sandbox) : api;
   const invocations = { count: 0 };
+  const overBudget: OverBudget = [];
+  const { budgetMs } = options;
   const handler = withDurableExecution<RunRequest, RunResult>((request, ctx: DurableContext) => {
     invocations.count++;
-    const timed = withVirtualTime(ctx, (ms) => sandbox.advance(ms));
+    const virtual = withVirtualTime(ctx, (ms) => sandbox.advance(ms));
+    const timed = budgetMs === undefined ? virtual : stepsWithin(virtual, budgetMs, overBudget);
     const steps = options.wrapContext ? options.wrapContext(timed) : timed;
     const deps = {
       api: routineApi,
@@ -110,7 +122,9 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
     };
     return runPlan(steps, deps, config, request);
   });
-  const runner = new LocalDurableTestRunner<RunResult>({ handlerFunction: handler });
+  const runner = new LocalDurableTestRunner<RunResult>({
+    handlerFunction: budgetMs === undefined ? handler : invocationsWithin(handler, budgetMs, overBudget),
+  });
   // The runner moves its fake clock over a skipped wait only while some fake timer is pending;
   // this one (never due) makes every skipped wait move the sandbox's time by exactly its length.
   const pending = setTimeout(() => undefined, 10 * 365 * 86_400_000);
@@ -120,10 +134,16 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
     events,
     runner,
     invocations,
-    run: (request = {}) =>
-      runner.run({
+    overBudget,
+    run: async (request = {}) => {
+      const execution = await runner.run({
         payload: { plan: "weekly", trigger: "schedule", scheduledTime: "2026-01-04T03:00:00Z", ...request },
-      }),
+      });
+      if (overBudget.length > 0) {
+        throw new Error(`longer than the ${budgetMs} ms budget: ${overBudget.join("; ")}`);
+      }
+      return execution;
+    },
     close: () => {
       clearTimeout(pending);
       return sandbox.close();

@@ -123,7 +123,7 @@ async function lookAt(deps: RoutineDeps, host: DropletHost, kind: JobKind): Prom
 
 /** Why a job this look saw must be stopped, in plain words; undefined while it may go on (or succeeded). */
 function whyStopped(kind: JobKind, s: JobStatus, stallAfter: { seconds: number; text: string }): string | undefined {
-  const on = s.item ? ` (at ${s.item})` : "";
+  const on = s.item ? ` at ${s.item}` : "";
   switch (s.state) {
     case "failed":
       return `the ${kind} job failed${on}: ${s.error ?? "it gave no reason"}`;
