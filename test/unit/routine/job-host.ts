@@ -15,6 +15,9 @@ export interface ScriptedJob {
   /** A `started: false` start (attached to a job already there), and debris it cleaned. */
   attached?: boolean;
   debris?: string[];
+  /** Thrown by `startJob` / by the finish of this job. */
+  startError?: Error;
+  finishError?: Error;
 }
 
 export interface Call {
@@ -58,6 +61,7 @@ export function scriptedHost(
       startedAt[kind] = now();
       const job = jobs[kind];
       if (!job) return { started: true, nothing: true, debris: [] };
+      if (job.startError) throw job.startError;
       return {
         started: !job.attached,
         ...(job.expectedBytes !== undefined ? { expectedBytes: job.expectedBytes } : {}),
@@ -75,10 +79,12 @@ export function scriptedHost(
     },
     finishArchive: async () => {
       record("finishArchive", "archive");
+      if (jobs.archive?.finishError) throw jobs.archive.finishError;
       return STORED;
     },
     finishDuplicity: async () => {
       record("finishDuplicity", "duplicity");
+      if (jobs.duplicity?.finishError) throw jobs.duplicity.finishError;
       return { mode: "full", chains: 1, bytes: 5e8, durationSeconds: 120 };
     },
     stopJob: async (kind, reason) => {

@@ -188,6 +188,49 @@ describe("a job on the droplet", () => {
     expect(world.events.map((e) => e.type)).not.toContain("duplicity.completed");
   });
 
+  it("that cannot be started is stopped (it may have begun); a duplicity backup whose figures cannot be read is kept", async () => {
+    const noKey = Object.assign(new Error("host key mismatch for 203.0.113.10"), { retryable: false });
+    const { world, host } = await jobWorld({
+      archive: { startError: noKey, polls: [] },
+      duplicity: {
+        polls: [{ state: "succeeded", bytesDone: 5e8 }],
+        finishError: Object.assign(new Error("collection-status exited 1"), { retryable: false }),
+      },
+    });
+    const gitlab = (await world.run()).getResult()!.droplets[0]!;
+    expect(host.count("startJob", "archive")).toBe(1); // not retried: the error says a retry cannot help
+    expect(host.calls.filter((c) => c.call === "stopJob").map((c) => [c.kind, c.reason])).toEqual([
+      ["archive", "the archive job could not be started: host key mismatch for 203.0.113.10"],
+    ]);
+    expect(gitlab.phases).toMatchObject({ archive: "failed", duplicity: "failed", snapshot: "done" });
+    expect(world.events.filter((e) => e.type === "run.failed")).toEqual([
+      expect.objectContaining({
+        phase: "archive",
+        recovery: expect.stringMatching(/^the job was stopped: killed the job/),
+      }),
+      expect.objectContaining({
+        phase: "duplicity",
+        error: "finishing the duplicity job failed: collection-status exited 1",
+        recovery: expect.stringMatching(/^the backup duplicity made is kept/),
+      }),
+    ]);
+  });
+
+  it("whose archive cannot be finished (an object missing in storage) is stopped: no manifest, nothing left", async () => {
+    const { world, host } = await jobWorld({
+      archive: {
+        polls: [{ state: "succeeded", bytesDone: 3e9 }],
+        finishError: Object.assign(new Error("volumes/app-data.tar.zst is not in the bucket"), { retryable: false }),
+      },
+    });
+    const gitlab = (await world.run()).getResult()!.droplets[0]!;
+    expect(host.calls.filter((c) => c.call === "stopJob").map((c) => [c.kind, c.reason])).toEqual([
+      ["archive", "finishing the archive job failed: volumes/app-data.tar.zst is not in the bucket"],
+    ]);
+    expect(gitlab.phases).toMatchObject({ archive: "failed", snapshot: "done" });
+    expect(world.events.map((e) => e.type)).not.toContain("archive.stored");
+  });
+
   it("found already running (a retried start) or debris of a crashed run: both are reported as notes", async () => {
     const { world } = await jobWorld({
       archive: {
