@@ -76,7 +76,7 @@ export interface HostPreview {
   unknown: string[];
 }
 
-/** The long phases of a run on a droplet, each a job on the droplet (./jobs.ts follows them). */
+/** The long phases of a run on a droplet, each a job on the droplet (./follow-job.ts follows them). */
 export type JobKind = "archive" | "duplicity";
 
 /** What starting (or attaching to) a job found. */
