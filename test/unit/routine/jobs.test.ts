@@ -166,6 +166,17 @@ describe("a job on the droplet", () => {
     expect(host.count("finishArchive")).toBe(0);
   });
 
+  it("whose droplet answers with an error a retry cannot fix (a changed host key) is stopped at once", async () => {
+    const changed = Object.assign(new Error("host key mismatch for 203.0.113.10"), { retryable: false });
+    const { world, host } = await jobWorld({ archive: { expectedBytes: GB, polls: [running(1e6), changed] } });
+    const gitlab = (await world.run()).getResult()!.droplets[0]!;
+    expect(host.count("pollJob", "archive")).toBe(2);
+    expect(host.calls.filter((c) => c.call === "stopJob").map((c) => c.reason)).toEqual([
+      "gitlab cannot be reached: host key mismatch for 203.0.113.10",
+    ]);
+    expect(gitlab.phases).toMatchObject({ archive: "failed", snapshot: "done" });
+  });
+
   it("that was lost, or failed, is stopped and its phase says why", async () => {
     const { world, host } = await jobWorld({
       archive: { expectedBytes: GB, polls: [running(0.2 * GB), { state: "lost", bytesDone: 0.2 * GB }] },
