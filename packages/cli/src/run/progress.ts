@@ -2,10 +2,19 @@
  * The run as it happens: the routine's events (it is the run's EventSink) and the API calls
  * it makes (it watches the observed API) become one line each, and — on a terminal — a
  * footer of one line per droplet, redrawn in place, with its phase, the time waited in it and
- * the last action's status.
+ * the last action's status, or the progress of the job running on it. Off a terminal, a job's
+ * progress is a line now and then (./job-progress.ts), so a CI log stays small.
  */
 import { busyMessage, type Droplet, type DropletAction, type EventSink, type LifeboatEvent } from "@lifeboat/core";
 import { human } from "../table";
+import {
+  type JobProgress,
+  type LoggedProgress,
+  logProgressNow,
+  percentDone,
+  progressLogLine,
+  progressText,
+} from "./job-progress";
 import type { ApiWatcher } from "./observed-api";
 import type { TimeBase } from "./time-base";
 
@@ -18,11 +27,17 @@ interface Row {
   status?: string;
   /** The snapshot this run started, and its action's status when last seen. */
   snapshot?: { name: string; actionId: number; status: string };
+  /** The job running on the droplet, as its last poll said; gone once its droplet moves on. */
+  job?: JobProgress;
+  /** What the log (not a terminal) last said about that job. */
+  jobLogged?: LoggedProgress;
 }
 
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** The terminal's width: footer lines are cut to it, as a wrapped line would break the redraw. */
+  columns?: number;
 }
 
 export class ProgressView implements EventSink, ApiWatcher {
@@ -95,6 +110,7 @@ export class ProgressView implements EventSink, ApiWatcher {
   async emit(event: LifeboatEvent): Promise<void> {
     this.events.push(event);
     const d = event.droplet;
+    if (event.type !== "archive.progress") this.endJob(event);
     switch (event.type) {
       case "run.started":
         for (const name of event.droplets) this.phase(name, "queued");
@@ -131,6 +147,9 @@ export class ProgressView implements EventSink, ApiWatcher {
       case "droplet.powered_on":
         this.phase(d, "retention");
         this.line(d, `powered on again: off for ${human(event.downtimeSeconds)}`);
+        break;
+      case "archive.progress":
+        this.jobProgress(event);
         break;
       case "archive.stored":
         this.line(d, `stored ${event.kind} ${event.name}: ${event.bytes} bytes, sha256 ${event.sha256.slice(0, 12)}…`);
@@ -200,6 +219,35 @@ export class ProgressView implements EventSink, ApiWatcher {
     if (row) row.status = status;
   }
 
+  /** A poll of a droplet's job: the footer shows it; a log gets a line when one is due. */
+  private jobProgress(event: JobProgress): void {
+    const name = event.droplet;
+    this.phase(name, event.job === "archive" ? "archiving" : "duplicity");
+    const row = this.rows.get(name) as Row;
+    if (row.job?.job !== event.job) delete row.jobLogged;
+    row.job = event;
+    if (this.out?.isTTY) return;
+    const now = this.time.now();
+    if (!logProgressNow(row.jobLogged, now, event)) return;
+    row.jobLogged = { at: now, percent: percentDone(event) };
+    this.line(name, progressLogLine(event));
+  }
+
+  /** Any other event of a droplet means its job stored, failed or ended: its progress goes. */
+  private endJob(event: LifeboatEvent): void {
+    const ended =
+      event.droplet !== "*"
+        ? [this.rows.get(event.droplet)]
+        : event.type === "run.finished" || event.type === "run.failed"
+          ? [...this.rows.values()]
+          : [];
+    for (const row of ended) {
+      if (!row) continue;
+      delete row.job;
+      delete row.jobLogged;
+    }
+  }
+
   private phase(name: string, phase: string): void {
     const row = this.rows.get(name);
     if (row?.phase === phase) return;
@@ -223,12 +271,19 @@ export class ProgressView implements EventSink, ApiWatcher {
     if (!this.out?.isTTY || this.paused) return;
     this.clearFooter();
     const now = this.time.now();
-    const lines = [...this.rows].map(
-      ([name, r]) =>
-        `  ▸ ${name.padEnd(8)}  ${r.phase.padEnd(12)}  ${human((now - r.since) / 1000).padStart(6)}  ${[r.status && `droplet ${r.status}`, r.action && `last action: ${r.action}`].filter(Boolean).join(", ")}`,
-    );
+    // A line longer than the terminal wraps, and the next redraw would then clear too few lines.
+    const width = this.out.columns ? this.out.columns - 1 : Number.POSITIVE_INFINITY;
+    const lines = [...this.rows].map(([name, r]) => footerLine(name, r, now).slice(0, width));
     if (lines.length === 0) return;
     this.out.write(`${lines.join("\n")}\n`);
     this.footerLines = lines.length;
   }
+}
+
+/** A droplet's footer line: its phase, the time in it, then its job's progress or its last action. */
+function footerLine(name: string, r: Row, now: number): string {
+  const detail = r.job
+    ? progressText(r.job)
+    : [r.status && `droplet ${r.status}`, r.action && `last action: ${r.action}`].filter(Boolean).join(", ");
+  return `  ▸ ${name.padEnd(8)}  ${r.phase.padEnd(12)}  ${human((now - r.since) / 1000).padStart(6)}  ${detail}`;
 }

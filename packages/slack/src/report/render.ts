@@ -7,6 +7,7 @@ import type { KnownBlock } from "@slack/types";
 import { capBlocks, context, listText, section } from "../blocks";
 import { escapeText, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
+import { jobProgressText } from "./job-progress";
 import type { DropletState, RunState } from "./state";
 
 const PHASE_ICON: Record<string, string> = {
@@ -23,7 +24,7 @@ function runStatus(state: RunState): string {
 
 function dropletLine(name: string, d: DropletState): string {
   const icon = PHASE_ICON[d.phase] ?? (d.phase.startsWith("failed") ? ":x:" : ":hourglass_flowing_sand:");
-  return `${icon} *${name}* — ${d.phase}`;
+  return `${icon} *${name}* — ${d.phase}${d.job ? `: ${jobProgressText(d.job)}` : ""}`;
 }
 
 function runTitle(state: RunState): string {

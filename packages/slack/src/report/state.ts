@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { LifeboatEvent } from "@lifeboat/core";
 import type { CardInfo } from "../approval/card";
+import { endJobs, JOB_PHASE, type JobProgressState, takeProgress } from "./job-progress";
 
 export interface DropletState {
   phase: string;
@@ -21,6 +22,10 @@ export interface DropletState {
   containersFailed: string[];
   outcome?: "succeeded" | "skipped" | "failed";
   detail?: string;
+  /** The job running on the droplet, as its latest `archive.progress` said; gone once the job is over. */
+  job?: JobProgressState;
+  /** `at` of the latest event that ended a job: a poll from before it came too late to show. */
+  jobEndedAt?: string;
 }
 
 export interface RunState {
@@ -86,7 +91,12 @@ const DECISION_PHASE = {
  */
 export function applyEvent(previous: RunState, event: LifeboatEvent): RunState {
   const state: RunState = structuredClone(previous);
-  state.seen = [...state.seen, eventKey(event)].slice(-MAX_SEEN);
+  // A poll is not remembered as seen: taking it twice changes nothing, and one key per poll
+  // of a long job would push the other events out of the de-duplication window.
+  if (event.type !== "archive.progress") {
+    state.seen = [...state.seen, eventKey(event)].slice(-MAX_SEEN);
+    endJobs(state, event);
+  }
   const d = () => droplet(state, event.droplet);
   switch (event.type) {
     case "run.started":
@@ -120,6 +130,9 @@ export function applyEvent(previous: RunState, event: LifeboatEvent): RunState {
       d().downtimeSeconds = event.downtimeSeconds;
       d().containersFailed = event.containersFailed;
       setPhase(d(), event.containersFailed.length ? "back on, some containers failed" : "back on", event.at);
+      break;
+    case "archive.progress":
+      if (takeProgress(d(), event)) setPhase(d(), JOB_PHASE[event.job], event.at);
       break;
     case "archive.stored":
       d().archives += 1;

@@ -82,6 +82,12 @@ export async function reportEvent(event: LifeboatEvent, deps: ReportDeps): Promi
     return;
   }
   const state = applyEvent(before, event);
+  // A poll changes only the parent. One that would leave it as it is (a repeat, a poll older
+  // than what is shown, a stalled job) costs no update: Slack limits chat.update per channel.
+  if (event.type === "archive.progress" && found && sameMessage(parentMessage(before), parentMessage(state))) {
+    deps.logger.info(`archive.progress of ${event.droplet} in ${event.runId} changes nothing shown; not updated`);
+    return;
+  }
   let threadTs = found?.ts;
   if (!threadTs) {
     const posted = await client.chat.postMessage({
@@ -90,6 +96,7 @@ export async function reportEvent(event: LifeboatEvent, deps: ReportDeps): Promi
       metadata: metadataOf(state),
     });
     threadTs = posted.ts as string;
+    if (event.type === "archive.progress") return; // posted with this poll's state already
   }
   const reply = (message: SlackMessage) =>
     client.chat.postMessage({ channel, thread_ts: threadTs, ...toArgs(message) });
@@ -110,6 +117,10 @@ export async function reportEvent(event: LifeboatEvent, deps: ReportDeps): Promi
     if (message) await reply(message);
   }
   await client.chat.update({ channel, ts: threadTs, ...toArgs(parentMessage(state)), metadata: metadataOf(state) });
+}
+
+function sameMessage(a: SlackMessage, b: SlackMessage): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function toArgs(message: { text: string; blocks?: SlackMessage["blocks"] }) {
