@@ -1,9 +1,9 @@
-/** STS AssumeRole for duplicity, against a loopback STS: the request, the session policy, the answer. */
+/** STS AssumeRole for duplicity and the archive job, against a loopback STS: the request, the session policy, the answer. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { assumeDropletRole } from "@lifeboat/aws";
+import { archiveSessionPolicy, assumeArchiveRole, assumeDropletRole } from "@lifeboat/aws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { duplicityPrefix } from "../../../functions/archive-layout";
+import { DEPLOYED_PREFIX, duplicityPrefix } from "../../../functions/archive-layout";
 
 const requests: URLSearchParams[] = [];
 const server = createServer((req, res) => {
@@ -70,5 +70,54 @@ describe("droplet credentials", () => {
         Condition: { StringLike: { "s3:prefix": ["lifeboat/duplicity/web-1", "lifeboat/duplicity/web-1/*"] } },
       },
     ]);
+  });
+});
+
+describe("archive job credentials", () => {
+  const runPrefix = `${DEPLOYED_PREFIX}runs/web-1/nightly-20261130T030000Z/`;
+
+  it("may upload to one run's directory and abort its own uploads, and nothing else", () => {
+    expect(JSON.parse(archiveSessionPolicy("archives", runPrefix))).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+          Resource: ["arn:aws:s3:::archives/lifeboat/runs/web-1/nightly-20261130T030000Z/*"],
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ["a prefix without its closing slash (it would match runs beside it)", "lifeboat/runs/web-1/nightly-1"],
+    ["an empty prefix (the whole bucket)", ""],
+    ["a wildcard", "lifeboat/runs/*/"],
+    ["a leading slash", "/lifeboat/runs/web-1/r/"],
+  ])("refuses %s", (_why, prefix) => {
+    expect(() => archiveSessionPolicy("archives", prefix)).toThrow(/one run's directory ending in "\/"/);
+  });
+
+  it("assumes the droplet role for one hour with that policy, and says when the credentials expire", async () => {
+    const credentials = await assumeArchiveRole({
+      roleArn: "arn:aws:iam::123456789012:role/droplet",
+      bucket: "archives",
+      runPrefix,
+      droplet: "web-1",
+      region: "us-east-1",
+      endpoint,
+    });
+    expect(credentials).toEqual({
+      accessKeyId: "ASIATESTKEY",
+      secretAccessKey: "test-secret-from-sts",
+      sessionToken: "test-session-token",
+      expiration: "2026-11-26T09:00:00.000Z",
+    });
+    const sent = requests.at(-1)!;
+    expect(sent.get("Action")).toBe("AssumeRole");
+    expect(sent.get("RoleArn")).toBe("arn:aws:iam::123456789012:role/droplet");
+    expect(sent.get("DurationSeconds")).toBe("3600");
+    expect(sent.get("RoleSessionName")).toBe("lifeboat-archive-web-1");
+    expect(sent.get("Policy")).toBe(archiveSessionPolicy("archives", runPrefix));
   });
 });
