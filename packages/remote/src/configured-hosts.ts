@@ -8,6 +8,7 @@ import type { Droplet, DropletHosts, HostRun, LifeboatConfig, SshConfig } from "
 import { connect } from "./connect";
 import { type DropletHostOptions, type DuplicityAccess, type OpenSession, sshDropletHost } from "./droplet-host";
 import { PermanentError } from "./errors";
+import type { JobCredentials } from "./job/spec";
 import { localSession } from "./local-transport";
 import type { RunStorage } from "./ports";
 import type { Logger } from "./session";
@@ -64,6 +65,8 @@ export interface ConfiguredHostsOptions extends ConnectionOptions {
   storage: (droplet: string, run: HostRun) => RunStorage;
   /** duplicity's target, credentials and encryption for a droplet, asked for only when its duplicity step runs. */
   duplicity?: (droplet: string, run: HostRun) => Promise<DuplicityAccess>;
+  /** Storage credentials for a droplet's archive job, when it uploads straight to S3/Spaces (`storage.direct`). */
+  archiveCredentials?: (droplet: string, run: HostRun) => Promise<JobCredentials>;
   host?: Pick<DropletHostOptions, "compression" | "helperImage" | "restart" | "now">;
 }
 
