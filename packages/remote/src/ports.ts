@@ -4,6 +4,7 @@
  */
 import type { Readable } from "node:stream";
 import type { ImageArchive } from "./images";
+import type { JobStorage } from "./job/spec";
 import type { VolumeArchive } from "./volumes";
 
 export interface StoredObject {
@@ -45,4 +46,12 @@ export interface RunStorage extends ArchiveWriter {
   }): Promise<{ kept: string[]; deleted: string[]; dryRun: boolean }>;
   /** A dry run: this plan's complete runs on this droplet (reads only). Absent: not known. */
   runs?(): Promise<Array<{ runId: string; createdAt: string }>>;
+  /** Present when the droplet can upload straight to this storage (S3/Spaces); absent for local storage. */
+  direct?(): { storage: JobStorage; bucketKey(key: string): string }; // key: as runWriter names it (run-relative layout key); bucketKey adds the store's prefix
+  /** The run-relative key an archive file gets (the layout's archiveKey). */
+  keyOf(kind: "image" | "volume", fileName: string): string;
+  /** Aborts every multipart upload under this run's prefix; returns how many. */
+  abortUploads(): Promise<number>;
+  /** The stored size of a run object, or undefined when it is absent (HEAD). */
+  sizeOf(key: string): Promise<number | undefined>;
 }
