@@ -6,13 +6,16 @@
  *   lifeboat/runs/<droplet>/<runId>/…       archives and manifests (packages/storage/FORMAT.md)
  *   lifeboat/duplicity/<droplet>/…          duplicity's own files, one target per droplet
  */
-import { duplicityRoot, duplicityPrefix as storeDuplicityPrefix } from "@lifeboat/storage";
+import { duplicityRoot, runsRoot, duplicityPrefix as storeDuplicityPrefix } from "@lifeboat/storage";
 
 /** Prefix of everything lifeboat writes to the stack's bucket. */
 export const DEPLOYED_PREFIX = "lifeboat/";
 
 /** The duplicity targets' common prefix: the droplet role may write below it, nowhere else. */
 export const DUPLICITY_ROOT = duplicityRoot(DEPLOYED_PREFIX);
+
+/** Every run's directory is below it: a droplet's archive job may upload there (one run's, per session), nowhere else. */
+export const RUNS_ROOT = runsRoot(DEPLOYED_PREFIX);
 
 /** One droplet's duplicity prefix (no trailing slash, as duplicity's target URL takes it). */
 export const duplicityPrefix = (droplet: string): string => storeDuplicityPrefix(DEPLOYED_PREFIX, droplet);

@@ -6,7 +6,7 @@ import { PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aws-cdk-lib/aws-lambda";
 import { NagSuppressions } from "cdk-nag";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
-import { DUPLICITY_ROOT } from "../functions/archive-layout";
+import { DUPLICITY_ROOT, RUNS_ROOT } from "../functions/archive-layout";
 import { lifeboatConfig, planScheduleName } from "./config";
 import { planSchedules } from "./plan-schedules";
 import { Secrets } from "./Secrets";
@@ -86,19 +86,27 @@ export function Backups({ stack, app }: StackContext) {
   // Durable functions must be invoked by a qualified ARN: schedules and Slack use this alias.
   const backupAlias = new Alias(stack, "BackupRunLive", { aliasName: "live", version: backupRun.currentVersion });
 
-  // duplicity on a droplet gets short-lived credentials from this role, narrowed per run by a
-  // session policy to that droplet's own prefix.
+  // duplicity and the archive job on a droplet get short-lived credentials from this role,
+  // narrowed per run by a session policy to that droplet's own prefix, or that run's directory.
   const dropletCredentials = new Role(stack, "DropletCredentialsRole", {
     assumedBy: backupRun.role!.grantPrincipal,
     // The role's maximum session is exactly what the function asks STS for.
     maxSessionDuration: Duration.seconds(DROPLET_CREDENTIALS_SECONDS),
-    description: "lifeboat: duplicity on a droplet writes its own prefix of the archive bucket",
+    description: "lifeboat: duplicity and archive jobs on a droplet write their own prefix of the archive bucket",
   });
   // The same root packages/aws/src/droplet-credentials.ts narrows to `<root><droplet>/` per run.
   dropletCredentials.addToPolicy(
     new PolicyStatement({
       actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       resources: [`${archives.bucketArn}/${DUPLICITY_ROOT}*`],
+    }),
+  );
+  // The archive job uploads (multipart) and aborts its own uploads; it reads, lists and deletes
+  // nothing. Sessions narrow it to `<RUNS_ROOT><droplet>/<runId>/` (assumeArchiveRole).
+  dropletCredentials.addToPolicy(
+    new PolicyStatement({
+      actions: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      resources: [`${archives.bucketArn}/${RUNS_ROOT}*`],
     }),
   );
   dropletCredentials.addToPolicy(
@@ -118,6 +126,14 @@ export function Backups({ stack, app }: StackContext) {
         ],
         reason:
           "duplicity's own prefix of the archive bucket; every session is narrowed further to one droplet's prefix by a session policy (functions/droplet-credentials.ts).",
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        appliesTo: [
+          { regex: `/^Resource::<ArchivesBucket[0-9A-F]+\\.Arn>\\/${RUNS_ROOT.replaceAll("/", "\\/")}\\*$/g` },
+        ],
+        reason:
+          "the runs' directories of the archive bucket, upload and abort only; every session is narrowed further to one run's directory by a session policy (packages/aws/src/droplet-credentials.ts).",
       },
     ],
     true,

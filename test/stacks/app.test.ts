@@ -4,7 +4,7 @@
  * placeholder and these assertions would prove nothing), then CDK assertions.
  */
 
-import { sessionPolicy } from "@lifeboat/aws";
+import { archiveSessionPolicy, sessionPolicy } from "@lifeboat/aws";
 import { validateConfig } from "@lifeboat/core";
 import { Aspects, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -13,7 +13,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DUPLICITY_ROOT, duplicityPrefix } from "../../functions/archive-layout";
+import { DUPLICITY_ROOT, duplicityPrefix, RUNS_ROOT } from "../../functions/archive-layout";
 import rawConfig from "../../lifeboat.config";
 import { lifeboatApp } from "../../stacks";
 import { Backups } from "../../stacks/Backups";
@@ -215,6 +215,31 @@ describe("Backups stack", () => {
     // The session policy narrows the same root to one droplet.
     const policy = JSON.parse(sessionPolicy("bucket", duplicityPrefix(droplet)));
     expect(policy.Statement[0].Resource).toEqual([`arn:aws:s3:::bucket/${DUPLICITY_ROOT}${droplet}/*`]);
+  });
+
+  it("lets the droplet role upload archives under the runs' root and abort them, and nothing more there", () => {
+    const roles = backups.findResources("AWS::IAM::Role", { Properties: { MaxSessionDuration: 3600 } });
+    const [roleId] = Object.keys(roles);
+    const rolePolicies = (Object.values(backups.findResources("AWS::IAM::Policy")) as Resource[]).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+    );
+    const statements = rolePolicies.flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    // The bucket's ARN is a token here: each grant ends in the part of the bucket it reaches.
+    const reach = (s: Statement) => {
+      const joined = JSON.stringify(s.Resource);
+      return joined.match(/"(\/[^"]*)"\]\]\}/)?.[1] ?? "(the bucket)";
+    };
+    expect(statements.map((s) => [[s.Action].flat(), reach(s)])).toEqual([
+      [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], `/${DUPLICITY_ROOT}*`],
+      [["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], `/${RUNS_ROOT}*`],
+      [["s3:ListBucket"], "(the bucket)"],
+    ]);
+    // The session policy narrows the runs' root to one run's directory.
+    const runDirectory = `${RUNS_ROOT}web-1/nightly-20261130T030000Z/`;
+    const policy = JSON.parse(archiveSessionPolicy("bucket", runDirectory));
+    expect(policy.Statement[0].Resource).toEqual([`arn:aws:s3:::bucket/${runDirectory}*`]);
   });
 });
 

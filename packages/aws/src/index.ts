@@ -8,7 +8,13 @@
 
 export { approvalResponder } from "./approval-responder";
 export { deferredInvoker } from "./deferred-invoker";
-export { assumeDropletRole, DROPLET_CREDENTIALS_SECONDS, sessionPolicy } from "./droplet-credentials";
+export {
+  archiveSessionPolicy,
+  assumeArchiveRole,
+  assumeDropletRole,
+  DROPLET_CREDENTIALS_SECONDS,
+  sessionPolicy,
+} from "./droplet-credentials";
 export { durableRuns } from "./durable-runs";
 export { EventBridgeSink } from "./eventbridge-sink";
 export { runStarter } from "./run-starter";

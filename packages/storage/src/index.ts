@@ -13,6 +13,8 @@ export {
   duplicityPrefix,
   duplicityRoot,
   manifestKey,
+  runPrefix,
+  runsRoot,
 } from "./layout";
 export { LocalSink } from "./local-sink";
 export {

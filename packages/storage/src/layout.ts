@@ -38,8 +38,11 @@ function segment(kind: string, value: string): string {
 
 export const MANIFEST_FILE = "manifest.json";
 
+/** Where every run's archives live under a store's prefix: "<prefix>runs/". */
+export const runsRoot = (storePrefix: string) => `${storePrefix}runs/`;
+
 /** The directory of one droplet's runs: "runs/<droplet>/". */
-export const dropletPrefix = (droplet: string) => `runs/${segment("droplet name", droplet)}/`;
+export const dropletPrefix = (droplet: string) => `${runsRoot("")}${segment("droplet name", droplet)}/`;
 
 /** The directory of one run: "runs/<droplet>/<runId>/". */
 export const runPrefix = (droplet: string, runId: string) => `${dropletPrefix(droplet)}${segment("run id", runId)}/`;

@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { hashingOf } from "./hashing";
 import { checkKey } from "./layout";
-import type { ListedObject, Sink, StoredObject } from "./sink";
+import type { DirectTarget, ListedObject, OpenUpload, Sink, StoredObject } from "./sink";
 
 export interface S3SinkOptions {
   bucket: string;
@@ -162,5 +162,53 @@ export class S3Sink implements Sink {
   async delete(key: string): Promise<void> {
     const { s3, client } = await this.connect();
     await client.send(new s3.DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) }));
+  }
+
+  /** The bucket as this sink addresses it; credentials are not part of it. */
+  direct(): DirectTarget {
+    const { bucket, region, endpoint, forcePathStyle } = this.options;
+    return {
+      bucket,
+      region,
+      ...(endpoint ? { endpoint } : {}),
+      ...(forcePathStyle ? { forcePathStyle: true } : {}),
+      prefix: this.prefix,
+    };
+  }
+
+  async openUploads(prefix: string): Promise<OpenUpload[]> {
+    const { s3, client } = await this.connect();
+    const out: OpenUpload[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await client.send(
+        new s3.ListMultipartUploadsCommand({
+          Bucket: this.options.bucket,
+          Prefix: `${this.prefix}${prefix}`,
+          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+          ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+        }),
+      );
+      for (const u of page.Uploads ?? []) {
+        if (u.Key && u.UploadId) out.push({ key: u.Key.slice(this.prefix.length), uploadId: u.UploadId });
+      }
+      // Paged by (key, upload id); a truncated page without markers would loop forever.
+      const more = page.IsTruncated && (page.NextKeyMarker || page.NextUploadIdMarker);
+      keyMarker = more ? page.NextKeyMarker : undefined;
+      uploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker || uploadIdMarker);
+    return out;
+  }
+
+  async abortUpload(upload: OpenUpload): Promise<void> {
+    const { s3, client } = await this.connect();
+    await client.send(
+      new s3.AbortMultipartUploadCommand({
+        Bucket: this.options.bucket,
+        Key: this.full(upload.key),
+        UploadId: upload.uploadId,
+      }),
+    );
   }
 }

@@ -17,6 +17,22 @@ export interface ListedObject {
   lastModified: Date;
 }
 
+/** Where others (a droplet's archive job) can upload to this store themselves: S3 or Spaces. */
+export interface DirectTarget {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  /** Prepended to every key of this store in the bucket, e.g. "lifeboat/". */
+  prefix: string;
+}
+
+/** A multipart upload begun and neither completed nor aborted. `key` is the store's key (without its prefix). */
+export interface OpenUpload {
+  key: string;
+  uploadId: string;
+}
+
 export interface Sink {
   /** Where this sink writes, for messages ("s3://bucket/prefix", "/var/lib/lifeboat"). */
   readonly location: string;
@@ -29,4 +45,10 @@ export interface Sink {
   /** Every object whose key starts with `prefix`. */
   list(prefix: string): Promise<ListedObject[]>;
   delete(key: string): Promise<void>;
+  /** Present when others can upload to this store straight (S3/Spaces); absent for a local directory. */
+  direct?(): DirectTarget;
+  /** Multipart uploads still open under `prefix` (stores that have them). */
+  openUploads?(prefix: string): Promise<OpenUpload[]>;
+  /** Aborts an open multipart upload, dropping its parts. */
+  abortUpload?(upload: OpenUpload): Promise<void>;
 }
