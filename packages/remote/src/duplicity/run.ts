@@ -11,6 +11,7 @@ import {
   commonArgs,
   type DuplicityCache,
   type DuplicityTarget,
+  encryptionArgs,
   privateGnupgHome,
   type S3Credentials,
   secretEnv,
@@ -63,8 +64,6 @@ export interface DuplicityReport extends CollectionStatus {
   sourceBytes: number;
   durationSeconds: number;
 }
-
-const FINGERPRINT = /^[0-9A-F]{40}$/;
 
 /** Throws DuplicityMissingError (with the install line) when duplicity or gpg is absent. */
 export async function checkDuplicity(session: RemoteSession, binary = "duplicity"): Promise<void> {
@@ -173,15 +172,6 @@ export async function restoreDuplicity(session: RemoteSession, options: Duplicit
       ? secretEnv(options.credentials, d.passphrase ?? "", d.secretKeyArmored)
       : secretEnv(options.credentials, d.passphrase, "");
   await session.run(script, { what: "duplicity restore", secrets });
-}
-
-function encryptionArgs(encryption: BackupEncryption): string[] {
-  if (encryption.type === "passphrase") return [];
-  if (!FINGERPRINT.test(encryption.fingerprint)) {
-    throw new Error("the GPG key fingerprint must be 40 upper-case hex characters");
-  }
-  // The key was just imported into a private keyring: trust it for this run only.
-  return [`--encrypt-key=${encryption.fingerprint}`, "--gpg-options=--trust-model=always"];
 }
 
 function backupSecrets(options: Pick<DuplicityBackupOptions, "credentials" | "encryption">) {
