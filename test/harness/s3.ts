@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import { multipartUploadCalls } from "./s3-uploads";
 
 export interface S3Service {
   endpoint: string;
@@ -24,6 +25,9 @@ export async function startS3(dir: string): Promise<{ service: S3Service; stop: 
     directory: join(dir, "s3"),
     configureBuckets: [{ name: bucket, configs: [] }],
   });
+  // s3rver lacks ListMultipartUploads and AbortMultipartUpload (AWS S3 and Spaces have both):
+  // answered first, over s3rver's own upload directories, so tests can see uploads left behind.
+  (server as unknown as { middleware: unknown[] }).middleware.unshift(multipartUploadCalls(join(dir, "s3")));
   const address = (await server.run()) as AddressInfo;
   return {
     service: {
