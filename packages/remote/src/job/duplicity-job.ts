@@ -52,7 +52,7 @@ export interface DuplicityJob {
 /** The names of the job's `run` steps; each one's stdout is `outputs/<name>`. */
 export const DUPLICITY_OUTPUTS = { mode: "mode", backup: "backup", retention: "retention", status: "status" } as const;
 
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/;
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,117}$/; // the job id stays within the runner's 128 characters
 
 /** "<runId>-duplicity", refusing a run id that is not a plain name. */
 export function duplicityJobId(runId: string): string {
