@@ -564,6 +564,8 @@ class Job:
         self.status.step(step["name"])
         env = command_env(self.secret_env(step.get("env") or {}))
         env.update(self.aws_env())
+        # Where the job's files are (its secret files, a keyring of its own): no path in the spec.
+        env["LIFEBOAT_JOB_DIR"] = os.path.abspath(self.dir)
         outputs = os.path.join(self.dir, "outputs")
         os.makedirs(outputs, mode=0o700, exist_ok=True)
         fd = os.open(os.path.join(outputs, step["name"]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -47,8 +47,8 @@ export type ArchiveEntry =
  *   While the group runs, `containers` are listed in the status as stopped by the job.
  * - `run`: runs `command` with `env` read from the job's secret files (`{ PASSPHRASE: "passphrase" }`
  *   reads `secrets/passphrase`) and storage credentials available to boto3 through
- *   `AWS_CONFIG_FILE` (a `credential_process` that reads `credentials.json`, so they refresh);
- *   its stdout goes to `outputs/<name>`. Used for duplicity.
+ *   `AWS_CONFIG_FILE` (a `credential_process` that reads `credentials.json`, so they refresh),
+ *   and the job's directory as `LIFEBOAT_JOB_DIR`; its stdout goes to `outputs/<name>`. Used for duplicity.
  */
 export type JobStep =
   | {
