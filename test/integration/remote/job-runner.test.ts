@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   JobGoneError,
   type JobLook,
+  JobRunnerMissingError,
   JobSpecError,
   killJob,
   listJobs,
@@ -43,7 +44,7 @@ const HOSTILE = [
   `$IFS$(touch\t${CANARY})`,
 ];
 
-describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})` : ""}`, () => {
+describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})` : ""}`, () => {
   const h = harness();
   // s3rver checks no secret key, so the secret can be a sentinel searched for everywhere.
   const secretAccessKey = `secret-${randomBytes(12).toString("hex")}`;
@@ -56,7 +57,8 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
     forcePathStyle: true,
   };
   const prefix = unique("jobs");
-  const container = unique("job-app");
+  // The tests run concurrently (they mostly wait on jobs), each group test with its own container.
+  const containers = { group: unique("job-group"), kill: unique("job-kill") };
   let session: RemoteSession;
   let root: string;
   let s3: S3Client;
@@ -72,7 +74,7 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
   });
   const key = (name: string) => `${prefix}/${name}`;
 
-  async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
     const end = Date.now() + ms;
     while (!(await check())) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -115,17 +117,14 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
       forcePathStyle: true,
       credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey },
     });
-    runVolumeContainer({
-      name: container,
-      volume: unique("job-vol"),
-      image: h.docker!.baseImage,
-      script: "sleep 3600",
-    });
+    for (const name of Object.values(containers)) {
+      runVolumeContainer({ name, volume: unique("job-vol"), image: h.docker!.baseImage, script: "sleep 3600" });
+    }
     await rm(CANARY, { force: true });
   });
 
   afterAll(async () => {
-    harnessDocker("rm", "-f", "-v", container);
+    for (const name of Object.values(containers)) harnessDocker("rm", "-f", "-v", name);
     for (const job of await listJobs(session, root)) await killJob(session, job.jobId, root, { graceSeconds: 5 });
     session.close();
     s3.destroy();
@@ -176,7 +175,19 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
     ).toBe(sha256);
     expect((await body(key("small.txt"))).toString()).toBe("sha256:abc");
     expect(await remote(session, sh`cat ${marker}`)).toBe("sha256:abc");
-    expect(await uploads(prefix)).toEqual([]);
+    expect(await uploads(key("big"))).toEqual([]);
+    // The push path on its own (what the bench compares with a raw pipeline): stdin to a key.
+    const dir = join(root, job.jobId);
+    const pushed = await remote(
+      session,
+      sh`/usr/bin/python3 ${dir}/runner.py upload ${dir} ${key("pushed.bin")} < ${file}`,
+    );
+    expect(JSON.parse(pushed)).toEqual({ key: key("pushed.bin"), bytes: data.length, sha256 });
+    expect(
+      createHash("sha256")
+        .update(await body(key("pushed.bin")))
+        .digest("hex"),
+    ).toBe(sha256);
     await removeJob(session, job.jobId, root);
     expect((await readJob(session, job.jobId, root)).exists).toBe(false);
   });
@@ -185,14 +196,14 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
     const job = spec("group", [
       {
         type: "group",
-        containers: [container],
-        stop: sh`docker stop -t 1 ${container}`.text,
-        start: sh`docker start ${container}`.text,
+        containers: [containers.group],
+        stop: sh`docker stop -t 1 ${containers.group}`.text,
+        start: sh`docker start ${containers.group}`.text,
         steps: [
           {
             type: "upload",
             name: "state",
-            command: sh`docker inspect -f '{{.State.Running}}' ${container}`.text,
+            command: sh`docker inspect -f '{{.State.Running}}' ${containers.group}`.text,
             key: key("state.txt"),
           },
         ],
@@ -203,7 +214,7 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
     expect(look.status?.state).toBe("succeeded");
     expect((await body(key("state.txt"))).toString()).toBe("false\n");
     expect(look.status?.stopped).toEqual([]);
-    expect(running(container)).toBe("true");
+    expect(running(containers.group)).toBe("true");
   });
 
   it("two concurrent starts launch one runner: one started, one attached, one object", async () => {
@@ -226,10 +237,10 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
       [
         {
           type: "group",
-          containers: [container],
-          stop: sh`docker stop -t 1 ${container}`.text,
-          start: sh`docker start ${container}`.text,
-          steps: [{ type: "upload", name: "slow", command: "head -c 100000000 /dev/zero", key: key("slow.bin") }],
+          containers: [containers.kill],
+          stop: sh`docker stop -t 1 ${containers.kill}`.text,
+          start: sh`docker start ${containers.kill}`.text,
+          steps: [{ type: "upload", name: "slow", command: "head -c 1000000000 /dev/zero", key: key("slow.bin") }],
         },
       ],
       { bandwidthLimit: 8 * 1024 * 1024 },
@@ -239,8 +250,13 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
     await until("the first part", async () => (await uploads(key("slow"))).length > 0);
     const during = await readJob(session, job.jobId, root);
     expect(during.alive).toBe(true);
-    expect(during.status?.stopped).toEqual([container]);
-    expect(running(container)).toBe("false");
+    expect(during.now - (during.status?.updatedAt ?? 0)).toBeLessThan(5); // the heartbeat
+    expect(during.status?.stopped).toEqual([containers.kill]);
+    // Below the droplet's own work: nice 10, idle I/O class.
+    const pid = during.status?.pid ?? 0;
+    expect(await remote(session, sh`ps -o ni= -p ${pid}`)).toMatch(/^\s*10\s*$/);
+    expect(await remote(session, sh`ionice -p ${pid}`)).toMatch(/^idle/);
+    expect(running(containers.kill)).toBe("false");
     await killJob(session, job.jobId, root);
     const look = await readJob(session, job.jobId, root);
     expect(look.alive).toBe(false);
@@ -249,7 +265,7 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
     expect(look.status?.stopped).toEqual([]);
     expect(await uploads(key("slow"))).toEqual([]);
     expect(await objects(key("slow"))).toEqual([]);
-    expect(running(container)).toBe("true");
+    expect(running(containers.kill)).toBe("true");
   });
 
   it("a runner killed with SIGKILL is reported as not alive, without a final state", async () => {
@@ -261,14 +277,38 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
       },
     );
     await startJob(session, { spec: job, credentials, root });
-    await until("the runner's status", async () => (await readJob(session, job.jobId, root)).status !== undefined);
-    expect((await readJob(session, job.jobId, root)).alive).toBe(true);
-    await remote(session, sh`read -r pid _ < ${join(root, job.jobId, "pid")} && kill -KILL "$pid"`);
+    await until("some bytes", async () => ((await readJob(session, job.jobId, root)).status?.bytesDone ?? 0) > 0);
+    const before = await readJob(session, job.jobId, root);
+    expect(before.alive).toBe(true);
+    // The bandwidth limit holds: no more than 1 MiB per second so far (plus one read).
+    const elapsed = before.now + 1 - (before.status?.startedAt ?? 0);
+    expect(before.status?.bytesDone).toBeLessThanOrEqual((elapsed + 1) * 1024 * 1024);
+    const pidFile = join(root, job.jobId, "pid");
+    await remote(session, sh`read -r pid _ < ${pidFile} && kill -KILL "$pid"`);
     await until("the runner to be gone", async () => !(await readJob(session, job.jobId, root)).alive);
     const look = await readJob(session, job.jobId, root);
     expect(look).toMatchObject({ exists: true, alive: false, status: { state: "running" } });
     expect((await listJobs(session, root)).find((j) => j.jobId === job.jobId)).toMatchObject({ alive: false });
+    // A live process that took the runner's pid is not the runner: its start time differs.
+    const other = await remote(
+      session,
+      sh`read -r _ start < ${pidFile}; sleep 60 </dev/null >/dev/null 2>&1 & echo "$! $start" > ${pidFile}; echo $!`,
+    );
+    try {
+      expect((await readJob(session, job.jobId, root)).alive).toBe(false);
+    } finally {
+      await remote(session, sh`kill ${Number(other.trim())}`);
+    }
     await removeJob(session, job.jobId, root);
+  });
+
+  it("without python3 and boto3 it refuses with the install line, and creates nothing", async () => {
+    const job = spec("nopython", [{ type: "upload", name: "x", command: "true", key: key("none") }]);
+    const error = await startJob(session, { spec: job, credentials, root, python: "/bin/false" }).catch((e) => e);
+    expect(error).toBeInstanceOf(JobRunnerMissingError);
+    expect(error.message).toContain("apt-get install -y --no-install-recommends duplicity python3-boto3 gnupg");
+    expect(error.retryable).toBe(false);
+    expect((await readJob(session, job.jobId, root)).exists).toBe(false);
   });
 
   const expiring = (seconds: number): JobCredentials => ({
@@ -277,34 +317,36 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
   });
 
   /**
-   * A job whose command sends one part, then waits for `flag` before its last bytes: the test
-   * lets the credentials expire in between (the runner counts them expired 5 s early).
+   * A job whose command sends one part, then waits for `flag` before its last bytes. Once the
+   * first part is in, the job gets credentials that expire in 7 s (the runner counts them
+   * expired 5 s early), and the test waits past that: however slow the start, the job is
+   * between parts when they expire.
    */
-  async function expiringJob(name: string, creds: JobCredentials) {
+  async function expiringJob(name: string) {
     const flag = join(root, `${name}.flag`);
     const command = sh`head -c 9000000 /dev/zero; while [ ! -e ${flag} ]; do sleep 0.1; done; head -c 1000 /dev/zero`;
     const job = spec(name, [{ type: "upload", name: "x", command: command.text, key: key(`${name}.bin`) }]);
-    await startJob(session, { spec: job, credentials: creds, root });
+    await startJob(session, { spec: job, credentials: expiring(3600), root });
     await until("the first part", async () => (await uploads(key(name))).length > 0);
-    const expired = Date.parse(creds.expiration!) - 5000 + 500;
-    await new Promise((r) => setTimeout(r, Math.max(0, expired - Date.now())));
-    return { job, release: () => writeFile(flag, "") };
+    const short = expiring(7);
+    await refreshCredentials(session, job.jobId, short, root);
+    await new Promise((r) => setTimeout(r, Date.parse(short.expiration!) - 5000 + 1000 - Date.now()));
+    return { job, short, release: () => writeFile(flag, "") };
   }
 
   it("credentials that expire without a refresh stop the job with a plain message and no upload left", async () => {
-    const creds = expiring(12);
-    const { job, release } = await expiringJob("expire", creds);
+    const { job, short, release } = await expiringJob("expire");
     await release();
     const look = await finished(job.jobId);
     expect(look.status?.state).toBe("failed");
-    expect(look.status?.error).toBe(`the storage credentials expired at ${creds.expiration} and were not refreshed`);
-    expect(look.status?.credentialsExpireAt).toBeCloseTo(Date.parse(creds.expiration!) / 1000, 0);
+    expect(look.status?.error).toBe(`the storage credentials expired at ${short.expiration} and were not refreshed`);
+    expect(look.status?.credentialsExpireAt).toBeCloseTo(Date.parse(short.expiration!) / 1000, 0);
     expect(await uploads(key("expire"))).toEqual([]);
     expect(await objects(key("expire"))).toEqual([]);
   });
 
   it("credentials refreshed in time keep the job going past the old expiry", async () => {
-    const { job, release } = await expiringJob("refresh", expiring(12));
+    const { job, release } = await expiringJob("refresh");
     const fresh = expiring(3600);
     await refreshCredentials(session, job.jobId, fresh, root);
     await release();

@@ -44,6 +44,8 @@ export interface StartJobInput {
   secrets?: Record<string, string>;
   /** The directory holding the jobs (absolute); default `$HOME/.lifeboat/jobs`. */
   root?: string;
+  /** The python3 to run the runner with (absolute); default /usr/bin/python3, else python3 on PATH, whichever has boto3. */
+  python?: string;
 }
 
 export interface JobLook {
@@ -129,10 +131,13 @@ const ALIVE = sh`alive() {
   [ "$1" != Z ] && [ "\${20}" = "$start" ]
 }`;
 
-/** The python3 that has boto3 (found, not imported: that takes seconds on a busy droplet): the system one first, where apt puts python3-boto3. */
-const FIND_PYTHON = sh`py=
+/**
+ * The python3 that has boto3 (found, not imported: that takes seconds on a busy droplet): the
+ * system one first, where apt puts python3-boto3 (an earlier python3 on PATH, e.g. pyenv's, may lack it).
+ */
+const findPython = (candidates: Shell) => sh`py=
 has_boto3='import importlib.util, sys; sys.exit(importlib.util.find_spec("boto3") is None)'
-for candidate in /usr/bin/python3 python3; do
+for candidate in ${candidates}; do
   if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "$has_boto3" >/dev/null 2>&1; then
     py=$(command -v "$candidate"); break
   fi
@@ -172,7 +177,7 @@ export async function startJob(session: RemoteSession, input: StartJobInput): Pr
   const dir = jobDir(input.root, spec.jobId);
   const script = sh`umask 077
 ${ALIVE}
-${FIND_PYTHON}
+${findPython(input.python === undefined ? sh`/usr/bin/python3 python3` : sh`${absolutePath(input.python)}`)}
 mkdir -p ${root} && chmod 700 ${root} || exit 1
 d=${dir}
 if ! mkdir "$d" 2>/dev/null; then
