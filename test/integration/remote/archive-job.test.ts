@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -215,6 +215,40 @@ describe.skipIf(skip)(`remote: the archive job${skip ? ` (skipped: ${skip})` : "
     expect((await settle(host)).at(-1)).toMatchObject({ state: "succeeded" });
     await checkStored(s3, next, await host.finishArchive());
     expect(await running(app)).toBe(true);
+  });
+
+  it("S3: a job whose runner was killed and whose directory is gone (a reboot) is lost; stopping leaves no object and no open upload", async () => {
+    const runId = `${p}-r5`;
+    const host = hostFor(s3, runId, planOf([big], { jobs: { bandwidthLimit: "4MB/s" } }));
+    await host.startJob("archive");
+    let status = await host.pollJob("archive");
+    for (let i = 0; i < 200 && !(status.item?.includes(big) && status.bytesDone > 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await host.pollJob("archive");
+    }
+    expect(status).toMatchObject({ state: "running", item: expect.stringContaining(big) });
+    // Killed while a multipart upload is open (the runner creates it once a first part is read).
+    let open = await s3.openUploads!(runPrefix(droplet, runId));
+    for (let i = 0; i < 200 && open.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      open = await s3.openUploads!(runPrefix(droplet, runId));
+    }
+    expect(open).toHaveLength(1);
+    // As a reboot would: the runner dies at once (no cleanup of its own) and its directory goes.
+    const jobDir = join(root, `${runId}-archive`);
+    const pid = Number((await readFile(join(jobDir, "pid"), "utf8")).split(" ")[0]);
+    process.kill(-pid, "SIGKILL");
+    await rm(jobDir, { recursive: true, force: true });
+    expect(await host.pollJob("archive")).toMatchObject({ state: "lost", error: expect.stringContaining("gone") });
+
+    const { done } = await host.stopJob("archive", "the job was lost");
+    expect(done.join("; ")).toContain("already gone");
+    // The image it had stored is found from a fresh inventory and deleted; the open upload is aborted.
+    expect(done.join("; ")).toMatch(/aborted 1 unfinished upload.*deleted 1 stored archive/);
+    expect(await s3.list(runPrefix(droplet, runId))).toEqual([]);
+    expect(await s3.openUploads!(runPrefix(droplet, runId))).toEqual([]);
+    // The container the job had stopped is started again by the routine's last step (it ran before), not here.
+    await remote(session, sh`docker start ${app}`);
   });
 
   it("local storage: the pull runs in this process behind the same port", async () => {
