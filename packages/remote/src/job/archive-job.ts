@@ -7,6 +7,7 @@
 import type { JobStart, Plan, StoredArchive } from "@lifeboat/core";
 import { archiveSelection } from "../archive-selection";
 import { type Compression, detectCompression, extensionOf } from "../compression";
+import { PermanentError } from "../errors";
 import type { ImageArchive } from "../images";
 import { inventory } from "../inventory";
 import type { RunStorage } from "../ports";
@@ -40,9 +41,13 @@ export interface ArchiveJobOptions {
  */
 export async function startArchiveJob(session: RemoteSession, options: ArchiveJobOptions): Promise<JobStart> {
   const direct = options.storage.direct?.();
-  if (!direct) throw new Error(`the archive job of ${options.droplet} needs storage the droplet can upload to`);
+  // Wiring mistakes a retry cannot fix: said plainly, and not retried.
+  if (!direct)
+    throw new PermanentError(`the archive job of ${options.droplet} needs storage the droplet can upload to`);
   if (!options.credentials) {
-    throw new Error(`no storage credentials were given for the archive job of ${options.droplet}`);
+    throw new PermanentError(
+      `no storage credentials were given for the archive job of ${options.droplet}: pass archiveCredentials to configuredDropletHosts`,
+    );
   }
   const root = options.root !== undefined ? { root: options.root } : {};
   const debris = await clearDebris(session, {
