@@ -5,7 +5,7 @@
  * in a registry keyed by run and droplet, so each host object of a run (one per step) finds it;
  * a pull this process did not start (the CLI was restarted) is reported lost.
  */
-import { pipeline, Transform } from "node:stream";
+import { pipeline, type Readable, Transform } from "node:stream";
 import type { JobStart, JobStatus, StoredArchive } from "@lifeboat/core";
 import type { RunStorage } from "./ports";
 
@@ -52,9 +52,9 @@ export function startLocalArchive(
     ended: Promise.resolve(),
     cancel: () => cancel(),
   };
-  const counting: RunStorage = {
-    ...at.storage,
-    putArchive: (kind, fileName, body) => {
+  // The storage itself for everything else (its methods may live on a prototype: no spread).
+  const counting: RunStorage = Object.assign(Object.create(at.storage) as RunStorage, {
+    putArchive: (kind: "image" | "volume", fileName: string, body: Readable) => {
       pull.item = `${kind} ${fileName}`;
       pull.progressAt = now();
       const counter = new Transform({
@@ -69,7 +69,7 @@ export function startLocalArchive(
       pipeline(body, counter, () => undefined);
       return at.storage.putArchive(kind, fileName, counter);
     },
-  };
+  });
   pull.ended = body(counting, (c) => {
     cancel = c;
   }).then(
