@@ -3,6 +3,8 @@
  * functions of this package, in the order and with the safety rules of docs/design.md "The
  * routine, step by step". Each method opens its own session and closes it before returning:
  * each runs in its own durable step, possibly in another Lambda invocation than the one before.
+ * Archives and duplicity are jobs on the droplet (./job/): started, polled, finished or stopped
+ * in short steps; with local storage the archive is pulled in this process (./local-archive.ts).
  */
 import type {
   ArchiveRetention,
