@@ -49,7 +49,7 @@ export function jobStatusOf(look: JobLookLike): JobStatus {
   const figures = {
     bytesDone: status.bytesDone,
     ...(status.item ? { item: status.item } : {}),
-    ...(status.rate !== undefined ? { rate: status.rate } : {}),
+    ...(typeof status.rate === "number" ? { rate: status.rate } : {}),
     idleSeconds: Math.max(0, Math.round(look.now - status.progressAt)),
     elapsedSeconds: Math.max(0, Math.round(look.now - status.startedAt)),
   };
