@@ -211,6 +211,16 @@ echo started`;
   return { started: /^started$/m.test(result.stdout) };
 }
 
+/** status.json is replaced atomically, so it is whole or absent; anything else reads as absent. */
+function parseStatus(text: string | undefined): JobStatusFile | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as JobStatusFile;
+  } catch {
+    return undefined;
+  }
+}
+
 const STATUS_MARK = "--lifeboat-status--";
 const LOG_MARK = "--lifeboat-log--";
 
@@ -240,7 +250,8 @@ true`;
     now,
     logTail: stdout.slice(logStart + LOG_MARK.length + 2),
   };
-  if (statusText) look.status = JSON.parse(statusText) as JobStatusFile;
+  const status = parseStatus(statusText);
+  if (status) look.status = status;
   return look;
 }
 
@@ -315,7 +326,8 @@ done`;
     const [state, jobId, statusText] = line.split("\t");
     if (!jobId || !JOB_ID.test(jobId)) continue;
     const job: { jobId: string; alive: boolean; status?: JobStatusFile } = { jobId, alive: state === "alive" };
-    if (statusText) job.status = JSON.parse(statusText) as JobStatusFile;
+    const status = parseStatus(statusText);
+    if (status) job.status = status;
     jobs.push(job);
   }
   return jobs;
