@@ -192,6 +192,19 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     expect((await readJob(session, job.jobId, root)).exists).toBe(false);
   });
 
+  it("a command that fails mid-stream (inside a pipe: pipefail) leaves no object and no upload", async () => {
+    const job = spec("broken", [
+      { type: "upload", name: "broken", command: "(head -c 9000000 /dev/zero; exit 3) | cat", key: key("broken.bin") },
+    ]);
+    await startJob(session, { spec: job, credentials, root });
+    const look = await finished(job.jobId);
+    expect(look.status?.state).toBe("failed");
+    expect(look.status?.error).toBe("the command of broken failed (exit code 3); see the job's log");
+    expect(look.logTail).toContain("aborted the unfinished upload");
+    expect(await uploads(key("broken"))).toEqual([]);
+    expect(await objects(key("broken"))).toEqual([]);
+  });
+
   it("a group stops its containers for its steps and starts them again", async () => {
     const job = spec("group", [
       {
