@@ -78,7 +78,7 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     const end = Date.now() + ms;
     while (!(await check())) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 
@@ -382,31 +382,45 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
       'print(n, hashlib.sha256(k.encode()).hexdigest(), hashlib.sha256(os.environ["PASSPHRASE"].encode()).hexdigest())',
       'print(sorted(v for v in os.environ if v.startswith("AWS_")))',
     ].join("\n");
+    // Each step waits for its flag, which the test sets once it has looked at `ps` during that step.
+    const flags = { slow: join(root, "run-slow.flag"), list: join(root, "run-list.flag") };
+    const wait = (flag: string) => sh`while [ ! -e ${flag} ]; do sleep 0.1; done`;
     const job = spec(
       "run",
       [
-        { type: "upload", name: "slow", command: "head -c 12000000 /dev/zero", key: key("run-slow.bin") },
+        {
+          type: "upload",
+          name: "slow",
+          command: sh`head -c 9000000 /dev/zero; ${wait(flags.slow)}`.text,
+          key: key("run-slow.bin"),
+        },
         {
           type: "run",
           name: "list",
-          command: sh`sleep 1; /usr/bin/python3 -c ${script}`.text,
+          command: sh`${wait(flags.list)}; /usr/bin/python3 -c ${script}`.text,
           env: { PASSPHRASE: "passphrase" },
         },
       ],
-      { bandwidthLimit: 6 * 1024 * 1024, kind: "duplicity" },
+      { kind: "duplicity" },
     );
     await startJob(session, { spec: job, credentials, secrets: { passphrase }, root });
-    const seen = { upload: false, run: false };
+    const seen: string[] = [];
     let look = await readJob(session, job.jobId, root);
     while (look.status?.state !== "succeeded" && look.status?.state !== "failed") {
-      const ps = await remote(session, sh`ps -eo args`);
-      expect(ps).not.toContain(secretAccessKey);
-      expect(ps).not.toContain(passphrase);
-      if (ps.includes(job.jobId)) seen[look.status?.item === "list" ? "run" : "upload"] = true;
+      const item = look.status?.item;
+      if ((item === "slow" || item === "list") && !seen.includes(item)) {
+        const ps = await remote(session, sh`ps -eo args`);
+        expect(ps).toContain(flags[item]); // the step's own command is there
+        expect(ps).not.toContain(secretAccessKey);
+        expect(ps).not.toContain(passphrase);
+        seen.push(item);
+        await writeFile(flags[item], "");
+      }
+      await new Promise((r) => setTimeout(r, 500));
       look = await readJob(session, job.jobId, root);
     }
     expect(look.status?.error).toBeUndefined();
-    expect(seen).toEqual({ upload: true, run: true });
+    expect(seen).toEqual(["slow", "list"]);
     const sha = (s: string) => createHash("sha256").update(s).digest("hex");
     expect(await readOutput(session, job.jobId, "list", root)).toBe(
       `1 ${sha(secretAccessKey)} ${sha(passphrase)}\n['AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SHARED_CREDENTIALS_FILE']\n`,
