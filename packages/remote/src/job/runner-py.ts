@@ -432,8 +432,13 @@ class Status:
         }
 
     def update(self, **changes):
+        """Sets fields; None removes one (status.json has absent optional fields, never null)."""
         with self.lock:
-            self.data.update(changes)
+            for name, value in changes.items():
+                if value is None:
+                    self.data.pop(name, None)
+                else:
+                    self.data[name] = value
             self._write()
 
     def add_bytes(self, n):
