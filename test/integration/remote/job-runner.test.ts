@@ -27,6 +27,7 @@ import {
 } from "../../../packages/remote/src/job/lifecycle";
 import type { JobCredentials, JobSpec, JobStep } from "../../../packages/remote/src/job/spec";
 import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
+import { startTcpProxy } from "../../harness/tcp-proxy";
 import { openSession, remote, unique } from "./session";
 
 const skip = missingServices("ssh", "s3", "docker");
@@ -211,6 +212,43 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     expect(look.logTail).toContain("aborted the unfinished upload");
     expect(await uploads(key("broken"))).toEqual([]);
     expect(await objects(key("broken"))).toEqual([]);
+  });
+
+  it("a part that fails is retried: the link to the bucket drops for 6 s and the upload still completes", async () => {
+    let cutting: NodeJS.Timeout | undefined;
+    // From the first answer (the creation of the multipart upload) on, every connection is cut for
+    // 6 s: longer than the S3 client's own retries, so the runner's retry of the part is what saves it.
+    const proxy = await startTcpProxy(Number(new URL(storage.endpoint!).port), (_total, p) => {
+      if (cutting) return;
+      cutting = setInterval(() => p.cut(), 20);
+      setTimeout(() => clearInterval(cutting), 6000);
+    });
+    try {
+      const data = randomBytes(17 * 1024 * 1024);
+      const file = join(root, "retry.bin");
+      await writeFile(file, data);
+      const job = spec(
+        "retry",
+        [{ type: "upload", name: "retry", command: sh`cat ${file}`.text, key: key("retry.bin") }],
+        {
+          storage: { ...storage, endpoint: `http://127.0.0.1:${proxy.port}` },
+        },
+      );
+      await startJob(session, { spec: job, credentials, root });
+      const look = await finished(job.jobId);
+      expect(look.status?.error).toBeUndefined();
+      expect(look.logTail).toMatch(/part \d+ of \S+ failed \(attempt 1\)/);
+      expect(look.status?.results[0]?.sha256).toBe(createHash("sha256").update(data).digest("hex"));
+      expect(
+        createHash("sha256")
+          .update(await body(key("retry.bin")))
+          .digest("hex"),
+      ).toBe(createHash("sha256").update(data).digest("hex"));
+      expect(await uploads(key("retry"))).toEqual([]);
+    } finally {
+      clearInterval(cutting);
+      await proxy.close();
+    }
   });
 
   it("a group stops its containers for its steps and starts them again", async () => {
