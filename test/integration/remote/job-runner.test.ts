@@ -27,6 +27,7 @@ import {
 } from "../../../packages/remote/src/job/lifecycle";
 import type { JobCredentials, JobSpec, JobStep } from "../../../packages/remote/src/job/spec";
 import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
+import { startTcpProxy } from "../../harness/tcp-proxy";
 import { openSession, remote, unique } from "./session";
 
 const skip = missingServices("ssh", "s3", "docker");
@@ -78,7 +79,7 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     const end = Date.now() + ms;
     while (!(await check())) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 500));
     }
   }
 
@@ -166,6 +167,14 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
       },
     ]);
     expect(look.status?.bytesDone).toBe(data.length + 10);
+    // Only JobStatusFile's fields, optional ones absent rather than null.
+    const fields = ["jobId", "kind", "state", "pid", "startedAt", "updatedAt", "progressAt", "bytesDone", "stopped"];
+    const optional = ["item", "rate", "credentialsExpireAt", "error", "results", "runs"];
+    for (const [name, value] of Object.entries(look.status!)) {
+      expect([...fields, ...optional]).toContain(name);
+      expect(value).not.toBeNull();
+    }
+    for (const name of fields) expect(look.status).toHaveProperty(name);
     const head = await s3.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: key("big.bin") }));
     expect(head.ContentLength).toBe(data.length);
     expect(
@@ -190,6 +199,56 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     ).toBe(sha256);
     await removeJob(session, job.jobId, root);
     expect((await readJob(session, job.jobId, root)).exists).toBe(false);
+  });
+
+  it("a command that fails mid-stream (inside a pipe: pipefail) leaves no object and no upload", async () => {
+    const job = spec("broken", [
+      { type: "upload", name: "broken", command: "(head -c 9000000 /dev/zero; exit 3) | cat", key: key("broken.bin") },
+    ]);
+    await startJob(session, { spec: job, credentials, root });
+    const look = await finished(job.jobId);
+    expect(look.status?.state).toBe("failed");
+    expect(look.status?.error).toBe("the command of broken failed (exit code 3); see the job's log");
+    expect(look.logTail).toContain("aborted the unfinished upload");
+    expect(await uploads(key("broken"))).toEqual([]);
+    expect(await objects(key("broken"))).toEqual([]);
+  });
+
+  it("a part that fails is retried: the link to the bucket drops for 6 s and the upload still completes", async () => {
+    let cutting: NodeJS.Timeout | undefined;
+    // From the first answer (the creation of the multipart upload) on, every connection is cut for
+    // 6 s: longer than the S3 client's own retries, so the runner's retry of the part is what saves it.
+    const proxy = await startTcpProxy(Number(new URL(storage.endpoint!).port), (_total, p) => {
+      if (cutting) return;
+      cutting = setInterval(() => p.cut(), 20);
+      setTimeout(() => clearInterval(cutting), 6000);
+    });
+    try {
+      const data = randomBytes(17 * 1024 * 1024);
+      const file = join(root, "retry.bin");
+      await writeFile(file, data);
+      const job = spec(
+        "retry",
+        [{ type: "upload", name: "retry", command: sh`cat ${file}`.text, key: key("retry.bin") }],
+        {
+          storage: { ...storage, endpoint: `http://127.0.0.1:${proxy.port}` },
+        },
+      );
+      await startJob(session, { spec: job, credentials, root });
+      const look = await finished(job.jobId);
+      expect(look.status?.error).toBeUndefined();
+      expect(look.logTail).toMatch(/part \d+ of \S+ failed \(attempt 1\)/);
+      expect(look.status?.results[0]?.sha256).toBe(createHash("sha256").update(data).digest("hex"));
+      expect(
+        createHash("sha256")
+          .update(await body(key("retry.bin")))
+          .digest("hex"),
+      ).toBe(createHash("sha256").update(data).digest("hex"));
+      expect(await uploads(key("retry"))).toEqual([]);
+    } finally {
+      clearInterval(cutting);
+      await proxy.close();
+    }
   });
 
   it("a group stops its containers for its steps and starts them again", async () => {
@@ -369,31 +428,45 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
       'print(n, hashlib.sha256(k.encode()).hexdigest(), hashlib.sha256(os.environ["PASSPHRASE"].encode()).hexdigest())',
       'print(sorted(v for v in os.environ if v.startswith("AWS_")))',
     ].join("\n");
+    // Each step waits for its flag, which the test sets once it has looked at `ps` during that step.
+    const flags = { slow: join(root, "run-slow.flag"), list: join(root, "run-list.flag") };
+    const wait = (flag: string) => sh`while [ ! -e ${flag} ]; do sleep 0.1; done`;
     const job = spec(
       "run",
       [
-        { type: "upload", name: "slow", command: "head -c 12000000 /dev/zero", key: key("run-slow.bin") },
+        {
+          type: "upload",
+          name: "slow",
+          command: sh`head -c 9000000 /dev/zero; ${wait(flags.slow)}`.text,
+          key: key("run-slow.bin"),
+        },
         {
           type: "run",
           name: "list",
-          command: sh`sleep 1; /usr/bin/python3 -c ${script}`.text,
+          command: sh`${wait(flags.list)}; /usr/bin/python3 -c ${script}`.text,
           env: { PASSPHRASE: "passphrase" },
         },
       ],
-      { bandwidthLimit: 6 * 1024 * 1024, kind: "duplicity" },
+      { kind: "duplicity" },
     );
     await startJob(session, { spec: job, credentials, secrets: { passphrase }, root });
-    const seen = { upload: false, run: false };
+    const seen: string[] = [];
     let look = await readJob(session, job.jobId, root);
     while (look.status?.state !== "succeeded" && look.status?.state !== "failed") {
-      const ps = await remote(session, sh`ps -eo args`);
-      expect(ps).not.toContain(secretAccessKey);
-      expect(ps).not.toContain(passphrase);
-      if (ps.includes(job.jobId)) seen[look.status?.item === "list" ? "run" : "upload"] = true;
+      const item = look.status?.item;
+      if ((item === "slow" || item === "list") && !seen.includes(item)) {
+        const ps = await remote(session, sh`ps -eo args`);
+        expect(ps).toContain(flags[item]); // the step's own command is there
+        expect(ps).not.toContain(secretAccessKey);
+        expect(ps).not.toContain(passphrase);
+        seen.push(item);
+        await writeFile(flags[item], "");
+      }
+      await new Promise((r) => setTimeout(r, 500));
       look = await readJob(session, job.jobId, root);
     }
     expect(look.status?.error).toBeUndefined();
-    expect(seen).toEqual({ upload: true, run: true });
+    expect(seen).toEqual(["slow", "list"]);
     const sha = (s: string) => createHash("sha256").update(s).digest("hex");
     expect(await readOutput(session, job.jobId, "list", root)).toBe(
       `1 ${sha(secretAccessKey)} ${sha(passphrase)}\n['AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SHARED_CREDENTIALS_FILE']\n`,
