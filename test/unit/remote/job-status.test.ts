@@ -40,6 +40,11 @@ describe("a job as one poll sees it", () => {
     });
   });
 
+  it("a rate the status has no number for is left out", () => {
+    const noRate = status({ rate: null as unknown as number });
+    expect(jobStatusOf(look({ status: noRate }))).not.toHaveProperty("rate");
+  });
+
   it("just started, no status yet: running with nothing done", () => {
     expect(jobStatusOf(look())).toMatchObject({ state: "running", bytesDone: 0 });
   });
