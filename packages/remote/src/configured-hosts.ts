@@ -65,9 +65,12 @@ export interface ConfiguredHostsOptions extends ConnectionOptions {
   storage: (droplet: string, run: HostRun) => RunStorage;
   /** duplicity's target, credentials and encryption for a droplet, asked for only when its duplicity step runs. */
   duplicity?: (droplet: string, run: HostRun) => Promise<DuplicityAccess>;
-  /** Storage credentials for a droplet's archive job, when it uploads straight to S3/Spaces (`storage.direct`). */
+  /**
+   * Storage credentials for a droplet's archive job when it uploads straight to storage
+   * (deployed: the droplet role narrowed to that run's prefix, 1 h), asked for again before they expire.
+   */
   archiveCredentials?: (droplet: string, run: HostRun) => Promise<JobCredentials>;
-  host?: Pick<DropletHostOptions, "compression" | "helperImage" | "restart" | "now">;
+  host?: Pick<DropletHostOptions, "compression" | "helperImage" | "restart" | "now" | "jobRoot">;
 }
 
 /**
@@ -83,13 +86,16 @@ export function configuredDropletHosts(config: LifeboatConfig, options: Configur
   return (droplet, run) => {
     const open = dropletConnection(config.ssh, droplet, options);
     if (!open) return undefined;
-    const duplicity = options.duplicity;
+    const { duplicity, archiveCredentials } = options;
     return sshDropletHost({
       droplet: droplet.name,
       run,
       open,
       storage: options.storage(droplet.name, run),
+      // An earlier run's storage, to clean what its crashed job left on this droplet.
+      storageOf: (runId) => options.storage(droplet.name, { ...run, runId }),
       ...(duplicity ? { duplicity: () => duplicity(droplet.name, run) } : {}),
+      ...(archiveCredentials ? { archiveCredentials: () => archiveCredentials(droplet.name, run) } : {}),
       ...options.host,
       ...(options.log ? { log: options.log } : {}),
     });

@@ -3,6 +3,8 @@
  * functions of this package, in the order and with the safety rules of docs/design.md "The
  * routine, step by step". Each method opens its own session and closes it before returning:
  * each runs in its own durable step, possibly in another Lambda invocation than the one before.
+ * Archives and duplicity are jobs on the droplet (./job/): started, polled, finished or stopped
+ * in short steps; with local storage the archive is pulled in this process (./local-archive.ts).
  */
 import type {
   ArchiveRetention,
@@ -12,16 +14,24 @@ import type {
   Inventory as HostInventory,
   HostPreview,
   HostRun,
+  JobKind,
+  JobStart,
   StoredArchive,
 } from "@lifeboat/core";
 import { archiveSelection } from "./archive-selection";
 import { type Compression, detectCompression } from "./compression";
 import { type RestartOptions, restartContainers } from "./containers";
 import type { DuplicityCache, DuplicityTarget, S3Credentials } from "./duplicity/command";
-import { type BackupEncryption, runDuplicity } from "./duplicity/run";
+import type { BackupEncryption } from "./duplicity/run";
 import { runHooks } from "./hooks";
 import { captureImages, type ImageCapture } from "./images";
-import { inventory } from "./inventory";
+import { type Inventory, inventory } from "./inventory";
+import { type ArchiveJobOptions, finishArchiveJob, possibleArchiveKeys, startArchiveJob } from "./job/archive-job";
+import { clearDebris, jobIdOf, pollDropletJob, stopDropletJob } from "./job/droplet-jobs";
+import { duplicityJob, duplicityJobResult, jobCredentials } from "./job/duplicity-job";
+import { removeJob, startJob } from "./job/lifecycle";
+import type { JobCredentials } from "./job/spec";
+import { finishLocalArchive, pollLocalArchive, startLocalArchive, stopLocalArchive } from "./local-archive";
 import type { RunStorage } from "./ports";
 import { previewArchives } from "./preview";
 import type { Logger, RemoteSession } from "./session";
@@ -58,6 +68,15 @@ export interface DropletHostOptions {
   restart?: RestartOptions;
   /** The clock duplicity's "is a full due?" compares with (the droplet stamps its backups with real time). Default Date.now. */
   now?: () => number;
+  /**
+   * Storage credentials for the archive job when the droplet uploads straight to storage
+   * (`storage.direct()`): limited to this run's prefix; asked again when they are due to expire.
+   */
+  archiveCredentials?: () => Promise<JobCredentials>;
+  /** Another run's storage on this droplet, to clean what a crashed earlier run's job left. */
+  storageOf?: (runId: string) => RunStorage;
+  /** Where jobs live on the droplet (an absolute path); default `$HOME/.lifeboat/jobs`. */
+  jobRoot?: string;
   log?: Logger;
 }
 
@@ -80,6 +99,85 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
     } finally {
       session.close();
     }
+  };
+
+  const run = options.run;
+  const root = options.jobRoot !== undefined ? { root: options.jobRoot } : {};
+  const at = { runId: run.runId, droplet: options.droplet };
+  const archiveJob: ArchiveJobOptions = {
+    droplet: options.droplet,
+    runId: run.runId,
+    plan,
+    storage: options.storage,
+    ...root,
+    ...(options.storageOf ? { storageOf: options.storageOf } : {}),
+    ...(options.archiveCredentials ? { credentials: options.archiveCredentials } : {}),
+    ...(options.compression ? { compression: options.compression } : {}),
+    ...(options.helperImage ? { helperImage: options.helperImage } : {}),
+    ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
+
+  const startDuplicity = async (): Promise<JobStart> => {
+    const settings = plan.duplicity;
+    if (!settings) return { started: false, nothing: true, debris: [] };
+    if (!options.duplicity) {
+      throw new Error(`plan "${plan.name}" has duplicity, but no duplicity target was given for ${options.droplet}`);
+    }
+    const access = await options.duplicity();
+    return withSession("work", async (session) => {
+      const debris = await clearDebris(session, {
+        runId: run.runId,
+        ...root,
+        ...(options.storageOf ? { storageOf: options.storageOf } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
+      const job = await duplicityJob(session, {
+        runId: run.runId,
+        settings: {
+          paths: settings.paths,
+          exclude: settings.exclude,
+          fullEverySeconds: settings.fullEvery.seconds,
+          keepFull: settings.keepFull,
+        },
+        access,
+        now: new Date(now()),
+      });
+      const { started } = await startJob(session, { ...job, ...root });
+      return {
+        started,
+        ...(job.spec.expectedBytes !== undefined ? { expectedBytes: job.spec.expectedBytes } : {}),
+        debris,
+      };
+    });
+  };
+
+  // Local storage: the pull runs in this process, on a session of its own that stopping closes.
+  const startPull = async (): Promise<JobStart> => {
+    const session = await options.open("work");
+    let found: Inventory;
+    try {
+      found = await inventory(session);
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    const { containers, volumes } = archiveSelection(found, plan);
+    if (containers.length === 0 && volumes.length === 0) {
+      session.close();
+      options.log?.(`${options.droplet}: nothing in this plan to archive`);
+      return { started: false, nothing: true, debris: [] };
+    }
+    const stopList = new Set(plan.containers.stopDuringArchive);
+    const stops = [...new Set(volumes.flatMap((v) => v.usedBy.map((u) => u.container)))].filter(
+      (c) => stopList.has(c) && found.running.includes(c),
+    );
+    const start = startLocalArchive({ ...at, storage: options.storage, stops, now }, (storage, onCancel) => {
+      onCancel(() => session.close());
+      return archive(session, { ...options, storage }, found).finally(() => session.close());
+    });
+    if (!start.started) session.close();
+    return start;
   };
 
   return {
@@ -127,40 +225,78 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
         };
       }),
 
-    // A fresh inventory at capture time (the step-1 result is kept for the restarts only).
-    archive: () => withSession("work", (session) => archive(session, options)),
-
     retainArchives: (): Promise<ArchiveRetention> =>
       options.storage.retain({ protect: [options.run.runId], dryRun: options.run.dryRun }),
 
-    duplicity: async (): Promise<DuplicityResult | undefined> => {
-      const settings = plan.duplicity;
-      if (!settings) return undefined;
-      if (!options.duplicity) {
-        throw new Error(`plan "${plan.name}" has duplicity, but no duplicity target was given for ${options.droplet}`);
-      }
-      const access = await options.duplicity();
-      const report = await withSession("work", (session) =>
-        runDuplicity(session, {
-          paths: settings.paths,
-          exclude: settings.exclude,
-          target: access.target,
-          credentials: access.credentials,
-          encryption: access.encryption,
-          fullEverySeconds: settings.fullEvery.seconds,
-          keepFull: settings.keepFull,
-          ...(access.cache ? { cache: access.cache } : {}),
-          now: new Date(now()),
+    // With storage the droplet can upload to, archives are a job on the droplet; with local
+    // storage (the CLI), a pull over SSH in the background of this process (./local-archive.ts).
+    startJob: (kind: JobKind): Promise<JobStart> => {
+      if (kind === "duplicity") return startDuplicity();
+      if (!options.storage.direct) return startPull();
+      return withSession("work", (session) => startArchiveJob(session, archiveJob));
+    },
+
+    pollJob: async (kind) => {
+      if (kind === "archive" && !options.storage.direct) return pollLocalArchive(at);
+      const fresh =
+        kind === "archive"
+          ? options.archiveCredentials
+          : options.duplicity
+            ? async () => jobCredentials((await options.duplicity!()).credentials)
+            : undefined;
+      return withSession("work", (session) =>
+        pollDropletJob(session, jobIdOf(run.runId, kind), {
+          ...root,
+          ...(fresh ? { fresh } : {}),
+          ...(options.log ? { log: options.log } : {}),
         }),
       );
-      // Only the event's fields: the result is recorded and emitted as it is.
-      return {
-        mode: report.mode,
-        chains: report.chains,
-        ...(report.lastFull ? { lastFull: report.lastFull } : {}),
-        bytes: report.bytes,
-        durationSeconds: report.durationSeconds,
-      };
+    },
+
+    finishArchive: async () => {
+      if (!options.storage.direct) return finishLocalArchive(at);
+      return withSession("work", (session) => finishArchiveJob(session, archiveJob));
+    },
+
+    finishDuplicity: () =>
+      withSession("work", async (session): Promise<DuplicityResult> => {
+        const jobId = jobIdOf(run.runId, "duplicity");
+        const result = await duplicityJobResult(session, jobId, options.jobRoot);
+        await removeJob(session, jobId, options.jobRoot);
+        // Only the event's fields: the result is recorded and emitted as it is.
+        return {
+          mode: result.mode,
+          chains: result.chains,
+          ...(result.lastFull ? { lastFull: result.lastFull } : {}),
+          bytes: result.bytes,
+          durationSeconds: result.durationSeconds,
+        };
+      }),
+
+    stopJob: async (kind, reason) => {
+      options.log?.(`${options.droplet}: stopping the ${kind} job: ${reason}`);
+      if (kind === "archive" && !options.storage.direct) {
+        const { done, stops } = await stopLocalArchive(at);
+        if (stops.length === 0) return { done };
+        const report = await withSession("work", (session) => restartContainers(session, stops, options.restart));
+        if (report.restarted.length > 0) done.push(`started ${report.restarted.join(", ")} again`);
+        if (report.failed.length > 0) done.push(`could not start ${report.failed.map((f) => f.name).join(", ")}`);
+        return { done };
+      }
+      const done = await withSession("work", (session) =>
+        stopDropletJob(session, jobIdOf(run.runId, kind), {
+          ...root,
+          ...(options.log ? { log: options.log } : {}),
+          ...(kind === "archive"
+            ? {
+                storage: options.storage,
+                discard: true,
+                fallbackKeys: () => possibleArchiveKeys(session, archiveJob),
+              }
+            : {}),
+        }),
+      );
+      return { done };
     },
 
     restartContainers: (names) =>
@@ -187,9 +323,12 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
  * selected archive was stored. Anything less is not a run: what was stored is deleted again
  * and the step fails, naming what could not be archived.
  */
-async function archive(session: RemoteSession, options: DropletHostOptions): Promise<StoredArchive[]> {
+async function archive(
+  session: RemoteSession,
+  options: DropletHostOptions,
+  found: Inventory,
+): Promise<StoredArchive[]> {
   const { plan, runId } = options.run;
-  const found = await inventory(session);
   const { containers, volumes } = archiveSelection(found, plan);
   if (containers.length === 0 && volumes.length === 0) {
     options.log?.(`${options.droplet}: nothing in this plan to archive`);

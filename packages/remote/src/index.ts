@@ -31,6 +31,15 @@ export { ConnectionLostError, HostKeyMismatchError, PermanentError, RemoteComman
 export { runHooks } from "./hooks";
 export { captureImages } from "./images";
 export { inventory } from "./inventory";
+export {
+  type DuplicityJob,
+  type DuplicityJobInput,
+  duplicityJob,
+  duplicityJobId,
+  duplicityJobResult,
+  duplicityJobSpec,
+  duplicityResultFrom,
+} from "./job/duplicity-job";
 export { localSession } from "./local-transport";
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
 

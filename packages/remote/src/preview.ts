@@ -64,7 +64,7 @@ const noted =
   };
 
 /** Each container's whole filesystem (its image and its changes): about what `commit` + `save` or `export` writes, before compression. */
-async function containerSizes(session: RemoteSession, ids: string[]): Promise<Map<string, number>> {
+export async function containerSizes(session: RemoteSession, ids: string[]): Promise<Map<string, number>> {
   const { stdout } = await session.run(
     sh`docker container inspect --size --format ${"{{.Id}}\t{{.SizeRootFs}}"} ${ids}`,
     {
@@ -82,7 +82,7 @@ async function containerSizes(session: RemoteSession, ids: string[]): Promise<Ma
 }
 
 /** Volume sizes as Docker reports them (`docker system df -v`, decimal units, rounded). */
-async function volumeSizes(session: RemoteSession): Promise<Map<string, number>> {
+export async function volumeSizes(session: RemoteSession): Promise<Map<string, number>> {
   const { stdout } = await session.run(sh`docker system df -v --format ${"{{json .Volumes}}"}`, {
     what: "volume sizes",
     timeoutMs: SIZE_TIMEOUT_SECONDS * 1000,

@@ -20,6 +20,8 @@ export interface S3Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** ISO-8601, when known (STS): a job on the droplet is handed fresh ones before then. */
+  expiration?: string;
 }
 
 /** Where duplicity keeps its local metadata cache on the droplet; one `name` per target. */
@@ -68,6 +70,18 @@ export function selectionArgs(paths: readonly string[], exclude: readonly string
     ...paths.map((p) => `--include=${absolutePath(p)}`),
     "--exclude=**",
   ];
+}
+
+const FINGERPRINT = /^[0-9A-F]{40}$/;
+
+/** To a GPG public key (imported into the run's private keyring), or nothing for a passphrase (symmetric). */
+export function encryptionArgs(encryption: { type: "gpg"; fingerprint: string } | { type: "passphrase" }): string[] {
+  if (encryption.type === "passphrase") return [];
+  if (!FINGERPRINT.test(encryption.fingerprint)) {
+    throw new Error("the GPG key fingerprint must be 40 upper-case hex characters");
+  }
+  // The key was just imported into a private keyring: trust it for this run only.
+  return [`--encrypt-key=${encryption.fingerprint}`, "--gpg-options=--trust-model=always"];
 }
 
 /**

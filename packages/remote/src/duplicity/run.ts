@@ -11,6 +11,7 @@ import {
   commonArgs,
   type DuplicityCache,
   type DuplicityTarget,
+  encryptionArgs,
   privateGnupgHome,
   type S3Credentials,
   secretEnv,
@@ -64,8 +65,6 @@ export interface DuplicityReport extends CollectionStatus {
   durationSeconds: number;
 }
 
-const FINGERPRINT = /^[0-9A-F]{40}$/;
-
 /** Throws DuplicityMissingError (with the install line) when duplicity or gpg is absent. */
 export async function checkDuplicity(session: RemoteSession, binary = "duplicity"): Promise<void> {
   for (const tool of [binary, "gpg"]) {
@@ -83,9 +82,7 @@ export async function runDuplicity(session: RemoteSession, options: DuplicityBac
   await checkDuplicity(session, binary);
   const started = Date.now();
   const before = await duplicityStatus(session, options);
-  const now = options.now ?? new Date();
-  const due = !before.lastFull || now.getTime() - Date.parse(before.lastFull) >= options.fullEverySeconds * 1000;
-  const mode = due ? "full" : "incremental";
+  const mode = backupMode(before, options.now ?? new Date(), options.fullEverySeconds);
 
   const url = targetUrl(options.target);
   const common = commonArgs(options.target, options.cache ?? {});
@@ -115,18 +112,30 @@ export async function runDuplicity(session: RemoteSession, options: DuplicityBac
   };
 }
 
-/** Parses `collection-status` of the target: chains and the last full. */
+/** A full when none is there or the last is at least `fullEverySeconds` old, else an incremental. */
+export function backupMode(status: Pick<CollectionStatus, "lastFull">, now: Date, fullEverySeconds: number) {
+  const due = !status.lastFull || now.getTime() - Date.parse(status.lastFull) >= fullEverySeconds * 1000;
+  return due ? "full" : "incremental";
+}
+
+/**
+ * Parses `collection-status` of the target: chains and the last full. With `scratchCache`, it
+ * reads the target's listing through an empty cache of its own (removed after), so it does not
+ * wait on the lock of a duplicity that is running with the real cache (a job on the droplet).
+ */
 export async function duplicityStatus(
   session: RemoteSession,
-  options: Pick<DuplicityBackupOptions, "target" | "credentials" | "encryption" | "cache" | "binary">,
+  options: Pick<DuplicityBackupOptions, "target" | "credentials" | "encryption" | "cache" | "binary"> & {
+    scratchCache?: boolean;
+  },
 ): Promise<CollectionStatus> {
   const binary = options.binary ?? "duplicity";
   const url = targetUrl(options.target);
+  const cache = options.scratchCache
+    ? [...commonArgs(options.target, { name: "lifeboat-status" }), sh`--archive-dir="$LIFEBOAT_GNUPG/cache"`]
+    : commonArgs(options.target, options.cache ?? {});
   const script = join(
-    [
-      privateGnupgHome(),
-      sh`${binary} collection-status ${commonArgs(options.target, options.cache ?? {})} ${encryptionArgs(options.encryption)} ${url}`,
-    ],
+    [privateGnupgHome(), sh`${binary} collection-status ${cache} ${encryptionArgs(options.encryption)} ${url}`],
     " && ",
   );
   const out = await session.run(script, { what: "duplicity collection-status", secrets: backupSecrets(options) });
@@ -173,15 +182,6 @@ export async function restoreDuplicity(session: RemoteSession, options: Duplicit
       ? secretEnv(options.credentials, d.passphrase ?? "", d.secretKeyArmored)
       : secretEnv(options.credentials, d.passphrase, "");
   await session.run(script, { what: "duplicity restore", secrets });
-}
-
-function encryptionArgs(encryption: BackupEncryption): string[] {
-  if (encryption.type === "passphrase") return [];
-  if (!FINGERPRINT.test(encryption.fingerprint)) {
-    throw new Error("the GPG key fingerprint must be 40 upper-case hex characters");
-  }
-  // The key was just imported into a private keyring: trust it for this run only.
-  return [`--encrypt-key=${encryption.fingerprint}`, "--gpg-options=--trust-model=always"];
 }
 
 function backupSecrets(options: Pick<DuplicityBackupOptions, "credentials" | "encryption">) {

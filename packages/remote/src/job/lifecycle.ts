@@ -44,6 +44,8 @@ export interface StartJobInput {
   secrets?: Record<string, string>;
   /** The directory holding the jobs (absolute); default `$HOME/.lifeboat/jobs`. */
   root?: string;
+  /** The python3 to run the runner with (absolute); default /usr/bin/python3, else python3 on PATH, whichever has boto3. */
+  python?: string;
 }
 
 export interface JobLook {
@@ -129,10 +131,13 @@ const ALIVE = sh`alive() {
   [ "$1" != Z ] && [ "\${20}" = "$start" ]
 }`;
 
-/** The python3 that has boto3 (found, not imported: that takes seconds on a busy droplet): the system one first, where apt puts python3-boto3. */
-const FIND_PYTHON = sh`py=
+/**
+ * The python3 that has boto3 (found, not imported: that takes seconds on a busy droplet): the
+ * system one first, where apt puts python3-boto3 (an earlier python3 on PATH, e.g. pyenv's, may lack it).
+ */
+const findPython = (candidates: Shell) => sh`py=
 has_boto3='import importlib.util, sys; sys.exit(importlib.util.find_spec("boto3") is None)'
-for candidate in /usr/bin/python3 python3; do
+for candidate in ${candidates}; do
   if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "$has_boto3" >/dev/null 2>&1; then
     py=$(command -v "$candidate"); break
   fi
@@ -171,8 +176,7 @@ export async function startJob(session: RemoteSession, input: StartJobInput): Pr
   const root = rootWord(input.root);
   const dir = jobDir(input.root, spec.jobId);
   const script = sh`umask 077
-${ALIVE}
-${FIND_PYTHON}
+${findPython(input.python === undefined ? sh`/usr/bin/python3 python3` : sh`${absolutePath(input.python)}`)}
 mkdir -p ${root} && chmod 700 ${root} || exit 1
 d=${dir}
 if ! mkdir "$d" 2>/dev/null; then
@@ -187,10 +191,10 @@ if command -v nice >/dev/null 2>&1; then prefix="nice -n 10"; fi
 if command -v ionice >/dev/null 2>&1 && ionice -c3 true 2>/dev/null; then prefix="$prefix ionice -c3"; fi
 setsid nohup $prefix "$py" "$d/runner.py" run "$d" </dev/null >>"$d/log" 2>&1 &
 pid=$!
-stat=$(cat /proc/"$pid"/stat) || exit 1
-rest=\${stat##*) }
-set -- $rest
-echo "$pid \${20}" > "$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"
+# A runner that already ended gets a start time no process has: a poll then reads its status.
+start=gone
+if stat=$(cat /proc/"$pid"/stat 2>/dev/null); then rest=\${stat##*) }; set -- $rest; start=\${20}; fi
+echo "$pid $start" > "$d/pid.tmp" && mv -f "$d/pid.tmp" "$d/pid"
 echo started`;
   const result = await session.run(bash(script), {
     what: `start job ${spec.jobId}`,
@@ -204,6 +208,16 @@ echo started`;
     );
   }
   return { started: /^started$/m.test(result.stdout) };
+}
+
+/** status.json is replaced atomically, so it is whole or absent; anything else reads as absent. */
+function parseStatus(text: string | undefined): JobStatusFile | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as JobStatusFile;
+  } catch {
+    return undefined;
+  }
 }
 
 const STATUS_MARK = "--lifeboat-status--";
@@ -235,7 +249,8 @@ true`;
     now,
     logTail: stdout.slice(logStart + LOG_MARK.length + 2),
   };
-  if (statusText) look.status = JSON.parse(statusText) as JobStatusFile;
+  const status = parseStatus(statusText);
+  if (status) look.status = status;
   return look;
 }
 
@@ -310,7 +325,8 @@ done`;
     const [state, jobId, statusText] = line.split("\t");
     if (!jobId || !JOB_ID.test(jobId)) continue;
     const job: { jobId: string; alive: boolean; status?: JobStatusFile } = { jobId, alive: state === "alive" };
-    if (statusText) job.status = JSON.parse(statusText) as JobStatusFile;
+    const status = parseStatus(statusText);
+    if (status) job.status = status;
     jobs.push(job);
   }
   return jobs;

@@ -114,19 +114,21 @@ class Credentials:
         self.stamp = None
         self.value = None
         self.version = 0
+        self.lock = threading.Lock()  # the uploader and the heartbeat both look
 
     def _load(self):
-        st = os.stat(self.path)
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-        if stamp != self.stamp:
-            with open(self.path, encoding="utf-8") as f:
-                value = json.load(f)
-            if not value.get("accessKeyId") or not value.get("secretAccessKey"):
-                raise JobError("credentials.json has no accessKeyId or secretAccessKey")
-            self.value = value
-            self.stamp = stamp
-            self.version += 1
-        return self.value
+        with self.lock:
+            st = os.stat(self.path)
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+            if stamp != self.stamp:
+                with open(self.path, encoding="utf-8") as f:
+                    value = json.load(f)
+                if not value.get("accessKeyId") or not value.get("secretAccessKey"):
+                    raise JobError("credentials.json has no accessKeyId or secretAccessKey")
+                self.value = value
+                self.stamp = stamp
+                self.version += 1
+            return self.value
 
     def expires_at(self):
         """Seconds since the epoch, or None when they do not expire (or there are none)."""
@@ -430,8 +432,13 @@ class Status:
         }
 
     def update(self, **changes):
+        """Sets fields; None removes one (status.json has absent optional fields, never null)."""
         with self.lock:
-            self.data.update(changes)
+            for name, value in changes.items():
+                if value is None:
+                    self.data.pop(name, None)
+                else:
+                    self.data[name] = value
             self._write()
 
     def add_bytes(self, n):
@@ -465,9 +472,12 @@ class Status:
         if data["state"] != "running":
             self.final = True
         temp = self.path + ".tmp"
-        with open(temp, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-        os.replace(temp, self.path)
+        try:
+            with open(temp, "w", encoding="utf-8") as f:
+                json.dump(data, f)
+            os.replace(temp, self.path)
+        except OSError as error:  # a full disk: the job goes on; a poll sees the status age (a stall)
+            log("writing status.json failed: %s" % error)
 
     def heartbeat(self):
         while not self.final:
@@ -564,6 +574,8 @@ class Job:
         self.status.step(step["name"])
         env = command_env(self.secret_env(step.get("env") or {}))
         env.update(self.aws_env())
+        # Where the job's files are (its secret files, a keyring of its own): no path in the spec.
+        env["LIFEBOAT_JOB_DIR"] = os.path.abspath(self.dir)
         outputs = os.path.join(self.dir, "outputs")
         os.makedirs(outputs, mode=0o700, exist_ok=True)
         fd = os.open(os.path.join(outputs, step["name"]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -16,6 +16,7 @@
  *   outputs/<name>     stdout of `run` steps
  *   log                the runner's stderr (bounded tail read by a poll)
  */
+import type { ContainerEntry, VolumeEntry } from "@lifeboat/core";
 
 /** Where uploads go. Credentials are not here: they are in `credentials.json` (0600). */
 export interface JobStorage {
@@ -28,6 +29,14 @@ export interface JobStorage {
 }
 
 /**
+ * A manifest entry (core's `ContainerEntry` / `VolumeEntry`) without the upload's own figures,
+ * and the file it is stored as (storage's `keyOf(kind, fileName)` is its run-relative key).
+ */
+export type ArchiveEntry =
+  | { kind: "image"; fileName: string; archive: Omit<ContainerEntry, "key" | "bytes" | "sha256"> }
+  | { kind: "volume"; fileName: string; archive: Omit<VolumeEntry, "key" | "bytes" | "sha256"> };
+
+/**
  * One thing the job does, in order.
  * - `upload`: runs `command` (bash, pipefail) and streams its stdout to `key` as a multipart
  *   upload: bounded memory, sha256 computed in the stream, aborted on any failure so no partial
@@ -38,8 +47,8 @@ export interface JobStorage {
  *   While the group runs, `containers` are listed in the status as stopped by the job.
  * - `run`: runs `command` with `env` read from the job's secret files (`{ PASSPHRASE: "passphrase" }`
  *   reads `secrets/passphrase`) and storage credentials available to boto3 through
- *   `AWS_CONFIG_FILE` (a `credential_process` that reads `credentials.json`, so they refresh);
- *   its stdout goes to `outputs/<name>`. Used for duplicity.
+ *   `AWS_CONFIG_FILE` (a `credential_process` that reads `credentials.json`, so they refresh),
+ *   and the job's directory as `LIFEBOAT_JOB_DIR`; its stdout goes to `outputs/<name>`. Used for duplicity.
  */
 export type JobStep =
   | {
@@ -50,6 +59,13 @@ export type JobStep =
       key: string;
       facts?: Record<string, string>;
       finally?: string[];
+      /**
+       * What the manifest lists for this archive, less what only the upload knows (key, bytes,
+       * sha256; for a commit also the fact `capturedImageId`), so that finishing the job,
+       * possibly in another invocation, rebuilds the manifest from spec.json and status.json.
+       * The runner ignores it.
+       */
+      entry?: ArchiveEntry;
     }
   | { type: "group"; containers: string[]; stop: string; start: string; steps: JobStep[] }
   | { type: "run"; name: string; command: string; env?: Record<string, string> };
