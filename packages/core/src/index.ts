@@ -100,7 +100,6 @@ export {
   type JobKind,
   type JobStart,
   type JobStatus,
-  type JobStopped,
   type StoredArchive,
 } from "./routine/host";
 export { offMarkerTag, parseOffMarker } from "./routine/off-marker";

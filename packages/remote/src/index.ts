@@ -32,10 +32,8 @@ export { runHooks } from "./hooks";
 export { captureImages } from "./images";
 export { inventory } from "./inventory";
 export {
-  type DuplicityJob,
   type DuplicityJobInput,
   duplicityJob,
-  duplicityJobId,
   duplicityJobResult,
   duplicityJobSpec,
   duplicityResultFrom,

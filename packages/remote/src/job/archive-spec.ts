@@ -20,7 +20,7 @@ import { volumeTarCommand } from "../volume-tar";
 import type { JobSpec, JobStep, JobStorage } from "./spec";
 
 /** The fact a commit step records: the id of the committed image (`docker load` brings it back). */
-export const CAPTURED_IMAGE_FACT = "capturedImageId";
+const CAPTURED_IMAGE_FACT = "capturedImageId";
 
 export interface ArchiveSpecInput {
   runId: string;
