@@ -259,6 +259,24 @@ describe("a job on the droplet", () => {
   });
 });
 
+describe("a job longer than the droplet's claim", () => {
+  it("keeps the claim while it runs: after 4 hours of archiving (the claim lasts 2h 30m) the snapshot is still taken", async () => {
+    // 4 h at 70 MB/s of 1 TB: the polls are at most 4 min apart, so about 60 of them.
+    const polls = Array.from({ length: 60 }, (_, i) => running((i + 1) * 16e9, { rate: 70e6, item: "volume big" }));
+    const { world, host } = await jobWorld({
+      archive: { expectedBytes: 1e12, polls: [...polls, { state: "succeeded", bytesDone: 1e12 }] },
+      duplicity: quickDuplicity,
+    });
+    const gitlab = (await world.run()).getResult()!.droplets[0]!;
+
+    const archiving = host.calls.filter((c) => c.call === "pollJob" && c.kind === "archive").map((c) => c.at);
+    expect((archiving.at(-1)! - archiving[0]!) / 3600_000).toBeGreaterThan(2.5);
+    expect(gitlab.phases).toMatchObject({ archive: "done", snapshot: "done" });
+    expect(gitlab.outcome).toBe("succeeded");
+    expect(actionsStarted(world.sandbox, "snapshot")).toBe(1);
+  });
+});
+
 describe("a job followed across restarts of the function after every step", () => {
   it("starts once per phase, finishes once, and emits each event once", async () => {
     const { world, host } = await jobWorld(

@@ -73,7 +73,7 @@ async function backupClaimed(
   claim: HeldClaim,
 ): Promise<DropletOutcome> {
   const report = new DropletReport(ctx, deps, r);
-  const ssh = await sshPhases(ctx, deps, r, run, report);
+  const ssh = await sshPhases(ctx, deps, r, run, report, claim);
 
   if (r.plan.snapshot.mode === "none") {
     report.phase("snapshot", "skipped");
@@ -89,7 +89,7 @@ async function backupClaimed(
   const lostClaim = await claim.keep();
   if (lostClaim) {
     report.phase("snapshot", "skipped");
-    report.note(lostClaim);
+    report.note(`snapshot skipped: ${lostClaim}`);
     return finish(ctx, r, ssh, report, "skipped");
   }
 
@@ -121,11 +121,11 @@ class HeldClaim {
     private claim: ClaimTag | undefined,
   ) {}
 
-  /** Before touching power or taking a snapshot: still this run's droplet? Why not, when not. */
+  /** Before touching power or taking a snapshot, and while a job runs: still this run's droplet? Why not, when not. */
   async keep(): Promise<string | undefined> {
     if (!this.claim) return undefined; // a dry run claims nothing
     const kept = await keepClaim(this.ctx, this.deps, this.r, this.claim);
-    if (!kept.held) return `snapshot skipped: ${kept.reason}`;
+    if (!kept.held) return kept.reason;
     this.claim = kept.claim;
     return undefined;
   }

@@ -36,6 +36,15 @@ export class JobFailed extends Error {
   }
 }
 
+/**
+ * Keeps this run's claim on the droplet (./claim.ts) while a job runs, however long: without
+ * it a job longer than the claim's lifetime would let another run claim the droplet and
+ * clean this job away as debris. Says why the claim is lost, when it is.
+ */
+export interface ClaimKeeper {
+  keep(): Promise<string | undefined>;
+}
+
 /** What one poll step recorded: the status, or why the droplet could not be reached; and when (ms, orchestrator's clock). */
 type Look = { at: number; status: JobStatus } | { at: number; error: string; retryable: boolean };
 
@@ -52,6 +61,7 @@ export async function followJob<T>(
   report: DropletReport,
   kind: JobKind,
   finish: () => Promise<T>,
+  claim?: ClaimKeeper,
 ): Promise<T | undefined> {
   const name = r.droplet.name;
   const stop = (why: string) => stopJob(ctx, host, kind, name, why);
@@ -99,6 +109,8 @@ export async function followJob<T>(
     const failed = whyStopped(kind, seen, jobs.stallAfter);
     if (failed) return stop(failed);
     if (seen.state === "succeeded") break;
+    const lost = await claim?.keep();
+    if (lost) return stop(`this run no longer holds the droplet: ${lost}`);
   }
 
   try {

@@ -7,7 +7,7 @@
 import { emit, type RoutineDeps } from "./deps";
 import type { DropletReport } from "./droplet-report";
 import type { DurableSteps } from "./durable";
-import { followJob, JobFailed } from "./follow-job";
+import { type ClaimKeeper, followJob, JobFailed } from "./follow-job";
 import { type DropletHost, type HostRun, type Inventory, noHostReason } from "./host";
 import type { DropletRun } from "./power";
 import { sshStep } from "./ssh-step";
@@ -25,6 +25,7 @@ export async function sshPhases(
   r: DropletRun,
   run: Omit<HostRun, "plan">,
   report: DropletReport,
+  claim?: ClaimKeeper,
 ): Promise<SshPhases> {
   const given = deps.hosts?.(r.droplet, {
     runId: r.runId,
@@ -33,7 +34,7 @@ export async function sshPhases(
     ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
   });
   if (given && !("skipped" in given)) {
-    return { host: given, inventory: await overSsh(ctx, deps, r, given, report) };
+    return { host: given, inventory: await overSsh(ctx, deps, r, given, report, claim) };
   }
   for (const p of ["inventory", "archive", "duplicity"]) report.phase(p, "skipped");
   report.note(`SSH phases skipped: ${noHostReason(given, deps.hosts !== undefined, r.droplet.name)}`);
@@ -47,6 +48,7 @@ async function overSsh(
   r: DropletRun,
   host: DropletHost,
   report: DropletReport,
+  claim?: ClaimKeeper,
 ): Promise<Inventory | undefined> {
   const name = r.droplet.name;
   const base = { runId: r.runId, plan: r.plan.name, droplet: name };
@@ -76,7 +78,7 @@ async function overSsh(
     let archived = false;
     try {
       // start archive job, then wait and poll it until it ends, then finish: ./follow-job.ts
-      const stored = await followJob(ctx, deps, r, host, report, "archive", () => host.finishArchive());
+      const stored = await followJob(ctx, deps, r, host, report, "archive", () => host.finishArchive(), claim);
       report.phase("archive", stored ? "done" : "skipped");
       archived = stored?.some((a) => a.kind === "manifest") ?? false;
       for (const [i, a] of (stored ?? []).entries()) {
@@ -110,7 +112,7 @@ async function overSsh(
   else {
     try {
       // The same: start duplicity job, wait and poll, finish.
-      const dup = await followJob(ctx, deps, r, host, report, "duplicity", () => host.finishDuplicity());
+      const dup = await followJob(ctx, deps, r, host, report, "duplicity", () => host.finishDuplicity(), claim);
       report.phase("duplicity", dup ? "done" : "skipped");
       if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
     } catch (error) {
