@@ -347,7 +347,7 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
       const ps = await remote(session, sh`ps -eo args`);
       expect(ps).not.toContain(secretAccessKey);
       expect(ps).not.toContain(passphrase);
-      if (ps.includes(job.jobId)) seen[look.status?.item === "list" ? "run" : "upload"] = true;
+      if (ps.includes(job.jobId)) seen[look.status?.item === "duplicity list" ? "run" : "upload"] = true;
       look = await readJob(session, job.jobId, root);
     }
     expect(look.status?.error).toBeUndefined();
