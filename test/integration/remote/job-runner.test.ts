@@ -453,7 +453,8 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     const seen: string[] = [];
     let look = await readJob(session, job.jobId, root);
     while (look.status?.state !== "succeeded" && look.status?.state !== "failed") {
-      const item = look.status?.item;
+      // A run step's item is the job's kind and the step's name ("duplicity list").
+      const item = look.status?.item?.replace(/^duplicity /, "");
       if ((item === "slow" || item === "list") && !seen.includes(item)) {
         const ps = await remote(session, sh`ps -eo args`);
         expect(ps).toContain(flags[item]); // the step's own command is there

@@ -417,6 +417,8 @@ class Status:
         self.lock = threading.Lock()
         self.samples = collections.deque()
         self.final = False
+        # While a "run" step's processes live: their I/O, the step's progress (see StepIo).
+        self.meter = None
         self.data = {
             "jobId": spec["jobId"],
             "kind": spec["kind"],
@@ -482,8 +484,47 @@ class Status:
     def heartbeat(self):
         while not self.final:
             time.sleep(HEARTBEAT)
+            meter = self.meter
+            grown = meter.grown() if meter else 0
+            if grown:
+                self.add_bytes(grown)
             with self.lock:
                 self._write()
+
+
+class StepIo:
+    """The I/O of a "run" step (duplicity, its gpg children): the growth of rchar + wchar
+    (/proc/<pid>/io) over every process in the runner's process group but the runner. The
+    runner leads that group (setsid at launch; killJob kills it), and a "run" step is the only
+    other thing in it while it runs. Values are kept per process, so one that ended drops out
+    without the sum going back. A reaped child's I/O shows again in its parent's: an
+    over-count a stall check does not mind."""
+
+    def __init__(self):
+        self.last = {}
+
+    def grown(self):
+        group, me = os.getpgrp(), os.getpid()
+        seen = {}
+        grown = 0
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or int(name) == me:
+                continue
+            try:
+                with open("/proc/%s/stat" % name, encoding="utf-8", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()  # after "pid (comm)": state ppid pgrp ...
+                if int(fields[2]) != group:
+                    continue
+                with open("/proc/%s/io" % name, encoding="utf-8") as f:
+                    io = dict(line.split(":", 1) for line in f if ":" in line)
+                total = int(io["rchar"]) + int(io["wchar"])
+            except (OSError, ValueError, KeyError, IndexError):
+                continue  # gone meanwhile, or not ours to read
+            process = (name, fields[19])  # pid and start time: a reused pid is another process
+            grown += max(0, total - self.last.get(process, 0))
+            seen[process] = total
+        self.last = seen
+        return grown
 
 
 class Job:
@@ -571,7 +612,7 @@ class Job:
             self.status.update(stopped=[c for c in self.status.data["stopped"] if c not in containers])
 
     def step_run(self, step):
-        self.status.step(step["name"])
+        self.status.step("%s %s" % (self.spec["kind"], step["name"]))  # "duplicity backup"
         env = command_env(self.secret_env(step.get("env") or {}))
         env.update(self.aws_env())
         # Where the job's files are (its secret files, a keyring of its own): no path in the spec.
@@ -579,9 +620,11 @@ class Job:
         outputs = os.path.join(self.dir, "outputs")
         os.makedirs(outputs, mode=0o700, exist_ok=True)
         fd = os.open(os.path.join(outputs, step["name"]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.status.meter = StepIo()
         try:
             code = finish(start(step["command"], env, fd), True)
         finally:
+            self.status.meter = None
             os.close(fd)
         runs = self.status.data["runs"] + [{"name": step["name"], "exitCode": code}]
         self.status.update(runs=runs)

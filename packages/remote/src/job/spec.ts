@@ -113,7 +113,9 @@ export interface JobStatusFile {
   updatedAt: number;
   /** Last time `bytesDone` grew (or a step began). */
   progressAt: number;
+  /** The step at work: an upload's name ("image web"), or the kind and a run step's name ("duplicity backup"). */
   item?: string;
+  /** Bytes uploaded, plus while a `run` step runs the bytes its processes read and wrote (rchar + wchar). */
   bytesDone: number;
   /** Bytes per second over the last ~30 s. */
   rate?: number;
