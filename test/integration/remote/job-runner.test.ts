@@ -167,6 +167,8 @@ describe.skipIf(skip)(`remote: jobs on the droplet${skip ? ` (skipped: ${skip})`
       },
     ]);
     expect(look.status?.bytesDone).toBe(data.length + 10);
+    // The runner's own peak with the final state (bench/stream's memory figure): at least its 8 MB part buffer.
+    expect(look.status?.peakRssKb).toBeGreaterThan(8 * 1024);
     const head = await s3.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: key("big.bin") }));
     expect(head.ContentLength).toBe(data.length);
     expect(
