@@ -9,8 +9,16 @@
  *   - peak RSS for 200 MB and 2 GB volumes, each in a fresh process so the peak is that
  *     archive's own: as the CLI runs (packages/cli/bundle.mjs, plain node) and as the Lambda
  *     bundle runs (everything bundled, no ssh2 native crypto).
+ * Those are the Lambda-stream path (the archive through lifeboat's process). The droplet-push
+ * path (./support/push.ts: the droplet's job runner uploads to S3 itself) beside them:
+ *   - 1 GB by a real archive job (startJob, readJob every 2 s) to the harness's S3 server,
+ *     beside the raw pipeline `<volume tar> | python3 runner.py upload` to the same server;
+ *   - the orchestrator's CPU-seconds per GB while the job runs (it only starts and polls);
+ *   - the runner's peak RSS for a 200 MB and a 2 GB archive.
  * Alternating rounds, medians: on two shared cores one transfer is noisy.
- * Targets: ratio ≥ 0.9; peak RSS ≤ 150 MB and no larger for 2 GB than for 200 MB.
+ * Targets: ratio ≥ 0.9; peak RSS ≤ 150 MB and no larger for 2 GB than for 200 MB. Push: ≥ 0.9×
+ * the raw pipeline; orchestrator ≤ 0.05 CPU-s per GB; runner peak RSS ≤ 100 MB, not growing.
+ * `npm run bench -- stream push` measures the push path alone.
  * The last line is one JSON object. Everything it creates is removed.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -26,11 +34,15 @@ import { startDockerd, stopDockerd } from "../test/harness/dockerd";
 import { findBinary } from "../test/harness/process";
 import { openPinnedSession } from "../test/harness/ssh";
 import { type SshService, startSshd, stopSshd } from "../test/harness/sshd";
+import { type JobRun, type PushRun, startPush } from "./support/push";
 
 const MB = 1024 * 1024;
 const ROUNDS = 3;
+const pushOnly = process.argv[2] === "push";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+/** MB/s of the median time of runs of the same volume. */
+const mbpsOf = (runs: PushRun[]) => runs[0]!.bytes / MB / median(runs.map((r) => r.seconds));
 
 interface Child {
   bytes: number;
@@ -104,6 +116,13 @@ async function main(): Promise<void> {
   const image = docker.baseImage;
   const out = join(tmp, "sink");
   const volumes: string[] = [];
+  await mkdir(join(tmp, "p"));
+  const push = await startPush({
+    dir: join(tmp, "p"),
+    session,
+    image,
+    env: { ...process.env, DOCKER_HOST: docker.host },
+  });
   try {
     const makeVolume = async (name: string, bytes: number) => {
       volumes.push(name);
@@ -136,15 +155,25 @@ async function main(): Promise<void> {
     const pipe: { seconds: number; cpu: number }[] = [];
     const cliRuns: Child[] = [];
     const lambdaRuns: Child[] = [];
+    const pushRaw: PushRun[] = [];
+    const pushJob: JobRun[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      raw.push(sshOnce(issueBaseline));
-      pipe.push(sshOnce(samePipeline));
-      cliRuns.push(await runChild(cliScript, ssh, "bench-1g", image, out));
-      await rm(out, { recursive: true, force: true });
-      lambdaRuns.push(await runChild(lambda, ssh, "bench-1g", image, out));
-      await rm(out, { recursive: true, force: true });
+      if (!pushOnly) {
+        raw.push(sshOnce(issueBaseline));
+        pipe.push(sshOnce(samePipeline));
+        cliRuns.push(await runChild(cliScript, ssh, "bench-1g", image, out));
+        await rm(out, { recursive: true, force: true });
+        lambdaRuns.push(await runChild(lambda, ssh, "bench-1g", image, out));
+        await rm(out, { recursive: true, force: true });
+      }
+      pushRaw.push(await push.raw("bench-1g"));
+      pushJob.push(await push.job("bench-1g"));
     }
-    const bytes = cliRuns[0]!.bytes;
+    const bytes = pushRaw[0]!.bytes;
+    const GB = bytes / 1024 / MB;
+    const pushRawMBps = mbpsOf(pushRaw);
+    const pushMBps = mbpsOf(pushJob);
+    const orchestratorCpuSecondsPerGB = median(pushJob.map((r) => r.orchestratorCpuSeconds)) / GB;
     const mbps = (seconds: number) => bytes / MB / seconds;
     const rawMBps = mbps(median(raw.map((r) => r.seconds)));
     const pipeMBps = mbps(median(pipe.map((r) => r.seconds)));
@@ -162,7 +191,11 @@ async function main(): Promise<void> {
       lambda2048: [],
     };
     const growth: Record<"cli" | "lambda", number[]> = { cli: [], lambda: [] };
+    const uploaderRss: Record<"job200" | "job2048", number[]> = { job200: [], job2048: [] };
     for (let i = 0; i < ROUNDS; i++) {
+      uploaderRss.job200.push((await push.job("bench-200m")).peakRssMb);
+      uploaderRss.job2048.push((await push.job("bench-2g")).peakRssMb);
+      if (pushOnly) continue;
       for (const [key, script, volume] of [
         ["cli200", cliScript, "bench-200m"],
         ["cli2048", cliScript, "bench-2g"],
@@ -177,11 +210,26 @@ async function main(): Promise<void> {
         await rm(out, { recursive: true, force: true });
       }
     }
-    const peak = Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, round(median(v))])) as Record<
-      keyof typeof rss,
-      number
-    >;
+    const peak = Object.fromEntries(
+      Object.entries(rss).map(([k, v]) => [k, v.length ? round(median(v)) : Number.NaN]),
+    ) as Record<keyof typeof rss, number>;
     const spread = (xs: number[]) => `${round(Math.min(...xs))}–${round(Math.max(...xs))}`;
+    const uploaderPeak = { job200: round(median(uploaderRss.job200)), job2048: round(median(uploaderRss.job2048)) };
+    const pushFigures = {
+      pushMBps: round(pushMBps),
+      pushRawMBps: round(pushRawMBps),
+      pushRatio: round(pushMBps / pushRawMBps, 3),
+      orchestratorCpuSecondsPerGB: round(orchestratorCpuSecondsPerGB, 3),
+      uploaderPeakRssMb200: uploaderPeak.job200,
+      uploaderPeakRssMb2048: uploaderPeak.job2048,
+    };
+    const pushTargets = {
+      pushRatioAtLeast0_9: pushMBps / pushRawMBps >= 0.9,
+      orchestratorCpuAtMost0_05: orchestratorCpuSecondsPerGB <= 0.05,
+      uploaderRssAtMost100: Math.max(...Object.values(uploaderRss).flat()) <= 100,
+      // The runner's buffers are fixed (no GC): 2 GB may not need a single MB more than 200 MB.
+      uploaderRssNotGrowing: uploaderPeak.job2048 <= uploaderPeak.job200 + 1,
+    };
 
     const figures = {
       volumeMB: Math.round(bytes / MB),
@@ -207,32 +255,50 @@ async function main(): Promise<void> {
         rssAtMost150: Math.max(...Object.values(rss).flat()) <= 150,
         // Medians; a peak taken over ten times as many GC cycles is a few MB noisier.
         rssNotGrowing: peak.cli2048 <= peak.cli200 * 1.03 && peak.lambda2048 <= peak.lambda200 * 1.03,
+        ...pushTargets,
       },
+      ...pushFigures,
     };
-    console.log(`1 GB volume, compression off, loopback SSH, median of ${ROUNDS} alternating transfers:`);
-    console.log(`  raw: ssh + docker run … tar > /dev/null (issue's baseline) : ${figures.rawMBps} MB/s`);
-    console.log(`  ssh + lifeboat's own volume command > /dev/null          : ${figures.samePipelineMBps} MB/s`);
-    console.log(`  lifeboat → local sink, as the CLI runs                   : ${figures.lifeboatMBps} MB/s`);
-    console.log(`  lifeboat → local sink, as the Lambda bundle runs         : ${figures.lambdaMBps} MB/s`);
-    console.log(`  ratio to raw: CLI ${figures.ratio}, Lambda ${figures.lambdaRatio}`);
+    if (!pushOnly) {
+      console.log(`1 GB volume, compression off, loopback SSH, median of ${ROUNDS} alternating transfers:`);
+      console.log(`  raw: ssh + docker run … tar > /dev/null (issue's baseline) : ${figures.rawMBps} MB/s`);
+      console.log(`  ssh + lifeboat's own volume command > /dev/null          : ${figures.samePipelineMBps} MB/s`);
+      console.log(`  lifeboat → local sink, as the CLI runs                   : ${figures.lifeboatMBps} MB/s`);
+      console.log(`  lifeboat → local sink, as the Lambda bundle runs         : ${figures.lambdaMBps} MB/s`);
+      console.log(`  ratio to raw: CLI ${figures.ratio}, Lambda ${figures.lambdaRatio}`);
+      console.log(
+        `  ratio to the same remote pipeline (client cost): CLI ${figures.clientRatio}, Lambda ${figures.lambdaClientRatio}`,
+      );
+      console.log(
+        `  machine CPU-seconds per GB (droplet + ssh CLI): raw ${figures.rawCpuSecondsPerGB}, lifeboat's command ${figures.samePipelineCpuSecondsPerGB}`,
+      );
+      console.log(`peak RSS, median of ${ROUNDS} fresh processes (range):`);
+      console.log(
+        `  CLI:    200 MB ${peak.cli200} MB (${spread(rss.cli200)}), 2 GB ${peak.cli2048} MB (${spread(rss.cli2048)})`,
+      );
+      console.log(
+        `  Lambda: 200 MB ${peak.lambda200} MB (${spread(rss.lambda200)}), 2 GB ${peak.lambda2048} MB (${spread(rss.lambda2048)})`,
+      );
+      console.log(
+        `  within a 2 GB run, RSS after the first 200 MB rises by: CLI ${figures.rssGrowthAfter200MbMb} MB, Lambda ${figures.lambdaRssGrowthAfter200MbMb} MB`,
+      );
+    }
+    console.log(`droplet push: 1 GB volume to S3 (s3rver on loopback), median of ${ROUNDS} alternating uploads:`);
+    console.log(`  raw: <volume tar> | python3 runner.py upload        : ${pushFigures.pushRawMBps} MB/s`);
     console.log(
-      `  ratio to the same remote pipeline (client cost): CLI ${figures.clientRatio}, Lambda ${figures.lambdaClientRatio}`,
+      `  archive job: startJob, readJob every 2 s, finish      : ${pushFigures.pushMBps} MB/s (ratio ${pushFigures.pushRatio})`,
     );
     console.log(
-      `  machine CPU-seconds per GB (droplet + ssh CLI): raw ${figures.rawCpuSecondsPerGB}, lifeboat's command ${figures.samePipelineCpuSecondsPerGB}`,
-    );
-    console.log(`peak RSS, median of ${ROUNDS} fresh processes (range):`);
-    console.log(
-      `  CLI:    200 MB ${peak.cli200} MB (${spread(rss.cli200)}), 2 GB ${peak.cli2048} MB (${spread(rss.cli2048)})`,
+      `  orchestrator CPU-seconds per GB (start, ~${median(pushJob.map((r) => r.polls))} polls, finish): ${pushFigures.orchestratorCpuSecondsPerGB}`,
     );
     console.log(
-      `  Lambda: 200 MB ${peak.lambda200} MB (${spread(rss.lambda200)}), 2 GB ${peak.lambda2048} MB (${spread(rss.lambda2048)})`,
+      `  runner peak RSS, median (range): 200 MB ${uploaderPeak.job200} MB (${spread(uploaderRss.job200)}), 2 GB ${uploaderPeak.job2048} MB (${spread(uploaderRss.job2048)})`,
     );
     console.log(
-      `  within a 2 GB run, RSS after the first 200 MB rises by: CLI ${figures.rssGrowthAfter200MbMb} MB, Lambda ${figures.lambdaRssGrowthAfter200MbMb} MB`,
+      JSON.stringify(pushOnly ? { volumeMB: figures.volumeMB, ...pushFigures, targets: pushTargets } : figures),
     );
-    console.log(JSON.stringify(figures));
   } finally {
+    await push.stop();
     for (const v of volumes) await session.run(sh`docker volume rm -f ${v}`, { what: "cleanup", check: false });
     session.close();
     await stopSshd(ssh);

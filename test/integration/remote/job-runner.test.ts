@@ -169,12 +169,14 @@ describe.skipIf(skip).concurrent(`remote: jobs on the droplet${skip ? ` (skipped
     expect(look.status?.bytesDone).toBe(data.length + 10);
     // Only JobStatusFile's fields, optional ones absent rather than null.
     const fields = ["jobId", "kind", "state", "pid", "startedAt", "updatedAt", "progressAt", "bytesDone", "stopped"];
-    const optional = ["item", "rate", "credentialsExpireAt", "error", "results", "runs"];
+    const optional = ["item", "rate", "credentialsExpireAt", "error", "results", "runs", "peakRssKb"];
     for (const [name, value] of Object.entries(look.status!)) {
       expect([...fields, ...optional]).toContain(name);
       expect(value).not.toBeNull();
     }
     for (const name of fields) expect(look.status).toHaveProperty(name);
+    // The runner's own peak with the final state (bench/stream's memory figure): at least its 8 MB part buffer.
+    expect(look.status?.peakRssKb).toBeGreaterThan(8 * 1024);
     const head = await s3.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: key("big.bin") }));
     expect(head.ContentLength).toBe(data.length);
     expect(

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import select
 import shlex
 import signal
@@ -473,6 +474,8 @@ class Status:
             data.pop("credentialsExpireAt", None)
         if data["state"] != "running":
             self.final = True
+            # The runner's own peak (kB on Linux), for the bench's memory figures.
+            data["peakRssKb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         temp = self.path + ".tmp"
         try:
             with open(temp, "w", encoding="utf-8") as f:

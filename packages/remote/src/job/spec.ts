@@ -128,4 +128,6 @@ export interface JobStatusFile {
   runs: Array<{ name: string; exitCode: number }>;
   /** Why it failed, in plain words. */
   error?: string;
+  /** The runner's peak resident memory in kB, written with the final state. */
+  peakRssKb?: number;
 }
