@@ -167,7 +167,7 @@ async function main(): Promise<void> {
         await rm(out, { recursive: true, force: true });
       }
       pushRaw.push(await push.raw("bench-1g"));
-      pushJob.push(await push.job("bench-1g"));
+      pushJob.push(await push.job("bench-1g", 1024 * MB));
     }
     const bytes = pushRaw[0]!.bytes;
     const GB = bytes / 1024 / MB;
@@ -193,8 +193,8 @@ async function main(): Promise<void> {
     const growth: Record<"cli" | "lambda", number[]> = { cli: [], lambda: [] };
     const uploaderRss: Record<"job200" | "job2048", number[]> = { job200: [], job2048: [] };
     for (let i = 0; i < ROUNDS; i++) {
-      uploaderRss.job200.push((await push.job("bench-200m")).peakRssMb);
-      uploaderRss.job2048.push((await push.job("bench-2g")).peakRssMb);
+      uploaderRss.job200.push((await push.job("bench-200m", 200 * MB)).peakRssMb);
+      uploaderRss.job2048.push((await push.job("bench-2g", 2048 * MB)).peakRssMb);
       if (pushOnly) continue;
       for (const [key, script, volume] of [
         ["cli200", cliScript, "bench-200m"],

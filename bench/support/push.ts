@@ -3,9 +3,11 @@
  * to S3 by the job runner (packages/remote/src/job/runner-py.ts), measured two ways against
  * the harness's S3 server (s3rver, in a process of its own: ./s3-server.ts):
  *   - raw: `<the volume's tar command> | python3 runner.py upload DIR KEY` run directly, the
- *     runner's uploader with none of the job's machinery;
+ *     runner's uploader with none of the job's machinery, at the job's own priority
+ *     (`nice -n 10 ionice -c3`, as lifecycle.ts starts a job), so the two differ only by the job;
  *   - job: the same command as a real archive job, started with startJob over SSH and polled
- *     with readJob every 2 s until it ends, as the orchestrator does; the CPU the orchestrator
+ *     with readJob at the waits the routine plans (core's nextJobPollSeconds, the plan's default
+ *     limits, the volume's size as the expected bytes) until it ends; the CPU the orchestrator
  *     (this process) spent from the start to the finish, and the runner's own peak RSS.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -13,13 +15,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { nextJobPollSeconds, validateConfig } from "@lifeboat/core";
 import { type RemoteSession, sh, volumeTarCommand } from "@lifeboat/remote";
 import { readJob, removeJob, startJob } from "../../packages/remote/src/job/lifecycle";
 import { RUNNER_PY } from "../../packages/remote/src/job/runner-py";
 import type { JobCredentials, JobSpec, JobStatusFile, JobStorage } from "../../packages/remote/src/job/spec";
 import type { S3Service } from "../../test/harness/s3";
 
-const POLL_MS = 2000;
+/** The default `plans[].jobs` limits, as the config gives them. */
+const JOBS = validateConfig({
+  plans: [{ name: "bench", schedule: "cron(0 3 * * ? *)", droplets: [{ name: "bench" }] }],
+}).plans[0]!.jobs;
 const serverScript = join(dirname(fileURLToPath(import.meta.url)), "s3-server.ts");
 
 export interface PushRun {
@@ -36,7 +42,7 @@ export interface JobRun extends PushRun {
 
 export interface Push {
   raw(volume: string): Promise<PushRun>;
-  job(volume: string): Promise<JobRun>;
+  job(volume: string, expectedBytes?: number): Promise<JobRun>;
   stop(): Promise<void>;
 }
 
@@ -102,7 +108,7 @@ export async function startPush(options: {
     async raw(volume) {
       const key = `bench/raw-${++n}.tar`;
       const upload = sh`${python} ${join(rawDir, "runner.py")} upload ${rawDir} ${key}`;
-      const pipeline = `set -o pipefail\n${volumeTarCommand(volume, image).text} | ${upload.text}`;
+      const pipeline = `set -o pipefail\n${volumeTarCommand(volume, image).text} | nice -n 10 ionice -c3 ${upload.text}`;
       const t0 = process.hrtime.bigint();
       const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const p = spawn("bash", ["-c", pipeline], { env: options.env, stdio: ["ignore", "pipe", "inherit"] });
@@ -121,7 +127,7 @@ export async function startPush(options: {
       return { bytes, seconds };
     },
 
-    async job(volume) {
+    async job(volume, expectedBytes) {
       const runId = `bench-push-${process.pid}-${++n}`;
       const key = `bench/${runId}.tar`;
       const spec: JobSpec = {
@@ -137,12 +143,21 @@ export async function startPush(options: {
       await startJob(session, { spec, credentials, root: jobs });
       let status: JobStatusFile | undefined;
       let polls = 0;
+      let seen: { bytesDone: number; rate?: number; elapsedSeconds: number } | undefined;
       for (;;) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        const wait = nextJobPollSeconds(seen, expectedBytes, JOBS);
+        await new Promise((r) => setTimeout(r, wait * 1000));
         const look = await readJob(session, spec.jobId, jobs);
         polls++;
         status = look.status;
         if (status && status.state !== "running") break;
+        if (status) {
+          seen = {
+            bytesDone: status.bytesDone,
+            ...(status.rate !== undefined ? { rate: status.rate } : {}),
+            elapsedSeconds: look.now - status.startedAt,
+          };
+        }
         if (!look.alive) throw new Error(`job ${spec.jobId} is lost: ${look.logTail}`);
       }
       if (status.state !== "succeeded") throw new Error(`job ${spec.jobId} failed: ${status.error}`);
