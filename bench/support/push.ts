@@ -24,7 +24,14 @@ import type { S3Service } from "../../test/harness/s3";
 
 /** The default `plans[].jobs` limits, as the config gives them. */
 const JOBS = validateConfig({
-  plans: [{ name: "bench", schedule: "cron(0 3 * * ? *)", droplets: [{ name: "bench" }] }],
+  plans: [
+    {
+      name: "bench",
+      schedule: "cron(0 3 * * ? *)",
+      droplets: [{ name: "bench" }],
+      snapshot: { approval: { required: false } },
+    },
+  ],
 }).plans[0]!.jobs;
 const serverScript = join(dirname(fileURLToPath(import.meta.url)), "s3-server.ts");
 
