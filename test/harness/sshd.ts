@@ -33,7 +33,12 @@ export async function startSshd(
   await writeFile(join(dir, "authorized_keys"), await readFile(`${clientKey}.pub`), { mode: 0o600 });
 
   const port = await freePort();
-  const setEnv = Object.entries(env)
+  // The droplet's user gets a home of its own, as on a droplet: this machine's /root/.bashrc
+  // (pyenv init, ~0.5 s) would otherwise run before every command, and jobs ($HOME/.lifeboat)
+  // stay inside the harness's directory.
+  const home = join(dir, "home");
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const setEnv = Object.entries({ HOME: home, ...env })
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
   const config = join(dir, "sshd_config");
