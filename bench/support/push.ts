@@ -115,10 +115,14 @@ export async function startPush(options: {
     async raw(volume) {
       const key = `bench/raw-${++n}.tar`;
       const upload = sh`${python} ${join(rawDir, "runner.py")} upload ${rawDir} ${key}`;
-      const pipeline = `set -o pipefail\n${volumeTarCommand(volume, image).text} | nice -n 10 ionice -c3 ${upload.text}`;
+      const pipeline = `set -o pipefail\n${volumeTarCommand(volume, image).text} | ${upload.text}`;
       const t0 = process.hrtime.bigint();
       const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const p = spawn("bash", ["-c", pipeline], { env: options.env, stdio: ["ignore", "pipe", "inherit"] });
+        // The whole pipeline at the job's priority, as the runner's own commands run.
+        const p = spawn("nice", ["-n", "10", "ionice", "-c3", "bash", "-c", pipeline], {
+          env: options.env,
+          stdio: ["ignore", "pipe", "inherit"],
+        });
         let stdout = "";
         p.stdout.on("data", (c) => {
           stdout += c;
