@@ -7,8 +7,9 @@
  * droplet's previous lifeboat snapshot (a snapshot's size is the used disk it captured) and
  * falls back to the droplet's disk size, an over-estimate, when there is none. The speed is
  * learned the same way: the previous snapshot's action took so long for so many GB. With a
- * learned speed the routine looks around that expected end only; without one (a first run)
- * it polls densely over the whole 50–72 s/GB range.
+ * learned speed the routine looks around that expected end only; without one it polls densely
+ * over the whole 50–72 s/GB range; and with no earlier snapshot at all (a first run: used disk
+ * anywhere up to the disk size) it looks at intervals that grow with the time already spent.
  */
 import type { Droplet, DropletAction, DropletApi, DropletSnapshot } from "../ports/digitalocean";
 import { ownSnapshots } from "../retention/own-snapshots";
@@ -44,8 +45,15 @@ const PLAUSIBLE_SECONDS_PER_GB = { min: 20, max: 400 };
  */
 const MEASURED_EARLY = 0.97;
 const MEASURED_LATE = 1.1;
-/** A first snapshot (size unknown) is looked at every minute. */
+/**
+ * A first snapshot (size unknown) is looked at after a minute, then every minute or a quarter
+ * of the time it has taken so far, whichever is longer, up to every 5 min: it is seen at most
+ * 25 % later than it ended (a 24-min snapshot in 12 looks, not 24), and a small one still
+ * within a minute.
+ */
 const UNKNOWN_SIZE_POLL: Wait = { seconds: 60 };
+const UNKNOWN_SIZE_SHARE = 0.25;
+const UNKNOWN_SIZE_LONGEST_POLL: Wait = { seconds: 300 };
 
 /**
  * The expected snapshot duration of a droplet, from its newest earlier snapshot among
@@ -104,15 +112,17 @@ export function firstSnapshotCheck(estimate: SnapshotEstimate): Wait {
 }
 
 /**
- * After the first look (made at `firstSnapshotCheck`): every 30 s while a snapshot up to
+ * After the first look (made at `firstSnapshotCheck`), size unknown: growing intervals (see
+ * UNKNOWN_SIZE_SHARE). Size known: every 30 s while a snapshot up to
  * SNAPSHOT_SLOW_SECONDS_PER_GB could still be finishing (so the droplet is off at most 30 s
  * longer than needed in that range), then every 2 min, then every 5 min; gives up after
  * `giveUpSeconds` since the first look.
  */
 export function snapshotPollDelay(estimate: SnapshotEstimate, elapsedSinceFirstCheck: number): Wait {
   const first = firstSnapshotCheck(estimate).seconds;
-  if (estimate.source === "disk-size" && elapsedSinceFirstCheck < estimate.usedGb * SNAPSHOT_SLOW_SECONDS_PER_GB) {
-    return UNKNOWN_SIZE_POLL;
+  if (estimate.source === "disk-size") {
+    const share = Math.round((first + elapsedSinceFirstCheck) * UNKNOWN_SIZE_SHARE);
+    return { seconds: Math.min(UNKNOWN_SIZE_LONGEST_POLL.seconds, Math.max(UNKNOWN_SIZE_POLL.seconds, share)) };
   }
   // Measured: dense just around the expected end; past it, this snapshot is slower than the
   // last one, and the typical range's dense polling takes over.
