@@ -37,6 +37,22 @@ describe("backup routine against the DigitalOcean sandbox", () => {
     expect(on?.type === "droplet.powered_on" && on.downtimeSeconds).toBeGreaterThan(24 * 60);
   });
 
+  it("lists the droplet's snapshots once: retention reuses step 4's listing and still counts the one just made", async () => {
+    const world = await makeWorld();
+    const { gitlab, earlier } = seedGitlab(world.sandbox, 4);
+    const result = (await world.run()).getResult()!;
+    const made = result.droplets[0]!.snapshot!;
+    // keepLast 3 over the new one and 4 earlier: the two oldest go, as with a fresh listing.
+    expect(snapshotsOf(world.sandbox, gitlab.id).sort()).toEqual(
+      [made, earlier[2]!, earlier[3]!, "gitlab-before-upgrade"].sort(),
+    );
+    expect(world.events.find((e) => e.type === "retention.applied")).toMatchObject({
+      kept: [made, earlier[3], earlier[2]],
+      deleted: [earlier[1], earlier[0]],
+    });
+    expect(world.sandbox.log.filter((r) => r.operationId === "droplets_list_snapshots")).toHaveLength(1);
+  });
+
   it("reports under the run id its starter chose (the name Slack answered with)", async () => {
     const world = await makeWorld();
     seedGitlab(world.sandbox);

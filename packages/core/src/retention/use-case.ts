@@ -23,6 +23,8 @@ export interface RetentionRequest {
   targets: readonly RetentionTargetName[];
   /** Snapshot names and archive run ids just made: always kept. */
   justMade?: readonly string[];
+  /** Snapshots the caller listed already, by droplet id: those droplets are not listed again. */
+  snapshotsListed?: ReadonlyMap<number, readonly DropletSnapshot[]>;
   dryRun: boolean;
 }
 
@@ -55,12 +57,16 @@ export async function runRetention(ports: RetentionPorts, request: RetentionRequ
   const catalog = wants("archives") ? need(ports.archives, "an archive catalog (archives)") : undefined;
 
   // Read everything first: a listing that fails deletes nothing anywhere.
-  const listed: Array<{ droplet: { id: number; name: string }; snapshots?: DropletSnapshot[]; runs?: ArchiveRun[] }> =
-    [];
+  const listed: Array<{
+    droplet: { id: number; name: string };
+    snapshots?: readonly DropletSnapshot[];
+    runs?: ArchiveRun[];
+  }> = [];
   for (const droplet of request.droplets) {
+    const given = request.snapshotsListed?.get(droplet.id);
     listed.push({
       droplet,
-      ...(api ? { snapshots: await api.listDropletSnapshots(droplet.id) } : {}),
+      ...(api ? { snapshots: given ?? (await api.listDropletSnapshots(droplet.id)) } : {}),
       ...(catalog ? { runs: await catalog.listRuns(droplet.name) } : {}),
     });
   }

@@ -12,7 +12,7 @@
  * Runs inside its own child context (one per droplet, see ./run-plan.ts) and never throws:
  * a failure ends as outcome "failed" with `run.failed` emitted and the droplet back on.
  */
-import type { Droplet } from "../ports/digitalocean";
+import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { claimDroplet, keepClaim, releaseClaim } from "./claim";
 import type { ClaimTag } from "./claim-tag";
@@ -83,7 +83,7 @@ async function backupClaimed(
   const history = await snapshotHistory(ctx, deps, r, report);
   if (!history) return finish(ctx, r, ssh, report, "failed");
 
-  const how = await approval(ctx, deps, r, history, report);
+  const how = await approval(ctx, deps, r, history.estimate, report);
   if (how === "skip") return finish(ctx, r, ssh, report, "skipped");
 
   const lostClaim = await claim.keep();
@@ -95,13 +95,13 @@ async function backupClaimed(
 
   const shot =
     how === "live"
-      ? await liveSnapshot(ctx, deps, r, history, report)
-      : await offlineSnapshot(ctx, deps, r, history, ssh, report);
+      ? await liveSnapshot(ctx, deps, r, history.estimate, report)
+      : await offlineSnapshot(ctx, deps, r, history.estimate, ssh, report);
   if (!shot) return finish(ctx, r, ssh, report, "failed"); // never powered off
 
   if (shot.taken) {
     report.noteFirst(`snapshot ${shot.taken.name} (${shot.taken.durationSeconds}s)`);
-    await retention(ctx, deps, r, shot.taken, run.dryRun, report);
+    await retention(ctx, deps, r, shot.taken, run.dryRun, history.own, report);
   }
   const outcome = report.anyFailed ? "failed" : "succeeded";
   const figures = {
@@ -136,19 +136,22 @@ class HeldClaim {
   }
 }
 
-/** What the snapshot will take, from this droplet's previous lifeboat snapshot; undefined when unknown (reported). */
+/**
+ * What the snapshot will take, from this droplet's previous lifeboat snapshot, and this plan's
+ * snapshots of it (for step 8); undefined when they could not be read (reported).
+ */
 async function snapshotHistory(
   ctx: DurableSteps,
   deps: RoutineDeps,
   r: DropletRun,
   report: DropletReport,
-): Promise<SnapshotEstimate | undefined> {
+): Promise<{ estimate: SnapshotEstimate; own: DropletSnapshot[] } | undefined> {
   const { droplet } = r;
   try {
-    return await ctx.step(
-      `history ${droplet.name}`,
-      async () => (await readSnapshotHistory(deps.api, r.plan.name, droplet)).estimate,
-    );
+    return await ctx.step(`history ${droplet.name}`, async () => {
+      const { estimate, own } = await readSnapshotHistory(deps.api, r.plan.name, droplet);
+      return { estimate, own };
+    });
   } catch (error) {
     await report.fail("snapshot", error, `${droplet.name} was not touched`);
     return undefined;
@@ -200,10 +203,11 @@ async function retention(
   r: DropletRun,
   taken: SnapshotTaken,
   dryRun: boolean,
+  ownBefore: DropletSnapshot[],
   report: DropletReport,
 ): Promise<void> {
   try {
-    const kept = await retainSnapshots(ctx, deps, r, taken.name, dryRun);
+    const kept = await retainSnapshots(ctx, deps, r, taken.name, dryRun, ownBefore);
     report.phase("retention", kept.failed.length > 0 ? "failed" : "done");
     if (kept.deleted.length > 0) {
       report.note(`${dryRun ? "would delete" : "deleted"} ${kept.deleted.length} old snapshot(s)`);

@@ -1,3 +1,4 @@
+import type { DropletSnapshot } from "../ports/digitalocean";
 import { runRetention } from "../retention/use-case";
 import { emit, type RoutineDeps } from "./deps";
 import type { DurableSteps } from "./durable";
@@ -10,18 +11,31 @@ export interface SnapshotRetention {
   failed: string[];
 }
 
-/** Lists, decides, deletes (unless dryRun), and emits `retention.applied`. Runs only after a snapshot succeeded. */
+/**
+ * Decides, deletes (unless dryRun), and emits `retention.applied`. Runs only after a snapshot
+ * succeeded. `ownBefore` is this plan's snapshots of the droplet as listed before the snapshot
+ * (step 4's history): with the one just made, that is what a new listing would give, since the
+ * claim keeps every other run off this droplet. Without it, the snapshots are listed.
+ */
 export async function retainSnapshots(
   ctx: DurableSteps,
   deps: RoutineDeps,
   r: DropletRun,
   justMade: string,
   dryRun: boolean,
+  ownBefore?: readonly DropletSnapshot[],
 ): Promise<SnapshotRetention> {
   const result = await ctx.step(`retention ${r.droplet.name}`, async () => {
     const report = await runRetention(
       { droplets: deps.api },
-      { plan: r.plan, droplets: [r.droplet], targets: ["snapshots"], justMade: [justMade], dryRun },
+      {
+        plan: r.plan,
+        droplets: [r.droplet],
+        targets: ["snapshots"],
+        justMade: [justMade],
+        dryRun,
+        ...(ownBefore ? { snapshotsListed: new Map([[r.droplet.id, withJustMade(r, ownBefore, justMade)]]) } : {}),
+      },
     );
     return {
       kept: report.verdicts.filter((v) => v.planOwned && v.action === "keep").map((v) => v.name),
@@ -40,4 +54,19 @@ export async function retainSnapshots(
     dryRun,
   });
   return result;
+}
+
+/** The listing plus the snapshot just made, which retention always keeps (so its id, unknown here, is never used). */
+function withJustMade(r: DropletRun, before: readonly DropletSnapshot[], justMade: string): DropletSnapshot[] {
+  if (before.some((s) => s.name === justMade)) return [...before];
+  const made: DropletSnapshot = {
+    id: `just-made:${justMade}`,
+    name: justMade,
+    createdAt: "",
+    sizeGb: 0,
+    minDiskGb: 0,
+    dropletId: r.droplet.id,
+    regions: [],
+  };
+  return [...before, made];
 }

@@ -156,17 +156,22 @@ export const POWER_ON_TIMEOUT_SECONDS = 30 * 60;
 export const POSTPONE: Wait = { seconds: 3600 };
 
 /**
- * A droplet's snapshots and, from this plan's own among them, what the next snapshot will
- * take. Read once by the run (step 4's estimate) and by the dry run alike.
+ * A droplet's snapshots, this plan's own among them (newest first; step 8's retention reuses
+ * them) and, from those, what the next snapshot will take. Read once by the run (step 4's
+ * estimate) and by the dry run alike.
  */
 export async function readSnapshotHistory(
   api: DropletApi,
   plan: string,
   droplet: Droplet,
-): Promise<{ snapshots: DropletSnapshot[]; estimate: SnapshotEstimate }> {
+): Promise<{ snapshots: DropletSnapshot[]; own: DropletSnapshot[]; estimate: SnapshotEstimate }> {
   const snapshots = await api.listDropletSnapshots(droplet.id);
-  const own = ownSnapshots(snapshots, plan, droplet);
-  return { snapshots, estimate: estimateSnapshot(droplet, own, await api.lastCompletedAction(droplet.id, "snapshot")) };
+  const own = ownSnapshots(snapshots, plan, droplet).map(({ takenAt: _, ...s }) => s);
+  return {
+    snapshots,
+    own,
+    estimate: estimateSnapshot(droplet, own, await api.lastCompletedAction(droplet.id, "snapshot")),
+  };
 }
 
 /** Seconds the droplet is expected to be off: the snapshot plus the first shutdown and power-on checks (the approval card's figure). */
