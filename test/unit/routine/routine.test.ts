@@ -53,6 +53,14 @@ describe("backup routine against the DigitalOcean sandbox", () => {
     expect(world.sandbox.log.filter((r) => r.operationId === "droplets_list_snapshots")).toHaveLength(1);
   });
 
+  it("a first snapshot (no earlier one to measure a speed on) does not ask for the last snapshot action", async () => {
+    const world = await makeWorld();
+    world.sandbox.addDroplet({ name: "gitlab", diskGb: 50, usedDiskGb: 2 });
+    const result = (await world.run()).getResult()!;
+    expect(result.outcome).toBe("succeeded");
+    expect(world.sandbox.log.filter((r) => r.operationId === "dropletActions_list")).toHaveLength(0);
+  });
+
   it("reports under the run id its starter chose (the name Slack answered with)", async () => {
     const world = await makeWorld();
     seedGitlab(world.sandbox);

@@ -158,7 +158,8 @@ export const POSTPONE: Wait = { seconds: 3600 };
 /**
  * A droplet's snapshots, this plan's own among them (newest first; step 8's retention reuses
  * them) and, from those, what the next snapshot will take. Read once by the run (step 4's
- * estimate) and by the dry run alike.
+ * estimate) and by the dry run alike. The speed needs the last snapshot action, asked for only
+ * when there is an earlier snapshot to measure it on.
  */
 export async function readSnapshotHistory(
   api: DropletApi,
@@ -167,11 +168,8 @@ export async function readSnapshotHistory(
 ): Promise<{ snapshots: DropletSnapshot[]; own: DropletSnapshot[]; estimate: SnapshotEstimate }> {
   const snapshots = await api.listDropletSnapshots(droplet.id);
   const own = ownSnapshots(snapshots, plan, droplet).map(({ takenAt: _, ...s }) => s);
-  return {
-    snapshots,
-    own,
-    estimate: estimateSnapshot(droplet, own, await api.lastCompletedAction(droplet.id, "snapshot")),
-  };
+  const lastAction = own.length > 0 ? await api.lastCompletedAction(droplet.id, "snapshot") : undefined;
+  return { snapshots, own, estimate: estimateSnapshot(droplet, own, lastAction) };
 }
 
 /** Seconds the droplet is expected to be off: the snapshot plus the first shutdown and power-on checks (the approval card's figure). */
