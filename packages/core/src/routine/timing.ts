@@ -39,12 +39,14 @@ export function expectedSnapshotSeconds(usedGb: number, secondsPerGb = TYPICAL_S
 /** Speeds outside this range are not believed (a clock skew, a snapshot of an empty disk). */
 const PLAUSIBLE_SECONDS_PER_GB = { min: 20, max: 400 };
 /**
- * With a measured speed, the first look is 3 % before the expected end and polls are dense
- * until 10 % after it (or the typical range's slow end). A snapshot more than 3 % faster than
- * the last one is seen late by that margin: the price of a handful of calls instead of ~17.
+ * With a measured speed, polls are dense (every 30 s) from 3 % before the expected end until
+ * 10 % after it (or the typical range's slow end), on a grid that has a look at the expected
+ * end itself, where a snapshot as fast as the last one ends. A snapshot more than 3 % faster
+ * than the last one is seen late by that margin: the price of a handful of calls instead of ~17.
  */
 const MEASURED_EARLY = 0.97;
 const MEASURED_LATE = 1.1;
+const DENSE_POLL: Wait = { seconds: 30 };
 /**
  * A first snapshot (size unknown) is looked at after a minute, then every minute or a quarter
  * of the time it has taken so far, whichever is longer, up to every 5 min: it is seen at most
@@ -104,11 +106,13 @@ export function firstSnapshotCheck(estimate: SnapshotEstimate): Wait {
   // Without any earlier snapshot the used disk is unknown (anything up to the disk size):
   // look every minute from the start rather than risk a long, needless downtime.
   if (estimate.source === "disk-size") return { seconds: UNKNOWN_SIZE_POLL.seconds };
-  const seconds =
-    estimate.speed === "measured"
-      ? estimate.expectedSeconds * MEASURED_EARLY
-      : estimate.usedGb * SNAPSHOT_FASTEST_SECONDS_PER_GB;
-  return { seconds: Math.max(30, Math.round(seconds)) };
+  if (estimate.speed === "measured") {
+    // The first grid point at or after 3 % early: the 30 s looks then pass through the expected end.
+    const early = estimate.expectedSeconds * (1 - MEASURED_EARLY);
+    const seconds = estimate.expectedSeconds - DENSE_POLL.seconds * Math.floor(early / DENSE_POLL.seconds);
+    return { seconds: Math.max(30, Math.round(seconds)) };
+  }
+  return { seconds: Math.max(30, Math.round(estimate.usedGb * SNAPSHOT_FASTEST_SECONDS_PER_GB)) };
 }
 
 /**
@@ -131,7 +135,7 @@ export function snapshotPollDelay(estimate: SnapshotEstimate, elapsedSinceFirstC
       estimate.speed === "measured" ? estimate.expectedSeconds * MEASURED_LATE : 0,
       estimate.usedGb * SNAPSHOT_SLOW_SECONDS_PER_GB,
     ) - first;
-  if (elapsedSinceFirstCheck < denseUntil) return { seconds: 30 };
+  if (elapsedSinceFirstCheck < denseUntil) return DENSE_POLL;
   if (elapsedSinceFirstCheck < estimate.expectedSeconds * 2) return { seconds: 120 };
   return { seconds: 300 };
 }
