@@ -238,8 +238,7 @@ describe.skipIf(skip)(`routine: SSH phases end to end${skip ? ` (skipped: ${skip
     expect(text).not.toContain(secretAccessKey);
     expect(text).not.toContain(passphrase);
     expect(text).not.toContain("PRIVATE KEY");
-    // Two runs, each following its jobs poll by poll over SSH: longer than the suite's default on a busy machine.
-  }, 300_000);
+  }, 300_000); // Two runs, each following its jobs poll by poll over SSH: past the suite's default on a busy machine.
 
   it("a host key that does not match: the SSH phases fail and are reported, the snapshot is taken, the droplet ends active; a droplet without an SSH entry is skipped with the reason", async () => {
     const droplet = `web-2-${p.slice(-6)}`;
