@@ -84,6 +84,8 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
         credentialsAsked.push(name);
         return { accessKeyId: h.s3!.accessKeyId, secretAccessKey: `secret-${randomBytes(6).toString("hex")}` };
       },
+      // The real run's archive job uploads from the droplet straight to s3rver (deployed: STS).
+      archiveCredentials: async () => ({ accessKeyId: h.s3!.accessKeyId, secretAccessKey: "dry-run-test" }),
       duplicityEndpoint: h.s3!.endpoint,
       env: { LIFEBOAT_BUCKET: h.s3!.bucket, AWS_REGION: h.s3!.region },
       host: { helperImage: h.docker!.baseImage, restart: { delayMs: 200 } },
