@@ -229,6 +229,7 @@ describe.skipIf(skip)(`routine: the archive job's failures${skip ? ` (skipped: $
     expect(await sink.head(manifestKey(c.droplet, result.runId))).toBeUndefined();
     expect(await sink.openUploads!(prefix)).toEqual([]);
     expect(await running(app)).toBe(true);
+    noSecretIn({ lines, events: c.world.events, result });
     await followingRunSucceeds(c);
   }
 
