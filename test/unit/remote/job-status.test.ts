@@ -29,6 +29,18 @@ const look = (more: { exists?: boolean; alive?: boolean; status?: JobStatusFile;
 });
 
 describe("a job as one poll sees it", () => {
+  it("running on a full disk (its status cannot be written): failed, saying so, alive or not", () => {
+    for (const alive of [true, false]) {
+      expect(jobStatusOf({ ...look({ alive, status: status() }), freeKb: 0 })).toMatchObject({
+        state: "failed",
+        bytesDone: 5_000_000,
+        error: expect.stringMatching(/^the droplet's disk holding the job's directory is full \(0 KiB free\)/),
+      });
+    }
+    // Room left: as before.
+    expect(jobStatusOf({ ...look({ status: status() }), freeKb: 500_000 })).toMatchObject({ state: "running" });
+  });
+
   it("running: progress, idle and elapsed seconds by the droplet's clock", () => {
     expect(jobStatusOf(look({ status: status() }))).toEqual({
       state: "running",

@@ -160,13 +160,20 @@ function jobKeyring(importKey: boolean): Shell {
   );
 }
 
-/** duplicity with the job's keyring and UTC times; a gpg-agent it started is stopped when it ends (also on SIGTERM). */
+/**
+ * duplicity with the job's keyring and UTC times; a gpg-agent it started is stopped when it ends
+ * (also on SIGTERM). GNUPGHOME is a short link to the keyring: gpg-agent puts its sockets in it,
+ * and a socket path over 107 bytes (a long $HOME or plan name) makes the agent fail to start.
+ */
 function withJobGnupg(command: Shell): Shell {
   return join(
     [
       JOB_DIR,
-      sh`export TZ=UTC GNUPGHOME="$LIFEBOAT_JOB_DIR/gnupg"`,
-      sh`trap ${"gpgconf --kill all >/dev/null 2>&1"} EXIT`,
+      sh`mkdir -p -m 700 "$LIFEBOAT_JOB_DIR/gnupg"`,
+      sh`LIFEBOAT_GNUPG=$(mktemp -d)`,
+      sh`ln -s "$LIFEBOAT_JOB_DIR/gnupg" "$LIFEBOAT_GNUPG/home"`,
+      sh`export TZ=UTC GNUPGHOME="$LIFEBOAT_GNUPG/home"`,
+      sh`trap ${'gpgconf --kill all >/dev/null 2>&1; rm -rf -- "$LIFEBOAT_GNUPG"'} EXIT`,
       sh`trap ${"exit 143"} HUP TERM INT`,
       command,
     ],

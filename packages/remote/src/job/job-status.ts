@@ -13,7 +13,11 @@ export interface JobLookLike {
   now: number;
   status?: JobStatusFile;
   logTail: string;
+  freeKb?: number;
 }
+
+/** Below this much free space where the job's directory is, the runner cannot write its status (nor its log). */
+export const DISK_FULL_KB = 64;
 
 /** Fresh credentials are handed over when the job's expire within this many seconds. */
 export const REFRESH_WITHIN_SECONDS = 20 * 60;
@@ -53,6 +57,14 @@ export function jobStatusOf(look: JobLookLike): JobStatus {
     idleSeconds: Math.max(0, Math.round(look.now - status.progressAt)),
     elapsedSeconds: Math.max(0, Math.round(look.now - status.startedAt)),
   };
+  // A full disk freezes status.json: without this, it reads as a stall, or as killed once the runner ends.
+  if (status.state === "running" && look.freeKb !== undefined && look.freeKb < DISK_FULL_KB) {
+    return {
+      state: "failed",
+      ...figures,
+      error: `the droplet's disk holding the job's directory is full (${look.freeKb} KiB free): the job cannot record its progress${look.alive ? "" : ", and its process is gone"}`,
+    };
+  }
   if (status.state === "running" && !look.alive) {
     const log = lastLine(look.logTail);
     return {

@@ -57,6 +57,8 @@ export interface JobLook {
   status?: JobStatusFile;
   /** The end of the runner's log (bounded). */
   logTail: string;
+  /** Free space (KiB) where the job's directory is, when `df` tells: a full disk stops the job's status. */
+  freeKb?: number;
 }
 
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -230,6 +232,7 @@ d=${jobDir(root, jobId)}
 date +%s
 if [ ! -d "$d" ]; then echo missing; exit 0; fi
 if alive "$d/pid"; then echo alive; else echo dead; fi
+echo "free $(df -Pk "$d" 2>/dev/null | awk 'NR==2 { print $4 }')"
 echo ${STATUS_MARK}
 cat "$d/status.json" 2>/dev/null
 echo
@@ -249,6 +252,8 @@ true`;
     now,
     logTail: stdout.slice(logStart + LOG_MARK.length + 2),
   };
+  const free = /^free (\d+)$/m.exec(stdout.slice(0, statusStart));
+  if (free) look.freeKb = Number(free[1]);
   const status = parseStatus(statusText);
   if (status) look.status = status;
   return look;
