@@ -265,15 +265,16 @@ describe.skipIf(skip)(`remote: duplicity as a job on the droplet${skip ? ` (skip
     await slow.close();
     access.target = target(prefix);
 
-    // The next run: duplicity finds the partial full in its cache and finishes it, no cleanup needed.
+    // The next run: duplicity finishes (or restarts) the partial full from its cache, no cleanup needed.
     const next = await duplicityJob(session, input(unique("run-after")));
     await startJob(session, { ...next, root });
     const after = await follow(next.spec.jobId);
     expect(after.status, after.logTail).toMatchObject({ state: "succeeded" });
     const result = await duplicityJobResult(session, next.spec.jobId, root);
     expect(result).toMatchObject({ mode: "full", chains: 1 });
-    const backup = await remote(session, sh`cat ${join(root, next.spec.jobId, "outputs", "backup")}`);
-    expect(backup).toContain("Last full backup left a partial set, restarting.");
+    // Whether the killed job got as far as a partial set duplicity resumes ("Last full backup
+    // left a partial set, restarting.") depends on the machine's load; either way the next
+    // job ends with one complete chain and no incomplete set left behind.
     const status = await remote(session, sh`cat ${join(root, next.spec.jobId, "outputs", "status")}`);
     expect(status).toContain("No orphaned or incomplete backup sets found.");
     await removeJob(session, next.spec.jobId, root);
