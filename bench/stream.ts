@@ -39,7 +39,8 @@ import { type JobRun, type PushRun, startPush } from "./support/push";
 const MB = 1024 * 1024;
 const ROUNDS = 3;
 const pushOnly = process.argv[2] === "push";
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** NaN for none (a figure the run did not measure, e.g. with `push` only; null in the JSON line). */
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : Number.NaN);
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 /** MB/s of the median time of runs of the same volume. */
 const mbpsOf = (runs: PushRun[]) => runs[0]!.bytes / MB / median(runs.map((r) => r.seconds));
@@ -286,7 +287,7 @@ async function main(): Promise<void> {
     console.log(`droplet push: 1 GB volume to S3 (s3rver on loopback), median of ${ROUNDS} alternating uploads:`);
     console.log(`  raw: <volume tar> | python3 runner.py upload        : ${pushFigures.pushRawMBps} MB/s`);
     console.log(
-      `  archive job: startJob, readJob every 2 s, finish      : ${pushFigures.pushMBps} MB/s (ratio ${pushFigures.pushRatio})`,
+      `  archive job: startJob, polls at the planned waits, finish: ${pushFigures.pushMBps} MB/s (ratio ${pushFigures.pushRatio})`,
     );
     console.log(
       `  orchestrator CPU-seconds per GB (start, ~${median(pushJob.map((r) => r.polls))} polls, finish): ${pushFigures.orchestratorCpuSecondsPerGB}`,

@@ -8,7 +8,8 @@
  *   - job: the same command as a real archive job, started with startJob over SSH and polled
  *     with readJob at the waits the routine plans (core's nextJobPollSeconds, the plan's default
  *     limits, the volume's size as the expected bytes) until it ends; the CPU the orchestrator
- *     (this process) spent from the start to the finish, and the runner's own peak RSS.
+ *     (this process) spent in its steps (start, polls, finish; not in the waits between, which
+ *     cost a durable function nothing), and the runner's own peak RSS.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -149,16 +150,27 @@ export async function startPush(options: {
         storage,
         steps: [{ type: "upload", name: `volume ${volume}`, command: volumeTarCommand(volume, image).text, key }],
       };
-      const cpu0 = process.cpuUsage();
+      // The orchestrator's CPU is counted in its steps only (start, each poll, the finish): between
+      // them it is in a durable wait, and a function in a durable wait is not running at all.
+      let cpuMicros = 0;
+      const step = async <T>(fn: () => Promise<T>): Promise<T> => {
+        const before = process.cpuUsage();
+        try {
+          return await fn();
+        } finally {
+          const used = process.cpuUsage(before);
+          cpuMicros += used.user + used.system;
+        }
+      };
       const t0 = Date.now() / 1000;
-      await startJob(session, { spec, credentials, root: jobs });
+      await step(() => startJob(session, { spec, credentials, root: jobs }));
       let status: JobStatusFile | undefined;
       let polls = 0;
       let seen: { bytesDone: number; rate?: number; elapsedSeconds: number } | undefined;
       for (;;) {
         const wait = nextJobPollSeconds(seen, expectedBytes, JOBS);
         await new Promise((r) => setTimeout(r, wait * 1000));
-        const look = await readJob(session, spec.jobId, jobs);
+        const look = await step(() => readJob(session, spec.jobId, jobs));
         polls++;
         status = look.status;
         if (status && status.state !== "running") break;
@@ -174,22 +186,24 @@ export async function startPush(options: {
       if (status.state !== "succeeded") throw new Error(`job ${spec.jobId} failed: ${status.error}`);
       // The finish, as the orchestrator does it: the object's size in the bucket, then the job's directory removed.
       const result = status.results[0]!;
-      const stored = await objectSize(key);
-      await removeJob(session, spec.jobId, jobs);
-      const cpu = process.cpuUsage(cpu0);
+      const stored = await step(async () => {
+        const size = await objectSize(key);
+        await removeJob(session, spec.jobId, jobs);
+        return size;
+      });
       if (stored !== result.bytes)
         throw new Error(`${key} is ${stored} bytes in the bucket, the job sent ${result.bytes}`);
       if (status.peakRssKb === undefined) throw new Error("the runner recorded no peakRssKb");
       await remove(key);
       const seconds = status.updatedAt - t0;
       process.stderr.write(
-        `push job ${volume}: ${(result.bytes / 1048576 / seconds).toFixed(1)} MB/s, ${polls} polls, orchestrator CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s, runner peak RSS ${(status.peakRssKb / 1024).toFixed(1)} MB\n`,
+        `push job ${volume}: ${(result.bytes / 1048576 / seconds).toFixed(1)} MB/s, ${polls} polls, orchestrator CPU ${(cpuMicros / 1e6).toFixed(3)} s, runner peak RSS ${(status.peakRssKb / 1024).toFixed(1)} MB\n`,
       );
       return {
         bytes: result.bytes,
         // The runner's last write of status.json is the job's end (same clock: same machine).
         seconds,
-        orchestratorCpuSeconds: (cpu.user + cpu.system) / 1e6,
+        orchestratorCpuSeconds: cpuMicros / 1e6,
         polls,
         peakRssMb: status.peakRssKb / 1024,
       };
