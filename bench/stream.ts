@@ -11,7 +11,7 @@
  *     bundle runs (everything bundled, no ssh2 native crypto).
  * Those are the Lambda-stream path (the archive through lifeboat's process). The droplet-push
  * path (./support/push.ts: the droplet's job runner uploads to S3 itself) beside them:
- *   - 1 GB by a real archive job (startJob, readJob every 2 s) to the harness's S3 server,
+ *   - 1 GB by a real archive job (startJob, polled at the routine's planned waits) to the harness's S3 server,
  *     beside the raw pipeline `<volume tar> | python3 runner.py upload` to the same server;
  *   - the orchestrator's CPU-seconds per GB while the job runs (it only starts and polls);
  *   - the runner's peak RSS for a 200 MB and a 2 GB archive.
