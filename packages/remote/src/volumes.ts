@@ -59,7 +59,7 @@ export async function archiveVolumes(
     restarts: { restarted: [], failed: [], attempts: {} },
   };
 
-  for (const group of groupByContainersToStop(options)) {
+  for (const group of volumeGroups(options.volumes, options.containers, options.stopDuringArchive ?? [])) {
     const stopped: string[] = [];
     try {
       for (const name of group.stop) {
@@ -88,12 +88,19 @@ export async function archiveVolumes(
   return result;
 }
 
-/** Volumes grouped by the running, stop-listed containers that mount them. */
-function groupByContainersToStop(options: ArchiveVolumesOptions) {
-  const stopList = new Set(options.stopDuringArchive ?? []);
-  const running = new Set(options.containers.filter((c) => c.running).map((c) => c.name));
+/**
+ * Volumes grouped by the running, stop-listed containers that mount them: each group's
+ * containers are stopped once around its volumes (this pull, and the droplet job's spec).
+ */
+export function volumeGroups(
+  volumes: readonly VolumeInfo[],
+  containers: readonly ContainerInfo[],
+  stopDuringArchive: readonly string[],
+): Array<{ stop: string[]; volumes: VolumeInfo[] }> {
+  const stopList = new Set(stopDuringArchive);
+  const running = new Set(containers.filter((c) => c.running).map((c) => c.name));
   const groups = new Map<string, { stop: string[]; volumes: VolumeInfo[] }>();
-  for (const volume of options.volumes) {
+  for (const volume of volumes) {
     const stop = [...new Set(volume.usedBy.map((u) => u.container))]
       .filter((c) => stopList.has(c) && running.has(c))
       .sort();
@@ -105,6 +112,12 @@ function groupByContainersToStop(options: ArchiveVolumesOptions) {
   return [...groups.values()];
 }
 
+/** The container a volume's manifest entry names (mount path, image): the first that mounts it, running ones first. */
+export function volumeOwner(volume: VolumeInfo, containers: readonly ContainerInfo[]) {
+  const running = new Set(containers.filter((c) => c.running).map((c) => c.name));
+  return [...volume.usedBy].sort((a, b) => Number(running.has(b.container)) - Number(running.has(a.container)))[0];
+}
+
 async function archiveOne(
   session: RemoteSession,
   writer: ArchiveWriter,
@@ -114,10 +127,7 @@ async function archiveOne(
   compression: Compression,
 ): Promise<VolumeArchive> {
   const name = volumeName(volume.name);
-  const running = new Set(containers.filter((c) => c.running).map((c) => c.name));
-  const owner = [...volume.usedBy].sort(
-    (a, b) => Number(running.has(b.container)) - Number(running.has(a.container)),
-  )[0];
+  const owner = volumeOwner(volume, containers);
   const stored = await streamArchive({
     session,
     command: volumeTarCommand(name, helper),

@@ -17,6 +17,7 @@ import type { ContainerInfo, Inventory, VolumeInfo } from "../inventory";
 import { containerName, imageRef, volumeName } from "../names";
 import { bash, join, type Shell, sh } from "../shell";
 import { volumeTarCommand } from "../volume-tar";
+import { volumeGroups, volumeOwner } from "../volumes";
 import type { JobSpec, JobStep, JobStorage } from "./spec";
 
 /** The fact a commit step records: the id of the committed image (`docker load` brings it back). */
@@ -132,11 +133,7 @@ function volumeStep(
 ): JobStep {
   const name = volumeName(volume.name);
   const fileName = `${name}${extensionOf(input.compression)}`;
-  const running = new Set(containers.filter((c) => c.running).map((c) => c.name));
-  // The owner: the first container that mounts it, running ones first (as ../volumes.ts).
-  const owner = [...volume.usedBy].sort(
-    (a, b) => Number(running.has(b.container)) - Number(running.has(a.container)),
-  )[0];
+  const owner = volumeOwner(volume, containers);
   return {
     type: "upload",
     name: `volume ${name}`,
@@ -153,25 +150,4 @@ function volumeStep(
       },
     },
   };
-}
-
-/** Volumes grouped by the running, stop-listed containers that mount them (as ../volumes.ts). */
-function volumeGroups(
-  volumes: readonly VolumeInfo[],
-  containers: readonly ContainerInfo[],
-  stopList: readonly string[],
-) {
-  const toStop = new Set(stopList);
-  const running = new Set(containers.filter((c) => c.running).map((c) => c.name));
-  const groups = new Map<string, { stop: string[]; volumes: VolumeInfo[] }>();
-  for (const volume of volumes) {
-    const stop = [...new Set(volume.usedBy.map((u) => u.container))]
-      .filter((c) => toStop.has(c) && running.has(c))
-      .sort();
-    const key = stop.join("\n");
-    const group = groups.get(key) ?? { stop, volumes: [] };
-    group.volumes.push(volume);
-    groups.set(key, group);
-  }
-  return [...groups.values()];
 }
