@@ -4,17 +4,7 @@
  * times are the droplet's own, so the orchestrator's clock does not matter.
  */
 import type { JobStatus } from "@lifeboat/core";
-import type { JobStatusFile } from "./spec";
-
-/** The part of `readJob`'s answer this needs. */
-export interface JobLookLike {
-  exists: boolean;
-  alive: boolean;
-  now: number;
-  status?: JobStatusFile;
-  logTail: string;
-  freeKb?: number;
-}
+import type { JobLook } from "./lifecycle";
 
 /** Below this much free space where the job's directory is, the runner cannot write its status (nor its log). */
 export const DISK_FULL_KB = 64;
@@ -35,7 +25,7 @@ const lastLine = (log: string) =>
 /**
  * @example jobStatusOf(await readJob(session, "run-1-archive")) // { state: "running", bytesDone: 1048576, … }
  */
-export function jobStatusOf(look: JobLookLike): JobStatus {
+export function jobStatusOf(look: JobLook): JobStatus {
   const idle = { bytesDone: 0, idleSeconds: 0, elapsedSeconds: 0 };
   if (!look.exists) {
     return {
@@ -80,7 +70,7 @@ export function jobStatusOf(look: JobLookLike): JobStatus {
 }
 
 /** True when a running job's credentials expire within REFRESH_WITHIN_SECONDS of the droplet's now. */
-export function credentialsDue(look: JobLookLike): boolean {
+export function credentialsDue(look: JobLook): boolean {
   const expires = look.status?.credentialsExpireAt;
   return (
     look.exists &&
