@@ -130,7 +130,38 @@ export type LifeboatEvent =
       dropletId: number;
       /** The run that holds the droplet: its id, plan, who started it and since when (ISO-8601 UTC). */
       heldBy: { runId: string; plan: string; startedBy: string; since: string };
+    })
+  | (Base & {
+      /** A restore drill began (`runId` is the drill id): a scratch droplet is being made from `snapshot`. */
+      type: "drill.started";
+      snapshot: string;
+      region: string;
+      sizeSlug: string;
+      hourlyPriceUsd: number;
+      trigger: "schedule" | "slack" | "cli";
+      requestedBy?: string;
+    })
+  | (Base & {
+      /** Every check passed (drill.passed) or one did not, or the drill could not finish (drill.failed). */
+      type: "drill.passed" | "drill.failed";
+      snapshot: string;
+      checks: DrillCheckResult[];
+      /** Snapshot chosen → scratch droplet active → checks passed: the recovery time a user can quote. */
+      restoreSeconds?: number;
+      /** Hourly price × the time the scratch droplet lived. */
+      costUsd: number;
+      /** Why the drill could not finish, in plain words (drill.failed only). */
+      error?: string;
+      /** Whether the scratch droplet is gone (false only with --keep, or when destroying it failed). */
+      destroyed: boolean;
     });
+
+/** One check of a drill: a name a person recognises, and why it failed. */
+export interface DrillCheckResult {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
 
 export type LifeboatEventType = LifeboatEvent["type"];
 
@@ -150,6 +181,9 @@ export const EVENT_TYPES = [
   "run.failed",
   "watchdog.recovered",
   "droplet.busy",
+  "drill.started",
+  "drill.passed",
+  "drill.failed",
 ] as const satisfies readonly LifeboatEventType[];
 
 // The list above names every type of the union: a type added to LifeboatEvent but not listed fails here.

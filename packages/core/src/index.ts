@@ -30,6 +30,7 @@ export {
 } from "./cost";
 export { formatDuration, parseDuration } from "./duration";
 export {
+  type DrillCheckResult,
   EVENT_SOURCE,
   EVENT_TYPES,
   type EventOf,
@@ -42,11 +43,15 @@ export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan } from "./plan-summary";
 export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";
 export type {
+  Account,
   Droplet,
   DropletAction,
   DropletApi,
+  DropletSize,
   DropletSnapshot,
   DropletStatus,
+  Firewall,
+  FirewallSpec,
 } from "./ports/digitalocean";
 export { decideRetention, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
 export { ownSnapshots } from "./retention/own-snapshots";

@@ -182,6 +182,45 @@ const jobs = z.strictObject({
   bandwidthLimit: bandwidth.optional(),
 });
 
+/**
+ * Where the plan reports that it ran (#17): `ping` is a dead-man's switch in the healthchecks.io
+ * protocol (hc-ping.com, self-hosted Healthchecks, Uptime Kuma push, Cronitor): `<url>/start`,
+ * `<url>`, `<url>/fail`. The URL is a secret: it is never shown in full.
+ */
+const notify = z.strictObject({
+  ping: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "https://hc-ping.com/<uuid>"' })
+    .optional(),
+});
+
+/** A share of the stored archives, from 0 (none) to 1 (all). */
+const fraction = z
+  .number({ error: "expected a fraction from 0 to 1, e.g. 0.1 for a tenth" })
+  .min(0, { error: "expected a fraction from 0 to 1, e.g. 0.1 for a tenth" })
+  .max(1, { error: "expected a fraction from 0 to 1, e.g. 0.1 for a tenth" });
+
+/** Opt-in: at the end of a run, check what is stored (#15 §1); `readData` re-reads that share of the archives. */
+const verify = z.strictObject({ readData: fraction.default(0) });
+
+/**
+ * A restore drill (#15 §2): on its own schedule, a scratch droplet from the latest lifeboat
+ * snapshot, checked, always destroyed. `maxAge` is how long the watchdog lets a drill droplet
+ * live before it destroys it.
+ */
+const drill = z.strictObject({
+  schedule,
+  /** A size slug; default: the cheapest size whose disk fits the snapshot. */
+  size: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: 'expected a size slug such as "s-1vcpu-1gb"' })
+    .optional(),
+  checks: z.array(hook).default([]),
+  restoreVolumes: z.boolean({ error: "expected true or false" }).default(false),
+  /** Refuse to boot a size dearer than this, in USD per hour. */
+  maxHourlyPrice: z.number({ error: "expected a price in USD per hour, e.g. 0.03" }).positive().optional(),
+  maxAge: duration.prefault("2h"),
+});
+
 const plan = z.strictObject({
   name: slug,
   schedule,
@@ -205,6 +244,9 @@ const plan = z.strictObject({
   duplicity: duplicity.optional(),
   jobs: jobs.prefault({}),
   hooks: z.strictObject({ pre: z.array(preHook).default([]), post: z.array(hook).default([]) }).prefault({}),
+  notify: notify.prefault({}),
+  verify: verify.optional(),
+  drill: drill.optional(),
 });
 
 const sshFingerprint = z

@@ -41,6 +41,38 @@ export interface DropletSnapshot {
   regions: string[];
 }
 
+/** A droplet size as `/v2/sizes` lists it. */
+export interface DropletSize {
+  slug: string;
+  diskGb: number;
+  memoryMb: number;
+  vcpus: number;
+  priceHourly: number;
+  priceMonthly: number;
+  regions: string[];
+  available: boolean;
+}
+
+export interface Account {
+  dropletLimit: number;
+  /** "active", "warning" or "locked": only an active account can create droplets. */
+  status: string;
+}
+
+/** A Cloud Firewall's rules in lifeboat's terms: inbound TCP ports open to everyone, outbound as listed. */
+export interface FirewallSpec {
+  name: string;
+  /** The firewall applies to every droplet with this tag, from the moment it is created. */
+  tag: string;
+  inboundTcpPorts: number[];
+  /** Outbound TCP ports open to any address; empty: no outbound traffic at all. */
+  outboundTcpPorts: number[];
+}
+
+export interface Firewall extends FirewallSpec {
+  id: string;
+}
+
 export interface DropletApi {
   /** All droplets a selector names (every page). An id or name that matches nothing is an error. */
   findDroplets(selector: DropletSelector): Promise<Droplet[]>;
@@ -71,5 +103,16 @@ export interface DropletApi {
     region: string;
     sizeSlug: string;
     sshKeys?: Array<string | number>;
+    /** Tags the droplet carries from creation (a firewall on a tag covers it before its first boot). */
+    tags?: string[];
+    /** cloud-init user data (at most 64 KiB). */
+    userData?: string;
   }): Promise<Droplet>;
+  /** Destroys one droplet. A droplet already gone is not an error. */
+  destroyDroplet(dropletId: number): Promise<void>;
+  /** Every size of the account's regions (every page). */
+  listSizes(): Promise<DropletSize[]>;
+  getAccount(): Promise<Account>;
+  /** The firewall named `spec.name`, made or updated to match `spec` (found by name, so it is made once). */
+  ensureFirewall(spec: FirewallSpec): Promise<Firewall>;
 }
