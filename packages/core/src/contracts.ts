@@ -31,6 +31,31 @@ export interface RunRequest {
   runId?: string;
 }
 
+/**
+ * A restore drill (#15 §2): the input `backup-run` also takes (told apart by `kind`), from the
+ * plan's drill schedule, Slack `/lifeboat drill`, or the CLI's `lifeboat drill`.
+ */
+export interface DrillRequest {
+  kind: "drill";
+  plan: string;
+  /** The droplet (by name) whose snapshot is drilled; absent: each of the plan's droplets, one after another. */
+  droplet?: string;
+  /** A lifeboat snapshot's name; default the droplet's latest. */
+  snapshot?: string;
+  /** Leave the scratch droplet running (CLI only): the report says how to destroy it. */
+  keep?: boolean;
+  trigger: "schedule" | "slack" | "cli";
+  requestedBy?: string;
+  /** ISO-8601 UTC: the drill schedule's intended time; with the plan it forms the drill id. */
+  scheduledTime?: string;
+  /** The drill id (durable execution name), when whoever started it chose it. */
+  runId?: string;
+}
+
+/** Whether `backup-run`'s input is a drill rather than a backup run. */
+export const isDrillRequest = (request: RunRequest | DrillRequest): request is DrillRequest =>
+  (request as DrillRequest).kind === "drill";
+
 export type ApprovalDecision = "approve" | "postpone" | "skip" | "live";
 
 export interface ApprovalAnswer {

@@ -15,8 +15,10 @@ export {
 export {
   type ApprovalAnswer,
   type ApprovalDecision,
+  type DrillRequest,
   executionName,
   isApprovalAnswer,
+  isDrillRequest,
   type RunRequest,
 } from "./contracts";
 export {
