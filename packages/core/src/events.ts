@@ -88,6 +88,8 @@ export type LifeboatEvent =
       key: string;
       bytes: number;
       sha256: string;
+      /** On the manifest (stored last) only: seconds the archive job ran, by the droplet's clock. */
+      jobSeconds?: number;
     })
   | (Base & {
       type: "duplicity.completed";

@@ -32,6 +32,18 @@ export {
 } from "./cost";
 export { formatDuration, parseDuration } from "./duration";
 export {
+  API_CALLS_METRIC,
+  METRIC_NAMESPACE,
+  type MetricDatum,
+  type MetricRecord,
+  type MetricUnit,
+  metricsOfEvent,
+  RUN_FAILURE_METRICS,
+  RUN_SUCCEEDED_METRIC,
+  runOutcomeMetric,
+  WATCHDOG_RECOVERED_METRIC,
+} from "./event-metrics";
+export {
   type DrillCheckResult,
   EVENT_SOURCE,
   EVENT_TYPES,

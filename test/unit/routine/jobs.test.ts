@@ -85,6 +85,11 @@ describe("a job on the droplet", () => {
     expect(world.events.filter((e) => e.type === "archive.stored").map((e) => "key" in e && e.key)).toEqual(
       STORED.map((s) => s.key),
     );
+    // The manifest says how long the job ran, by its last poll (10 + 90 + 30 + 10 s): the ArchiveSeconds metric.
+    const stored = world.events.filter((e) => e.type === "archive.stored");
+    expect(stored.map((e) => ("jobSeconds" in e ? e.jobSeconds : undefined))).toEqual(
+      STORED.map((s) => (s.kind === "manifest" ? 140 : undefined)),
+    );
     expect(world.events.find((e) => e.type === "duplicity.completed")).toMatchObject({ mode: "full", chains: 1 });
   });
 

@@ -26,6 +26,8 @@ export interface DropletOutcome {
 
 export class DropletReport {
   readonly phases: Record<string, PhaseStatus> = {};
+  /** Seconds each job on the droplet ran until it succeeded, by its last poll (a step result, so a replay sees the same). */
+  readonly jobSeconds: Partial<Record<"archive" | "duplicity", number>> = {};
   private readonly notes: string[] = [];
 
   constructor(

@@ -108,7 +108,10 @@ export async function followJob<T>(
 
     const failed = whyStopped(kind, seen, jobs.stallAfter);
     if (failed) return stop(failed);
-    if (seen.state === "succeeded") break;
+    if (seen.state === "succeeded") {
+      report.jobSeconds[kind] = seen.elapsedSeconds;
+      break;
+    }
     const lost = await claim?.keep();
     if (lost) return stop(`this run no longer holds the droplet: ${lost}`);
   }

@@ -82,7 +82,14 @@ async function overSsh(
       report.phase("archive", stored ? "done" : "skipped");
       archived = stored?.some((a) => a.kind === "manifest") ?? false;
       for (const [i, a] of (stored ?? []).entries()) {
-        await emit(ctx, deps, `archive stored ${name} ${i}`, { ...base, type: "archive.stored", ...a });
+        // The manifest is the archive job's last word: it carries how long the job ran (the ArchiveSeconds metric).
+        const jobSeconds = a.kind === "manifest" ? report.jobSeconds.archive : undefined;
+        await emit(ctx, deps, `archive stored ${name} ${i}`, {
+          ...base,
+          type: "archive.stored",
+          ...a,
+          ...(jobSeconds !== undefined ? { jobSeconds } : {}),
+        });
       }
     } catch (error) {
       await report.fail("archive", error, recoveryOf(error, "no manifest was written; the snapshot is still taken"));
