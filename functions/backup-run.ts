@@ -4,35 +4,69 @@
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
  * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
- * the AWS calls are @lifeboat/aws's.
+ * the AWS calls are @lifeboat/aws's. Logs through ./observability.ts; each invocation adds
+ * the DigitalOcean requests it made to the plan's ApiCalls metric (a durable run is many
+ * invocations, so the run's count is their sum).
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
-import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
+import { EventBridgeSink } from "@lifeboat/aws";
 import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
-import { runPlan } from "@lifeboat/core";
+import { API_CALLS_METRIC, executionName, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
+import { logClientEvent } from "./digitalocean-log";
 import { deployedDropletHosts } from "./droplet-hosts";
+import { emitMetrics } from "./metrics";
+import { loadLoggedSecrets, logger, useRunKeys } from "./observability";
 
 // The SDK's context must be usable as the routine's DurableSteps: checked here by the compiler.
 const fits = (ctx: DurableContext): DurableSteps => ctx;
 
+let client: DigitalOceanClient | undefined;
 let deps: Promise<RoutineDeps> | undefined;
 const lazyDeps = (): Promise<RoutineDeps> => {
-  deps ??= loadSecrets(["DIGITALOCEAN_TOKEN"]).then((secrets) => ({
+  deps ??= loadLoggedSecrets(["DIGITALOCEAN_TOKEN"]).then((secrets) => {
     // A 422 (pending event) is waited out inside a step, so keep that wait well inside Lambda's 15 min.
-    api: new DigitalOceanClient({
+    client = new DigitalOceanClient({
       token: secrets.DIGITALOCEAN_TOKEN,
       pendingEvent: { pollMs: 15_000, timeoutMs: 5 * 60_000 },
-    }),
-    events: new EventBridgeSink(),
-    // Command lines only: secrets reach the droplet on stdin and never appear in these lines.
-    hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => console.log(line) }),
-  }));
+      log: logClientEvent,
+    });
+    return {
+      api: client,
+      events: new EventBridgeSink(),
+      // Command lines only: secrets reach the droplet on stdin and never appear in these lines.
+      hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => logger.info(line) }),
+    };
+  });
   return deps;
 };
 
-export const handler = withDurableExecution<RunRequest, RunResult>(async (request, ctx) =>
-  runPlan(fits(ctx), await lazyDeps(), config, request),
-);
+let invocationPlan: string | undefined;
+const durable = withDurableExecution<RunRequest, RunResult>(async (request, ctx) => {
+  invocationPlan = request.plan;
+  const runId =
+    request.runId ?? (request.scheduledTime ? executionName(request.plan, request.scheduledTime) : undefined);
+  useRunKeys({ plan: request.plan, ...(runId ? { runId } : {}) });
+  return runPlan(fits(ctx), await lazyDeps(), config, request);
+});
+
+export const handler: typeof durable = async (event, context) => {
+  const before = client?.stats.requests ?? 0;
+  invocationPlan = undefined;
+  try {
+    return await durable(event, context);
+  } finally {
+    const made = (client?.stats.requests ?? 0) - before;
+    if (invocationPlan && made > 0) {
+      emitMetrics([
+        {
+          plan: invocationPlan,
+          at: new Date().toISOString(),
+          metrics: [{ name: API_CALLS_METRIC, unit: "Count", value: made }],
+        },
+      ]);
+    }
+  }
+};

@@ -6,6 +6,7 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { runStarter } from "@lifeboat/aws";
+import { logger, useRunKeys } from "./observability";
 
 const lambda = new LambdaClient({});
 
@@ -27,13 +28,10 @@ export async function handler(tick: ScheduleTick): Promise<{ executionName: stri
   }
   const start = runStarter({ lambda, functionName: functionArn });
   const result = await start({ plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime });
-  console.log(
-    JSON.stringify({
-      msg: result.started ? "started backup run" : "backup run not started",
-      plan: tick.plan,
-      executionName: result.runId,
-      ...(result.started ? {} : { reason: result.reason }),
-    }),
-  );
+  useRunKeys({ runId: result.runId, plan: tick.plan });
+  logger.info(result.started ? "started backup run" : "backup run not started", {
+    executionName: result.runId,
+    ...(result.started ? {} : { reason: result.reason }),
+  });
   return { executionName: result.runId, started: result.started };
 }

@@ -5,19 +5,13 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
-import {
-  approvalResponder,
-  deferredInvoker,
-  loadSecrets,
-  runStarter,
-  schedulerApi,
-  scheduleSwitch,
-} from "@lifeboat/aws";
-import { createSlackHandler, jsonLogger, type SlackBackend } from "@lifeboat/slack";
+import { approvalResponder, deferredInvoker, runStarter, schedulerApi, scheduleSwitch } from "@lifeboat/aws";
+import { createSlackHandler, type SlackBackend } from "@lifeboat/slack";
 import { config } from "./config";
+import { boltLogger, loadLoggedSecrets } from "./observability";
 import { optional, required } from "./slack-env";
 
-const secrets = await loadSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DIGITALOCEAN_TOKEN"]);
+const secrets = await loadLoggedSecrets(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "DIGITALOCEAN_TOKEN"]);
 const backupFunction = required("LIFEBOAT_BACKUP_FUNCTION");
 const lambda = new LambdaClient({});
 const slackApiUrl = optional("SLACK_API_URL");
@@ -32,15 +26,17 @@ const slackHandler = createSlackHandler({
   deps: {
     config,
     backend: loadedOnFirstUse(async () => {
-      const [{ DigitalOceanClient }, { deployedArchiveSink }, { deployedBackend }] = await Promise.all([
-        import("@lifeboat/digitalocean"),
-        import("./archive-sink"),
-        import("./slack-backend"),
-      ]);
+      const [{ DigitalOceanClient }, { logClientEvent }, { deployedArchiveSink }, { deployedBackend }] =
+        await Promise.all([
+          import("@lifeboat/digitalocean"),
+          import("./digitalocean-log"),
+          import("./archive-sink"),
+          import("./slack-backend"),
+        ]);
       const archives = deployedArchiveSink(config);
       return deployedBackend({
         config,
-        droplets: new DigitalOceanClient({ token: secrets.DIGITALOCEAN_TOKEN }),
+        droplets: new DigitalOceanClient({ token: secrets.DIGITALOCEAN_TOKEN, log: logClientEvent }),
         archives: archives.sink,
         archivePrices: archives.prices,
         lambda,
@@ -55,7 +51,7 @@ const slackHandler = createSlackHandler({
       schedulePattern: required("LIFEBOAT_SCHEDULE_PATTERN"),
     }),
     defer: deferredInvoker({ lambda, functionName: required("AWS_LAMBDA_FUNCTION_NAME") }),
-    logger: jsonLogger("slack", (line) => process.stdout.write(`${line}\n`)),
+    logger: boltLogger("slack"),
     now: () => new Date(),
   },
 });

@@ -3,18 +3,24 @@
  * past its plan's maxDowntime (packages/core/src/watchdog.ts). Plain Lambda, not durable: one
  * round waits at most 90 s for `active`, and anything left is retried by the next round.
  */
-import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
+import { EventBridgeSink } from "@lifeboat/aws";
 import { type WatchdogReport, watchdogRound } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { config } from "./config";
+import { logClientEvent } from "./digitalocean-log";
+import { loadLoggedSecrets, logger } from "./observability";
 
 export async function handler(): Promise<WatchdogReport> {
-  const { DIGITALOCEAN_TOKEN } = await loadSecrets(["DIGITALOCEAN_TOKEN"]);
+  const { DIGITALOCEAN_TOKEN } = await loadLoggedSecrets(["DIGITALOCEAN_TOKEN"]);
   const report = await watchdogRound(config, {
-    api: new DigitalOceanClient({ token: DIGITALOCEAN_TOKEN, pendingEvent: { pollMs: 10_000, timeoutMs: 60_000 } }),
+    api: new DigitalOceanClient({
+      token: DIGITALOCEAN_TOKEN,
+      pendingEvent: { pollMs: 10_000, timeoutMs: 60_000 },
+      log: logClientEvent,
+    }),
     events: new EventBridgeSink(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
-  console.log(JSON.stringify({ msg: "watchdog round", ...report }));
+  logger.info("watchdog round", { ...report });
   return report;
 }

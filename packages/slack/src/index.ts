@@ -12,8 +12,10 @@ export type { DeferredWork } from "./commands/deferred-work";
 export type { SlackDeps } from "./deps";
 export { jsonLogger } from "./logger";
 
+export { alarmMessage, isAlarmStateChange } from "./report/alarm";
 export {
   createReportHandler,
   type EventBridgeDelivery,
+  eventOf,
 } from "./report/thread";
 export { signSlackBody } from "./verify-request";

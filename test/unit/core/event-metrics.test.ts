@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 
 const at = "2026-11-30T03:00:00.000Z";
 const base = { runId: "nightly-20261130T030000Z", plan: "nightly", droplet: "gitlab", at };
-const on = (event: Omit<LifeboatEvent, keyof typeof base> & Partial<typeof base>) =>
-  metricsOfEvent({ ...base, ...event } as LifeboatEvent);
+/** An event without the fields every test shares (distributed over the union, so each type keeps its own). */
+type Draft<E = LifeboatEvent> = E extends LifeboatEvent ? Omit<E, keyof typeof base> & Partial<typeof base> : never;
+const on = (event: Draft) => metricsOfEvent({ ...base, ...event } as LifeboatEvent);
 
 describe("metricsOfEvent", () => {
   it("measures a droplet's downtime, snapshot, archives and duplicity with plan and droplet", () => {
