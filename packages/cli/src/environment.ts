@@ -5,7 +5,7 @@
  * terminal). Storage is the config's (default local `./.lifeboat/`).
  */
 import type { LifeboatConfig } from "@lifeboat/core";
-import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { type ClientLogEvent, clientLogLine, DigitalOceanClient } from "@lifeboat/digitalocean";
 import { addSampleFleet, type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { type Sink, sinkFor } from "@lifeboat/storage";
 import { speedTime, type TimeBase } from "./run/time-base";
@@ -55,6 +55,7 @@ export async function openEnvironment(options: EnvironmentOptions = {}): Promise
       endpoint: sandbox.url,
       clock: sandbox.clock,
       pendingEvent: { pollMs: 15_000, timeoutMs: 3_600_000 },
+      log: logOnStderr,
     });
     const why = token ? "the demo always does" : "no DIGITALOCEAN_TOKEN is set";
     return {
@@ -74,7 +75,7 @@ export async function openEnvironment(options: EnvironmentOptions = {}): Promise
   const speed = options.speed ?? 1;
   // A sped-up endpoint is a sandbox: its time is the run's time (see ./server-clock.ts).
   const time = endpoint && speed !== 1 ? await serverTime(endpoint, token, speed) : speedTime(speed);
-  const api = new DigitalOceanClient({ token, ...(endpoint ? { endpoint } : {}), clock: time });
+  const api = new DigitalOceanClient({ token, ...(endpoint ? { endpoint } : {}), clock: time, log: logOnStderr });
   return {
     api,
     time,
@@ -84,6 +85,15 @@ export async function openEnvironment(options: EnvironmentOptions = {}): Promise
       : "Using the DigitalOcean API with your DIGITALOCEAN_TOKEN: this acts on real droplets.",
     close: async () => undefined,
   };
+}
+
+/**
+ * The client's retries, 429 waits and recovered calls: one line each on stderr, beside the
+ * command's own output (stdout stays the result, or the one `--json` object). The events
+ * never hold the token.
+ */
+function logOnStderr(event: ClientLogEvent): void {
+  process.stderr.write(`lifeboat: ${clientLogLine(event)}\n`);
 }
 
 /** The archive store the config names (default: local `./.lifeboat/`). */
