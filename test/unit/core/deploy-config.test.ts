@@ -20,3 +20,20 @@ describe("deploy.disposableStages", () => {
     expect(text).toContain("deploy.keepArchives");
   });
 });
+
+describe("deploy.alarmEmail", () => {
+  it("is optional, and kept as written when it is an email address", () => {
+    expect(validateConfig({ plans }).deploy.alarmEmail).toBeUndefined();
+    expect(validateConfig({ plans, deploy: { alarmEmail: "ops@example.com" } }).deploy.alarmEmail).toBe(
+      "ops@example.com",
+    );
+  });
+
+  it("refuses what is not an email address, naming the path and an example", () => {
+    const parsed = parseConfig({ plans, deploy: { alarmEmail: "ops at example" } });
+    expect(parsed.ok).toBe(false);
+    const text = JSON.stringify(parsed);
+    expect(text).toContain("deploy.alarmEmail");
+    expect(text).toContain("ops@example.com");
+  });
+});

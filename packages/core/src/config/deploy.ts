@@ -15,4 +15,10 @@ export const deploySchema = z.strictObject({
    * stage not listed keeps its bucket (and the duplicity data in it) when the stack goes.
    */
   disposableStages: z.array(stageName).default([]),
+  /**
+   * Where lifeboat's alarms (a failed run, a watchdog recovery, no successful run of a plan in
+   * time) are emailed: the stack subscribes it to its alarm topic, and AWS sends a confirmation
+   * mail first. Not set: the topic has no subscriber (subscribe later in the SNS console).
+   */
+  alarmEmail: z.email({ error: 'expected an email address such as "ops@example.com"' }).optional(),
 });
