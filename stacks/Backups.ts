@@ -7,6 +7,7 @@ import { Alias, type CfnFunction, Function as LambdaFunctionConstruct } from "aw
 import { NagSuppressions } from "cdk-nag";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { DUPLICITY_ROOT, RUNS_ROOT } from "../functions/archive-layout";
+import { lifeboatAlarms } from "./alarms";
 import { lifeboatConfig, planScheduleName } from "./config";
 import { planSchedules } from "./plan-schedules";
 import { Secrets } from "./Secrets";
@@ -186,7 +187,16 @@ export function Backups({ stack, app }: StackContext) {
     targets: [new LambdaFunction(report, { retryAttempts: 8 })],
   });
 
-  stack.addOutputs({ BackupFunction: backupAlias.functionArn });
+  // Failed runs, watchdog recoveries, plans without a success in time: email and Slack (./alarms.ts).
+  const alarms = lifeboatAlarms(stack, {
+    stage: app.stage,
+    plans: lifeboatConfig.plans,
+    alarmEmail: lifeboatConfig.deploy.alarmEmail,
+    backupRun,
+    report,
+  });
+
+  stack.addOutputs({ BackupFunction: backupAlias.functionArn, AlarmTopic: alarms.topic.topicArn });
   return {
     backupRun,
     backupAlias,
@@ -196,5 +206,6 @@ export function Backups({ stack, app }: StackContext) {
     report,
     scheduler,
     dropletCredentials,
+    alarmTopic: alarms.topic,
   };
 }

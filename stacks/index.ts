@@ -15,6 +15,8 @@ export function lifeboatApp(app: App): void {
     architecture: "arm_64",
     // No X-Ray: it would add xray:* grants to every role for traces nobody reads.
     tracing: "disabled",
+    // Every function's log group keeps 90 days (Lambda creates it; SST sets its retention).
+    logRetention: "three_months",
     nodejs: {
       format: "esm",
       minify: true,

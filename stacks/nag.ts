@@ -22,5 +22,21 @@ export function acceptAppWideFindings(app: App): void {
           "lifeboat's functions run nodejs22.x on purpose: the Node its tests and CI run on (package.json) and the one the durable execution SDK targets; a newer runtime comes with a newer test Node. SST picks the runtime of its own deploy-time CustomResourceHandler.",
       },
     ]);
+    // CDK's log-retention function (one per stack, made for `logRetention`: stacks/index.ts).
+    for (const child of stack.node.children) {
+      if (!child.node.id.startsWith("LogRetention")) continue;
+      NagSuppressions.addResourceSuppressions(
+        child,
+        [
+          {
+            id: "AwsSolutions-IAM5",
+            appliesTo: ["Resource::*"],
+            reason:
+              "CDK's log-retention function sets the retention of the functions' log groups, which Lambda creates by name after deploy; its grant is logs:PutRetentionPolicy/DeleteRetentionPolicy only.",
+          },
+        ],
+        true,
+      );
+    }
   }
 }
