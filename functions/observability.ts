@@ -55,17 +55,18 @@ export async function loadLoggedSecrets<const N extends string>(names: readonly 
   return secrets;
 }
 
-/** Bolt's logger interface over the function's logger (the Slack app and the report). */
+/** Bolt's logger interface over the function's logger (the Slack app and the report), with the run keys set. */
 export function boltLogger(name: string): BoltLogger {
-  const child = logger.createChild({ persistentKeys: { logger: name } });
   let level = "info" as LogLevel;
   const text = (msg: unknown[]) =>
     msg.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  // Through the function's own logger, not a child: a child would not see the keys set later.
+  const from = { logger: name };
   return {
-    debug: (...msg) => child.debug(text(msg)),
-    info: (...msg) => child.info(text(msg)),
-    warn: (...msg) => child.warn(text(msg)),
-    error: (...msg) => child.error(text(msg)),
+    debug: (...msg) => logger.debug(text(msg), from),
+    info: (...msg) => logger.info(text(msg), from),
+    warn: (...msg) => logger.warn(text(msg), from),
+    error: (...msg) => logger.error(text(msg), from),
     setLevel: (l) => {
       level = l;
     },

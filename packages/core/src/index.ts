@@ -34,9 +34,7 @@ export { formatDuration, parseDuration } from "./duration";
 export {
   API_CALLS_METRIC,
   METRIC_NAMESPACE,
-  type MetricDatum,
   type MetricRecord,
-  type MetricUnit,
   metricsOfEvent,
   RUN_FAILURE_METRICS,
   RUN_SUCCEEDED_METRIC,

@@ -81,9 +81,12 @@ describe("function logs", () => {
     } as LifeboatEvent;
     obs.useRunKeys(obs.runKeysOf(failed));
     obs.logger.info("reporting");
+    obs.boltLogger("report").warn("thread not found");
     obs.useRunKeys({ plan: "weekly" });
     obs.logger.info("next invocation");
-    const [first, second] = lines();
+    const [first, bolt, second] = lines();
+    // Bolt's logger (the Slack app, the report) writes through the same logger, keys and all.
+    expect(bolt).toMatchObject({ message: "thread not found", logger: "report", runId: "nightly-20261130T030000Z" });
     expect(first).toMatchObject({
       message: "reporting",
       service: "lifeboat",
