@@ -142,7 +142,9 @@ describe("alarms", () => {
   });
 
   it("sends every alarm to the SNS topic, which mails deploy.alarmEmail and takes TLS only", () => {
-    const [[topicId]] = entries(backups, "AWS::SNS::Topic");
+    const topics = entries(backups, "AWS::SNS::Topic");
+    expect(topics).toHaveLength(1);
+    const topicId = topics[0]?.[0];
     const alarms = entries(backups, "AWS::CloudWatch::Alarm");
     expect(alarms).toHaveLength(2 * 3 + 1);
     for (const [, a] of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
@@ -156,9 +158,10 @@ describe("alarms", () => {
   });
 
   it("routes the alarms' state changes to the report function, which posts them to Slack", () => {
-    const [[reportId]] = lifeboatFunctions(backups).filter(([, f]) =>
+    const reportId = lifeboatFunctions(backups).find(([, f]) =>
       String(f.Properties.Handler).endsWith("report.handler"),
-    );
+    )?.[0];
+    expect(reportId).toBeDefined();
     const rules = entries(backups, "AWS::Events::Rule").filter(([, r]) =>
       (JSON.stringify(r.Properties.EventPattern) ?? "").includes("aws.cloudwatch"),
     );
@@ -169,6 +172,6 @@ describe("alarms", () => {
     };
     expect(rule.EventPattern["detail-type"]).toEqual(["CloudWatch Alarm State Change"]);
     expect(rule.EventPattern.resources).toHaveLength(2 * 3 + 1);
-    expect(JSON.stringify(rule.Targets[0]?.Arn)).toContain(reportId);
+    expect(JSON.stringify(rule.Targets[0]?.Arn)).toContain(String(reportId));
   });
 });
