@@ -4,13 +4,14 @@
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
  * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
- * the AWS calls are @lifeboat/aws's.
+ * the AWS calls are @lifeboat/aws's; the plans' pings, @lifeboat/ping's.
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
 import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
 import { runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { httpPinger } from "@lifeboat/ping";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { deployedDropletHosts } from "./droplet-hosts";
@@ -29,6 +30,8 @@ const lazyDeps = (): Promise<RoutineDeps> => {
     events: new EventBridgeSink(),
     // Command lines only: secrets reach the droplet on stdin and never appear in these lines.
     hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => console.log(line) }),
+    // The plans' `notify.ping`: a ping that fails is logged (URL redacted) and never fails the run.
+    pinger: httpPinger({ log: (line) => console.log(line) }),
   }));
   return deps;
 };
