@@ -85,6 +85,8 @@ export function demoConfig(config: LifeboatConfig, plan: Plan, image: string): L
         ? p
         : {
             ...p,
+            // Every sample droplet at once: the SSH half then runs beside the longest snapshot, not after it.
+            concurrency: Math.max(p.concurrency, 3),
             containers: {
               ...p.containers,
               include: [DEMO_CONTAINER],
