@@ -4,15 +4,16 @@
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
  * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
- * the AWS calls are @lifeboat/aws's. Logs through ./observability.ts; each invocation adds
- * the DigitalOcean requests it made to the plan's ApiCalls metric (a durable run is many
- * invocations, so the run's count is their sum).
+ * the AWS calls are @lifeboat/aws's; the plans' pings, @lifeboat/ping's. Logs through
+ * ./observability.ts; each invocation adds the DigitalOcean requests it made to the plan's
+ * ApiCalls metric (a durable run is many invocations, so the run's count is their sum).
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { EventBridgeSink } from "@lifeboat/aws";
 import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
 import { API_CALLS_METRIC, executionName, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { httpPinger } from "@lifeboat/ping";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { logClientEvent } from "./digitalocean-log";
@@ -38,6 +39,8 @@ const lazyDeps = (): Promise<RoutineDeps> => {
       events: new EventBridgeSink(),
       // Command lines only: secrets reach the droplet on stdin and never appear in these lines.
       hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => logger.info(line) }),
+      // The plans' `notify.ping`: a ping that fails is logged (URL redacted) and never fails the run.
+      pinger: httpPinger({ log: (line) => logger.warn(line) }),
     };
   });
   return deps;

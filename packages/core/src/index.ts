@@ -65,6 +65,8 @@ export type {
   Firewall,
   FirewallSpec,
 } from "./ports/digitalocean";
+export type { Pinger, PingRequest, PingResult, PingSignal } from "./ports/pinger";
+export { redactUrl } from "./redact-url";
 export { decideRetention, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
 export { ownSnapshots } from "./retention/own-snapshots";
 export {
@@ -120,6 +122,7 @@ export {
   type StoredArchive,
 } from "./routine/host";
 export { offMarkerTag, parseOffMarker } from "./routine/off-marker";
+export { PING_BODY_MAX_BYTES, pingBody } from "./routine/ping";
 export { elapsedBefore } from "./routine/poll";
 export {
   etaSecondsOf,

@@ -13,10 +13,17 @@ const npmStart = (env: NodeJS.ProcessEnv) =>
 
 describe("npm start", () => {
   it("with no DIGITALOCEAN_TOKEN, runs the demo plan end to end on the sandbox without a terminal, and says what to do next", () => {
-    const r = npmStart(sandboxEnv());
+    // No Docker engine answers at this socket: the demo says in one line what it skipped.
+    const r = npmStart(sandboxEnv({ DOCKER_HOST: "unix:///nonexistent/lifeboat-test-docker.sock" }));
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^Using the built-in DigitalOcean sandbox \(no DIGITALOCEAN_TOKEN is set\)/);
+    expect(lines.filter((l) => l.startsWith("SSH phases skipped: no Docker engine answers here"))).toEqual([
+      expect.stringMatching(
+        /^SSH phases skipped: no Docker engine answers here \(.+\); with Docker running here \(or DOCKER_HOST set\), npm start also archives a demo container's image and volume\.$/,
+      ),
+    ]);
+    expect(r.stdout).not.toContain("Archived from droplet");
     for (const droplet of ["gitlab", "drone", "ssh"]) {
       expect(r.stdout).toMatch(new RegExp(`${droplet}: approved — answered for you by the demo`));
       expect(r.stdout).toMatch(new RegExp(`${droplet}\\s+powered off \\(shutdown`));

@@ -12,6 +12,7 @@ import {
   type DurableSteps,
   type LifeboatConfigInput,
   type LifeboatEvent,
+  type Pinger,
   type RunRequest,
   type RunResult,
   runPlan,
@@ -63,6 +64,8 @@ export interface WorldOptions {
   wrapContext?: (ctx: DurableSteps) => DurableSteps;
   /** The SSH phases (test/integration/routine wires the harness's sshd through them). */
   hosts?: DropletHosts;
+  /** The plans' dead-man's switch (test/unit/routine/ping.test.ts). */
+  pinger?: Pinger;
   /** The sandbox's start time (ms); default 2026-01-04T03:00:00Z. */
   startAt?: number;
   /**
@@ -119,6 +122,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
       events: { emit: async (e: LifeboatEvent) => void events.push(e) },
       now: () => sandbox.clock.now(),
       ...(options.hosts ? { hosts: options.hosts } : {}),
+      ...(options.pinger ? { pinger: options.pinger } : {}),
     };
     return runPlan(steps, deps, config, request);
   });

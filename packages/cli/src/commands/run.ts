@@ -11,10 +11,12 @@ import {
   planDroplets,
   type RunRequest,
   type RunResult,
+  redactUrl,
   runPlan,
   unknownDroplets,
   unknownPlanMessage,
 } from "@lifeboat/core";
+import { httpPinger } from "@lifeboat/ping";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
@@ -142,6 +144,11 @@ async function execute(
     ...(options.droplet?.length ? { droplets: options.droplet } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
   };
+  // The built-in sandbox's droplets are not the user's: a success ping from them would hide a real miss.
+  const pings = env.target !== "sandbox";
+  if (plan.notify.ping && !pings && !options.dryRun) {
+    text.write(`Not pinging ${redactUrl(plan.notify.ping)}: these are the built-in sandbox's droplets, not yours.\n`);
+  }
   let result: RunResult;
   view.startLive();
   try {
@@ -152,6 +159,7 @@ async function execute(
         events: view,
         hosts: cliDropletHosts(config, openStorage(config), env.target),
         now: () => env.time.now(),
+        ...(pings ? { pinger: httpPinger() } : {}),
       },
       local,
       request,
@@ -179,6 +187,8 @@ async function execute(
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
     const stillOff = stillOffLine(result, plan);
     if (stillOff) text.write(`${stillOff}\n`);
+    for (const failure of result.pingFailures ?? [])
+      text.write(`Ping not delivered (the run's outcome stands): ${failure}\n`);
   }
   return exitCode;
 }

@@ -74,7 +74,11 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], knownKeys: Reado
     if (input && typeof input === "object" && typeof last === "string" && last in input) {
       input = (input as Record<string, unknown>)[last];
     }
-    const got = issue.code === "custom" && input === undefined ? "" : `, got ${describeValue(input)}`;
+    const got =
+      issue.code === "custom" && input === undefined
+        ? ""
+        : // A ping URL is a secret (notify.ping): never echoed, not even a wrong one.
+          `, got ${issue.path.at(-2) === "notify" && last === "ping" ? "a value not shown here (it is secret)" : describeValue(input)}`;
     problems.push({ path: formatPath(issue.path), message: `${issue.message}${got}` });
   }
   return problems;

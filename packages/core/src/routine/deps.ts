@@ -5,6 +5,7 @@
  */
 import type { EventSink, LifeboatEvent } from "../events";
 import type { DropletApi } from "../ports/digitalocean";
+import type { Pinger } from "../ports/pinger";
 import type { DurableSteps } from "./durable";
 import type { DropletHosts } from "./host";
 
@@ -13,6 +14,8 @@ export interface RoutineDeps {
   events: EventSink;
   /** The SSH phases; when absent (or it gives undefined for a droplet) they are reported as skipped. */
   hosts?: DropletHosts;
+  /** The plans' dead-man's switch (`notify.ping`); when absent nothing is pinged. */
+  pinger?: Pinger;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
 }

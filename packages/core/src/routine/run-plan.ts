@@ -14,6 +14,7 @@ import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
+import { pingEnd, pingStart } from "./ping";
 
 export interface RunResult {
   runId: string;
@@ -26,6 +27,8 @@ export interface RunResult {
   durationSeconds: number;
   /** Set when the run could not even start (e.g. a droplet selector matched nothing). */
   error?: string;
+  /** The plan's `notify.ping` pings that failed (URL redacted), each a sentence; they did not fail the run. */
+  pingFailures?: string[];
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -72,6 +75,12 @@ export async function runPlan(
       durationSeconds,
       summary: [],
     });
+    const pinged = await pingEnd(ctx, deps, plan, request, {
+      runId: start.runId,
+      outcome: "failed",
+      droplets: [],
+      error: start.error,
+    });
     return {
       runId: start.runId,
       plan: plan.name,
@@ -79,6 +88,7 @@ export async function runPlan(
       droplets: [],
       durationSeconds,
       error: start.error,
+      ...(pinged ? { pingFailures: [pinged] } : {}),
     };
   }
 
@@ -90,6 +100,7 @@ export async function runPlan(
     ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
     ...dry,
   });
+  const startPinged = await pingStart(ctx, deps, plan, request, start.runId);
 
   // A dry run reads and reports only (./dry-run.ts): the one place the routine branches on it.
   const batch = await ctx.map(
@@ -133,7 +144,17 @@ export async function runPlan(
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
     ...dry,
   });
-  return { runId: start.runId, plan: plan.name, outcome, ...dry, droplets, durationSeconds };
+  const endPinged = await pingEnd(ctx, deps, plan, request, { runId: start.runId, outcome, droplets });
+  const pingFailures = [startPinged, endPinged].filter((p) => p !== undefined);
+  return {
+    runId: start.runId,
+    plan: plan.name,
+    outcome,
+    ...dry,
+    droplets,
+    durationSeconds,
+    ...(pingFailures.length ? { pingFailures } : {}),
+  };
 }
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */
