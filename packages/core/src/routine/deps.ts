@@ -5,6 +5,7 @@
  */
 import type { EventSink, LifeboatEvent } from "../events";
 import type { DropletApi } from "../ports/digitalocean";
+import type { RunHistory } from "../ports/run-history";
 import type { DurableSteps } from "./durable";
 import type { DropletHosts } from "./host";
 
@@ -13,6 +14,8 @@ export interface RoutineDeps {
   events: EventSink;
   /** The SSH phases; when absent (or it gives undefined for a droplet) they are reported as skipped. */
   hosts?: DropletHosts;
+  /** Where the run's record is written when it ends (./run-record-step.ts); absent: no record. */
+  history?: RunHistory;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
 }

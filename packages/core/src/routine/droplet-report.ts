@@ -20,13 +20,29 @@ export interface DropletOutcome {
   /** Seconds from seen off to seen active again (offline snapshots). */
   downtimeSeconds?: number;
   phases: Record<string, PhaseStatus>;
+  /** The images and volume archives stored (the manifest not counted). */
+  archives?: { count: number; bytes: number };
+  duplicity?: { mode: "full" | "incremental"; bytes: number };
+  /** What retention kept and deleted of this plan's own, per target it ran for (the run record's figures). */
+  retention?: { snapshots?: RetainedItems; archives?: RetainedItems };
+  /** Each failed phase in plain words, as the detail says it. */
+  errors?: string[];
   /** A dry run: what a real run would do (./dry-run.ts); nothing was changed. */
   preview?: DropletPreview;
+}
+
+/** Snapshot names or archive run ids; `failed`: deletions that failed ("<name>: <error>"). */
+export interface RetainedItems {
+  kept: string[];
+  deleted: string[];
+  failed?: string[];
 }
 
 export class DropletReport {
   readonly phases: Record<string, PhaseStatus> = {};
   private readonly notes: string[] = [];
+  private readonly errors: string[] = [];
+  private readonly figures: Pick<DropletOutcome, "archives" | "duplicity" | "retention"> = {};
 
   constructor(
     private readonly ctx: DurableSteps,
@@ -47,6 +63,19 @@ export class DropletReport {
     this.notes.unshift(text);
   }
 
+  /** Figures for the run record: what was stored, what retention kept and deleted. */
+  stored(figures: Pick<DropletOutcome, "archives" | "duplicity">): void {
+    Object.assign(this.figures, figures);
+  }
+
+  retained(target: "snapshots" | "archives", items: RetainedItems): void {
+    const failed = items.failed?.length ? { failed: items.failed } : {};
+    this.figures.retention = {
+      ...this.figures.retention,
+      [target]: { kept: items.kept, deleted: items.deleted, ...failed },
+    };
+  }
+
   get anyFailed(): boolean {
     return Object.values(this.phases).includes("failed");
   }
@@ -57,6 +86,7 @@ export class DropletReport {
     this.phases[phase] = "failed";
     const message = messageOf(error);
     this.notes.push(`${phase} failed: ${message}`);
+    this.errors.push(`${phase} failed: ${message}`);
     await emit(this.ctx, this.deps, `failed ${phase} ${droplet.name}`, {
       runId,
       plan: plan.name,
@@ -76,6 +106,8 @@ export class DropletReport {
       outcome,
       detail: this.notes.join("; "),
       phases: this.phases,
+      ...this.figures,
+      ...(this.errors.length ? { errors: [...this.errors] } : {}),
       ...extra,
     };
   }

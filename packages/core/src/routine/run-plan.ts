@@ -14,6 +14,7 @@ import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
+import { recordRun } from "./run-record-step";
 
 export interface RunResult {
   runId: string;
@@ -26,6 +27,8 @@ export interface RunResult {
   durationSeconds: number;
   /** Set when the run could not even start (e.g. a droplet selector matched nothing). */
   error?: string;
+  /** Set when the run's record could not be written or old records pruned (the backup stands). */
+  historyError?: string;
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -65,6 +68,8 @@ export async function runPlan(
     });
     // run.finished is always the last event, so the report's header ends with the same word.
     const durationSeconds = await elapsed();
+    const failed = { runId: start.runId, plan: plan.name, outcome: "failed" as const, droplets: [], durationSeconds };
+    const historyError = await recordRun(ctx, deps, request, start.at, { ...failed, error: start.error });
     await emit(ctx, deps, "run finished", {
       ...base,
       type: "run.finished",
@@ -72,14 +77,7 @@ export async function runPlan(
       durationSeconds,
       summary: [],
     });
-    return {
-      runId: start.runId,
-      plan: plan.name,
-      outcome: "failed",
-      droplets: [],
-      durationSeconds,
-      error: start.error,
-    };
+    return { ...failed, error: start.error, ...(historyError ? { historyError } : {}) };
   }
 
   await emit(ctx, deps, "run started", {
@@ -125,6 +123,8 @@ export async function runPlan(
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
+  const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
+  const historyError = await recordRun(ctx, deps, request, start.at, ran);
   await emit(ctx, deps, "run finished", {
     ...base,
     type: "run.finished",
@@ -133,7 +133,7 @@ export async function runPlan(
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
     ...dry,
   });
-  return { runId: start.runId, plan: plan.name, outcome, ...dry, droplets, durationSeconds };
+  return { ...ran, ...dry, ...(historyError ? { historyError } : {}) };
 }
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */
