@@ -15,6 +15,7 @@ import {
   unknownDroplets,
   unknownPlanMessage,
 } from "@lifeboat/core";
+import { runHistory } from "@lifeboat/storage";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
@@ -142,6 +143,7 @@ async function execute(
     ...(options.droplet?.length ? { droplets: options.droplet } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
   };
+  const sink = openStorage(config);
   let result: RunResult;
   view.startLive();
   try {
@@ -150,7 +152,8 @@ async function execute(
       {
         api: observedApi(env.api, view),
         events: view,
-        hosts: cliDropletHosts(config, openStorage(config), env.target),
+        hosts: cliDropletHosts(config, sink, env.target),
+        history: runHistory(sink),
         now: () => env.time.now(),
       },
       local,
@@ -177,6 +180,7 @@ async function execute(
   } else {
     text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
+    if (result.historyError) text.write(`Run history: ${result.historyError} (the backup itself stands).\n`);
     const stillOff = stillOffLine(result, plan);
     if (stillOff) text.write(`${stillOff}\n`);
   }
