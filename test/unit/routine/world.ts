@@ -12,6 +12,7 @@ import {
   type DurableSteps,
   type LifeboatConfigInput,
   type LifeboatEvent,
+  type RunHistory,
   type RunRequest,
   type RunResult,
   runPlan,
@@ -63,6 +64,8 @@ export interface WorldOptions {
   wrapContext?: (ctx: DurableSteps) => DurableSteps;
   /** The SSH phases (test/integration/routine wires the harness's sshd through them). */
   hosts?: DropletHosts;
+  /** Where run records are written (test/unit/routine/history.test.ts). */
+  history?: RunHistory;
   /** The sandbox's start time (ms); default 2026-01-04T03:00:00Z. */
   startAt?: number;
   /**
@@ -119,6 +122,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
       events: { emit: async (e: LifeboatEvent) => void events.push(e) },
       now: () => sandbox.clock.now(),
       ...(options.hosts ? { hosts: options.hosts } : {}),
+      ...(options.history ? { history: options.history } : {}),
     };
     return runPlan(steps, deps, config, request);
   });
