@@ -57,7 +57,7 @@ export type {
 } from "./ports/digitalocean";
 export type { RunHistory } from "./ports/run-history";
 export { decideRetention, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
-export { decideHistory, KEEP_EMPTY_RUN_RECORDS, type StillKept } from "./retention/history";
+export { decideHistory } from "./retention/history";
 export { ownSnapshots } from "./retention/own-snapshots";
 export {
   applyRetention,
@@ -129,14 +129,7 @@ export {
   snapshotPollDelay,
 } from "./routine/timing";
 export { RUN_OUTCOMES, type RunOutcome, runOutcomeOf } from "./run-outcome";
-export {
-  type DropletRecord,
-  madeSomething,
-  parseRunRecord,
-  RUN_RECORD_FORMAT,
-  type RunRecord,
-  runRecordOf,
-} from "./run-record";
+export { parseRunRecord, type RunRecord, runRecordOf } from "./run-record";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName } from "./snapshot-name";
 export { type WatchdogReport, watchdogRound } from "./watchdog";
