@@ -5,6 +5,7 @@
  *
  *   lifeboat/runs/<droplet>/<runId>/…       archives and manifests (packages/storage/FORMAT.md)
  *   lifeboat/duplicity/<droplet>/…          duplicity's own files, one target per droplet
+ *   lifeboat/history/<plan>/…               run records, one per run (backup-run writes, Slack reads)
  */
 import { duplicityRoot, runsRoot, duplicityPrefix as storeDuplicityPrefix } from "@lifeboat/storage";
 

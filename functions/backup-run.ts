@@ -14,6 +14,7 @@ import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat
 import { API_CALLS_METRIC, executionName, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { httpPinger } from "@lifeboat/ping";
+import { runHistory } from "@lifeboat/storage";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { logClientEvent } from "./digitalocean-log";
@@ -41,6 +42,8 @@ const lazyDeps = (): Promise<RoutineDeps> => {
       hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => logger.info(line) }),
       // The plans' `notify.ping`: a ping that fails is logged (URL redacted) and never fails the run.
       pinger: httpPinger({ log: (line) => logger.warn(line) }),
+      // The run's record, beside the archives: history/<plan>/… (packages/storage/FORMAT.md).
+      history: runHistory(deployedArchiveSink(config).sink),
     };
   });
   return deps;

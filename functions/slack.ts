@@ -44,6 +44,14 @@ const slackHandler = createSlackHandler({
         backupFunction: backupFunction.replace(/:live$/, ""),
       });
     }),
+    // Finished runs from the run history (CLI runs included), read when `status` asks.
+    history: async (plan, last) => {
+      const [{ runHistory }, { deployedArchiveSink }] = await Promise.all([
+        import("@lifeboat/storage"),
+        import("./archive-sink"),
+      ]);
+      return runHistory(deployedArchiveSink(config).sink).list(plan, { last });
+    },
     startRun: runStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({

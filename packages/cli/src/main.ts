@@ -6,6 +6,7 @@ import { planCommand } from "./commands/plan";
 import { restoreArchiveCommand, restoreDuplicityCommand, restoreSnapshotCommand } from "./commands/restore";
 import { retentionCommand } from "./commands/retention";
 import { runCommand } from "./commands/run";
+import { runsCommand, showCommand } from "./commands/runs";
 import { sandboxCommand } from "./commands/sandbox";
 import { startCommand } from "./commands/start";
 import { watchdogCommand } from "./commands/watchdog";
@@ -157,6 +158,25 @@ restore
   .action((droplet: string, path: string, targetDir: string, o: { plan?: string; time?: string; to?: string }) =>
     set(restoreDuplicityCommand(droplet, path, targetDir, { ...global(), ...o })),
   );
+
+const wholeCount = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1, e.g. --last 10");
+  return n;
+};
+
+program
+  .command("runs")
+  .description("the run history, newest first: every run's record (deployed or local), from the configured storage")
+  .argument("[plan]", "only this plan's runs")
+  .addOption(new Option("--last <n>", "show the newest n runs (default 20)").argParser(wholeCount))
+  .action((plan: string | undefined, o: { last?: number }) => set(runsCommand(plan, { ...global(), ...o })));
+
+program
+  .command("show")
+  .description("one run's record in full: per droplet, snapshot, downtime, archives, duplicity, retention, errors")
+  .argument("<runId>", "the run's id (see `lifeboat runs`)")
+  .action((runId: string) => set(showCommand(runId, global())));
 
 program
   .command("cost")

@@ -67,7 +67,9 @@ export type {
 } from "./ports/digitalocean";
 export type { Pinger, PingRequest, PingResult, PingSignal } from "./ports/pinger";
 export { redactUrl } from "./redact-url";
+export type { RunHistory } from "./ports/run-history";
 export { decideRetention, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
+export { decideHistory } from "./retention/history";
 export { ownSnapshots } from "./retention/own-snapshots";
 export {
   applyRetention,
@@ -140,6 +142,7 @@ export {
   snapshotPollDelay,
 } from "./routine/timing";
 export { RUN_OUTCOMES, type RunOutcome, runOutcomeOf } from "./run-outcome";
+export { parseRunRecord, type RunRecord, runRecordOf } from "./run-record";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName } from "./snapshot-name";
 export { type WatchdogReport, watchdogRound } from "./watchdog";

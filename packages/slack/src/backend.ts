@@ -11,7 +11,8 @@ import type { CostReport, PriceList, Prices, RetentionReport } from "@lifeboat/c
 export interface RunInfo {
   runId: string;
   plan: string;
-  status: "running" | "succeeded" | "failed" | "stopped";
+  /** An execution's status, or a run record's outcome word (core's RUN_OUTCOMES). */
+  status: "running" | "succeeded" | "failed" | "stopped" | "incomplete" | "skipped" | "interrupted";
   startedAt: string;
   finishedAt?: string;
   /** Short human line, e.g. "web-1 snapshot 12.5 GB; drone skipped". */

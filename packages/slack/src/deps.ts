@@ -2,7 +2,7 @@
 import type { LifeboatConfig } from "@lifeboat/core";
 import type { Logger } from "@slack/logger";
 import type { SlackBackend } from "./backend";
-import type { ApprovalResponder, DeferredInvoker, RunStarter, ScheduleSwitch } from "./ports";
+import type { ApprovalResponder, DeferredInvoker, RunRecords, RunStarter, ScheduleSwitch } from "./ports";
 
 export interface SlackDeps {
   config: LifeboatConfig;
@@ -11,6 +11,8 @@ export interface SlackDeps {
   answerApproval: ApprovalResponder;
   schedules: ScheduleSwitch;
   defer: DeferredInvoker;
+  /** Finished runs from the run history, so `status` shows CLI runs too; absent: durable executions only. */
+  history?: RunRecords;
   logger: Logger;
   now: () => Date;
 }

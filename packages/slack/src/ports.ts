@@ -5,7 +5,7 @@
  * (@lifeboat/aws); tests pass the same ones pointed at a loopback AWS. This package imports
  * no AWS SDK.
  */
-import type { ApprovalAnswer, RunRequest } from "@lifeboat/core";
+import type { ApprovalAnswer, RunRecord, RunRequest } from "@lifeboat/core";
 import type { DeferredWork } from "./commands/deferred-work";
 
 export type StartRunResult = { started: true; runId: string } | { started: false; runId: string; reason: string };
@@ -30,3 +30,9 @@ export interface ScheduleSwitch {
 
 /** Runs `work` in a second invocation, so that the listener can answer Slack within 3 s. */
 export type DeferredInvoker = (work: DeferredWork) => Promise<void>;
+
+/**
+ * A plan's newest run records, newest first: the run history in storage, written by every
+ * run that ended, deployed or started from the CLI (packages/storage/FORMAT.md "Run records").
+ */
+export type RunRecords = (plan: string, last: number) => Promise<RunRecord[]>;

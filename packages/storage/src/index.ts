@@ -1,6 +1,6 @@
 /**
  * @lifeboat/storage — where archives and manifests are kept (S3/Spaces or a local directory),
- * the manifest format, the catalog of runs, and archive retention. Format: ../FORMAT.md.
+ * the manifest format, the catalog of runs, archive retention, and run records. Format: ../FORMAT.md.
  */
 
 export { archiveCatalog } from "./archive-catalog";
@@ -23,6 +23,7 @@ export {
   writeManifest,
 } from "./manifest";
 export { applyArchiveRetention } from "./retention";
+export { runHistory, type StoredRunHistory } from "./run-history";
 
 export { runStorage } from "./run-storage";
 export { runWriter } from "./run-writer";

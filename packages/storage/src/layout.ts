@@ -5,6 +5,7 @@
  *   runs/<droplet>/<runId>/volumes/<volume>.tar.zst
  *   runs/<droplet>/<runId>/manifest.json      ← written last; marks the run complete
  *   duplicity/<droplet>/…                      duplicity's own files, one target per droplet
+ *   history/<plan>/<13 digits>-<runId>.json    one run record per run; the digits invert its start time
  *
  * Every segment is checked, so a key can never climb out of its directory.
  */
@@ -59,3 +60,29 @@ export const duplicityRoot = (storePrefix: string) => `${storePrefix}duplicity/`
 /** One droplet's duplicity target under a store's prefix (no trailing slash, as duplicity's URL takes it). */
 export const duplicityPrefix = (storePrefix: string, droplet: string) =>
   `${duplicityRoot(storePrefix)}${segment("droplet name", droplet)}`;
+
+/** Where every plan's run records live under a store's prefix: "<prefix>history/". */
+export const historyRoot = (storePrefix: string) => `${storePrefix}history/`;
+
+/** One plan's run records: "history/<plan>/". */
+export const historyPrefix = (plan: string) => `${historyRoot("")}${segment("plan name", plan)}/`;
+
+/** The largest start time (ms) a record key can hold: year 2286. */
+const INVERT_FROM = 9_999_999_999_999;
+
+/**
+ * A run record's key: "history/<plan>/<inverted start>-<runId>.json". The start time counted
+ * down from INVERT_FROM, 13 digits, makes S3's ascending listing newest first, so the last N
+ * records of a plan are one LIST call.
+ * @example historyKey("weekly", Date.parse("2026-11-29T03:00:00Z"), "weekly-20261129T030000Z") // "history/weekly/8203..."
+ */
+export const historyKey = (plan: string, startedAt: number, runId: string) =>
+  `${historyPrefix(plan)}${String(INVERT_FROM - startedAt).padStart(13, "0")}-${segment("run id", runId)}.json`;
+
+const HISTORY_FILE = /^\d{13}-([A-Za-z0-9][A-Za-z0-9._-]{0,254})\.json$/;
+
+/** The run id a key under historyPrefix(plan) names; undefined for any other object there. */
+export function runIdOfHistoryKey(plan: string, key: string): string | undefined {
+  const prefix = historyPrefix(plan);
+  return key.startsWith(prefix) ? HISTORY_FILE.exec(key.slice(prefix.length))?.[1] : undefined;
+}

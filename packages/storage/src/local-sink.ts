@@ -60,7 +60,7 @@ export class LocalSink implements Sink {
     }
   }
 
-  async list(prefix: string): Promise<ListedObject[]> {
+  async list(prefix: string, options: { limit?: number } = {}): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -75,8 +75,19 @@ export class LocalSink implements Sink {
         }
       }
     };
-    await walk(this.directory);
-    return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+    await walk(this.startOf(prefix));
+    out.sort((a, b) => (a.key < b.key ? -1 : 1));
+    return options.limit === undefined ? out : out.slice(0, options.limit);
+  }
+
+  /** The directory a listing of `prefix` starts in: the prefix's own when its path is a checked key, else the store's. */
+  private startOf(prefix: string): string {
+    const dir = prefix.slice(0, Math.max(0, prefix.lastIndexOf("/")));
+    try {
+      return dir ? this.path(dir) : this.directory;
+    } catch {
+      return this.directory;
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -134,9 +134,10 @@ export class S3Sink implements Sink {
     }
   }
 
-  async list(prefix: string): Promise<ListedObject[]> {
+  async list(prefix: string, options: { limit?: number } = {}): Promise<ListedObject[]> {
     const { s3, client } = await this.connect();
     const out: ListedObject[] = [];
+    const { limit } = options;
     let token: string | undefined;
     do {
       const page = await client.send(
@@ -144,6 +145,7 @@ export class S3Sink implements Sink {
           Bucket: this.options.bucket,
           Prefix: `${this.prefix}${prefix}`,
           ...(token ? { ContinuationToken: token } : {}),
+          ...(limit !== undefined ? { MaxKeys: Math.min(1000, limit - out.length) } : {}),
         }),
       );
       for (const o of page.Contents ?? []) {
@@ -154,9 +156,9 @@ export class S3Sink implements Sink {
           lastModified: o.LastModified ?? new Date(0),
         });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = page.IsTruncated && (limit === undefined || out.length < limit) ? page.NextContinuationToken : undefined;
     } while (token);
-    return out;
+    return limit === undefined ? out : out.slice(0, limit);
   }
 
   async delete(key: string): Promise<void> {

@@ -42,8 +42,8 @@ export interface Sink {
   get(key: string): Promise<Readable>;
   /** The object's size, or undefined when it does not exist. */
   head(key: string): Promise<{ bytes: number } | undefined>;
-  /** Every object whose key starts with `prefix`. */
-  list(prefix: string): Promise<ListedObject[]>;
+  /** Every object whose key starts with `prefix`, in key order; only the first `limit` when given. */
+  list(prefix: string, options?: { limit?: number }): Promise<ListedObject[]>;
   delete(key: string): Promise<void>;
   /** Present when others can upload to this store straight (S3/Spaces); absent for a local directory. */
   direct?(): DirectTarget;

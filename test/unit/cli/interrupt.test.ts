@@ -67,5 +67,14 @@ describe("Ctrl-C during a run", () => {
     expect(run.stdout()).toMatch(
       /\n {2}ssh: snapshot lifeboat-live-ssh-\S+ not finished when the run stopped .*; never powered off/,
     );
+    // The interrupted run left its record in the run history.
+    const runId = /Run (\S+) \(plan live\): interrupted/.exec(run.stdout())?.[1];
+    const shown = startLifeboat(["-c", config, "--json", "show", `${runId}`], env);
+    expect(await shown.exit, shown.stderr()).toBe(0);
+    expect(JSON.parse(shown.stdout()).run).toMatchObject({
+      runId,
+      outcome: "interrupted",
+      startedBy: { trigger: "cli" },
+    });
   }, 60_000);
 });

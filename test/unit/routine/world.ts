@@ -13,6 +13,7 @@ import {
   type LifeboatConfigInput,
   type LifeboatEvent,
   type Pinger,
+  type RunHistory,
   type RunRequest,
   type RunResult,
   runPlan,
@@ -66,6 +67,8 @@ export interface WorldOptions {
   hosts?: DropletHosts;
   /** The plans' dead-man's switch (test/unit/routine/ping.test.ts). */
   pinger?: Pinger;
+  /** Where run records are written (test/unit/routine/history.test.ts). */
+  history?: RunHistory;
   /** The sandbox's start time (ms); default 2026-01-04T03:00:00Z. */
   startAt?: number;
   /**
@@ -123,6 +126,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
       now: () => sandbox.clock.now(),
       ...(options.hosts ? { hosts: options.hosts } : {}),
       ...(options.pinger ? { pinger: options.pinger } : {}),
+      ...(options.history ? { history: options.history } : {}),
     };
     return runPlan(steps, deps, config, request);
   });

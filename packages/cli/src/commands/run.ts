@@ -17,6 +17,7 @@ import {
   unknownPlanMessage,
 } from "@lifeboat/core";
 import { httpPinger } from "@lifeboat/ping";
+import { runHistory } from "@lifeboat/storage";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
@@ -149,6 +150,7 @@ async function execute(
   if (plan.notify.ping && !pings && !options.dryRun) {
     text.write(`Not pinging ${redactUrl(plan.notify.ping)}: these are the built-in sandbox's droplets, not yours.\n`);
   }
+  const sink = openStorage(config);
   let result: RunResult;
   view.startLive();
   try {
@@ -157,7 +159,8 @@ async function execute(
       {
         api: observedApi(env.api, view),
         events: view,
-        hosts: cliDropletHosts(config, openStorage(config), env.target),
+        hosts: cliDropletHosts(config, sink, env.target),
+        history: runHistory(sink),
         now: () => env.time.now(),
         ...(pings ? { pinger: httpPinger() } : {}),
       },
@@ -185,6 +188,7 @@ async function execute(
   } else {
     text.write(`\n${result.dryRun ? dryRunReport(result) : report(result)}\n`);
     if (interrupted) text.write(`${interruptionSummary(result, view)}\n`);
+    if (result.historyError) text.write(`Run history: ${result.historyError} (the backup itself stands).\n`);
     const stillOff = stillOffLine(result, plan);
     if (stillOff) text.write(`${stillOff}\n`);
     for (const failure of result.pingFailures ?? [])

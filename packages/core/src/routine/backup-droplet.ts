@@ -209,6 +209,7 @@ async function retention(
   try {
     const kept = await retainSnapshots(ctx, deps, r, taken.name, dryRun, ownBefore);
     report.phase("retention", kept.failed.length > 0 ? "failed" : "done");
+    report.retained("snapshots", kept);
     if (kept.deleted.length > 0) {
       report.note(`${dryRun ? "would delete" : "deleted"} ${kept.deleted.length} old snapshot(s)`);
     }

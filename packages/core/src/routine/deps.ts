@@ -6,6 +6,7 @@
 import type { EventSink, LifeboatEvent } from "../events";
 import type { DropletApi } from "../ports/digitalocean";
 import type { Pinger } from "../ports/pinger";
+import type { RunHistory } from "../ports/run-history";
 import type { DurableSteps } from "./durable";
 import type { DropletHosts } from "./host";
 
@@ -16,6 +17,8 @@ export interface RoutineDeps {
   hosts?: DropletHosts;
   /** The plans' dead-man's switch (`notify.ping`); when absent nothing is pinged. */
   pinger?: Pinger;
+  /** Where the run's record is written when it ends (./run-record-step.ts); absent: no record. */
+  history?: RunHistory;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
 }

@@ -20,8 +20,22 @@ export interface DropletOutcome {
   /** Seconds from seen off to seen active again (offline snapshots). */
   downtimeSeconds?: number;
   phases: Record<string, PhaseStatus>;
+  /** The images and volume archives stored (the manifest not counted). */
+  archives?: { count: number; bytes: number };
+  duplicity?: { mode: "full" | "incremental"; bytes: number };
+  /** What retention kept and deleted of this plan's own, per target it ran for (the run record's figures). */
+  retention?: { snapshots?: RetainedItems; archives?: RetainedItems };
+  /** Each failed phase in plain words, as the detail says it. */
+  errors?: string[];
   /** A dry run: what a real run would do (./dry-run.ts); nothing was changed. */
   preview?: DropletPreview;
+}
+
+/** Snapshot names or archive run ids; `failed`: deletions that failed ("<name>: <error>"). */
+export interface RetainedItems {
+  kept: string[];
+  deleted: string[];
+  failed?: string[];
 }
 
 export class DropletReport {
@@ -29,6 +43,8 @@ export class DropletReport {
   /** Seconds each job on the droplet ran until it succeeded, by its last poll (a step result, so a replay sees the same). */
   readonly jobSeconds: Partial<Record<"archive" | "duplicity", number>> = {};
   private readonly notes: string[] = [];
+  private readonly errors: string[] = [];
+  private readonly figures: Pick<DropletOutcome, "archives" | "duplicity" | "retention"> = {};
 
   constructor(
     private readonly ctx: DurableSteps,
@@ -49,6 +65,19 @@ export class DropletReport {
     this.notes.unshift(text);
   }
 
+  /** Figures for the run record: what was stored, what retention kept and deleted. */
+  stored(figures: Pick<DropletOutcome, "archives" | "duplicity">): void {
+    Object.assign(this.figures, figures);
+  }
+
+  retained(target: "snapshots" | "archives", items: RetainedItems): void {
+    const failed = items.failed?.length ? { failed: items.failed } : {};
+    this.figures.retention = {
+      ...this.figures.retention,
+      [target]: { kept: items.kept, deleted: items.deleted, ...failed },
+    };
+  }
+
   get anyFailed(): boolean {
     return Object.values(this.phases).includes("failed");
   }
@@ -59,6 +88,7 @@ export class DropletReport {
     this.phases[phase] = "failed";
     const message = messageOf(error);
     this.notes.push(`${phase} failed: ${message}`);
+    this.errors.push(`${phase} failed: ${message}`);
     await emit(this.ctx, this.deps, `failed ${phase} ${droplet.name}`, {
       runId,
       plan: plan.name,
@@ -78,6 +108,8 @@ export class DropletReport {
       outcome,
       detail: this.notes.join("; "),
       phases: this.phases,
+      ...this.figures,
+      ...(this.errors.length ? { errors: [...this.errors] } : {}),
       ...extra,
     };
   }

@@ -15,6 +15,7 @@ import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 import { pingEnd, pingStart } from "./ping";
+import { recordRun } from "./run-record-step";
 
 export interface RunResult {
   runId: string;
@@ -29,6 +30,8 @@ export interface RunResult {
   error?: string;
   /** The plan's `notify.ping` pings that failed (URL redacted), each a sentence; they did not fail the run. */
   pingFailures?: string[];
+  /** Set when the run's record could not be written or old records pruned (the backup stands). */
+  historyError?: string;
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -68,6 +71,8 @@ export async function runPlan(
     });
     // run.finished is always the last event, so the report's header ends with the same word.
     const durationSeconds = await elapsed();
+    const failed = { runId: start.runId, plan: plan.name, outcome: "failed" as const, droplets: [], durationSeconds };
+    const historyError = await recordRun(ctx, deps, request, start.at, { ...failed, error: start.error });
     await emit(ctx, deps, "run finished", {
       ...base,
       type: "run.finished",
@@ -82,12 +87,9 @@ export async function runPlan(
       error: start.error,
     });
     return {
-      runId: start.runId,
-      plan: plan.name,
-      outcome: "failed",
-      droplets: [],
-      durationSeconds,
+      ...failed,
       error: start.error,
+      ...(historyError ? { historyError } : {}),
       ...(pinged ? { pingFailures: [pinged] } : {}),
     };
   }
@@ -136,6 +138,8 @@ export async function runPlan(
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
+  const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
+  const historyError = await recordRun(ctx, deps, request, start.at, ran);
   await emit(ctx, deps, "run finished", {
     ...base,
     type: "run.finished",
@@ -147,12 +151,9 @@ export async function runPlan(
   const endPinged = await pingEnd(ctx, deps, plan, request, { runId: start.runId, outcome, droplets });
   const pingFailures = [startPinged, endPinged].filter((p) => p !== undefined);
   return {
-    runId: start.runId,
-    plan: plan.name,
-    outcome,
+    ...ran,
     ...dry,
-    droplets,
-    durationSeconds,
+    ...(historyError ? { historyError } : {}),
     ...(pingFailures.length ? { pingFailures } : {}),
   };
 }

@@ -81,6 +81,8 @@ async function overSsh(
       const stored = await followJob(ctx, deps, r, host, report, "archive", () => host.finishArchive(), claim);
       report.phase("archive", stored ? "done" : "skipped");
       archived = stored?.some((a) => a.kind === "manifest") ?? false;
+      const files = (stored ?? []).filter((a) => a.kind !== "manifest");
+      if (archived) report.stored({ archives: { count: files.length, bytes: files.reduce((n, a) => n + a.bytes, 0) } });
       for (const [i, a] of (stored ?? []).entries()) {
         // The manifest is the archive job's last word: it carries how long the job ran (the ArchiveSeconds metric).
         const jobSeconds = a.kind === "manifest" ? report.jobSeconds.archive : undefined;
@@ -99,6 +101,7 @@ async function overSsh(
       try {
         const kept = await ctx.step(`archive retention ${name}`, () => retain(), sshStep);
         report.phase("archive retention", "done");
+        report.retained("archives", kept);
         await emit(ctx, deps, `archive retention ${name}`, {
           ...base,
           type: "retention.applied",
@@ -121,6 +124,7 @@ async function overSsh(
       // The same: start duplicity job, wait and poll, finish.
       const dup = await followJob(ctx, deps, r, host, report, "duplicity", () => host.finishDuplicity(), claim);
       report.phase("duplicity", dup ? "done" : "skipped");
+      if (dup) report.stored({ duplicity: { mode: dup.mode, bytes: dup.bytes } });
       if (dup) await emit(ctx, deps, `duplicity ${name}`, { ...base, type: "duplicity.completed", ...dup });
     } catch (error) {
       await report.fail("duplicity", error, recoveryOf(error, "the snapshot is still taken"));

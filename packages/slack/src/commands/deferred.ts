@@ -9,6 +9,7 @@ import { problemMessage, type SlackMessage } from "../message";
 import { isApprover, notApproverProblem, powersOff } from "../plans";
 import type { DeferredWork } from "./deferred-work";
 import { USAGE } from "./parse";
+import { withRecords } from "./status-records";
 import { backupsView, costView, restoreOptionsView, retentionView, statusView } from "./views";
 
 type Lookup = { ok: true; droplet: DropletRef } | { ok: false; message: SlackMessage };
@@ -35,7 +36,8 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
   switch (command.name) {
     case "status": {
       const plans = command.plan ? [command.plan] : deps.config.plans.map((p) => p.name);
-      const statuses = await deps.backend.status(plans);
+      const executions = await deps.backend.status(plans);
+      const statuses = deps.history ? await withRecords(executions, deps.history) : executions;
       const withSchedule = await Promise.all(
         statuses.map(async (s) => ({ ...s, scheduleEnabled: await deps.schedules.isEnabled(s.plan) })),
       );
