@@ -30,6 +30,19 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
+export {
+  DEFAULT_DRILL_MAX_AGE_SECONDS,
+  DRILL_FIREWALL_NAME,
+  DRILL_TAG,
+  type DrillDropletAge,
+  drillDropletAge,
+  drillDropletName,
+  drillFirewall,
+  drillIdTag,
+  drillMaxAgeSeconds,
+  drillTags,
+  parseDrillIdTag,
+} from "./drill/tags";
 export { formatDuration, parseDuration } from "./duration";
 export {
   type DrillCheckResult,
