@@ -30,6 +30,7 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
+export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
 export {
   DEFAULT_DRILL_MAX_AGE_SECONDS,
   DRILL_FIREWALL_NAME,
