@@ -30,6 +30,20 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
+export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
+export {
+  DEFAULT_DRILL_MAX_AGE_SECONDS,
+  DRILL_FIREWALL_NAME,
+  DRILL_TAG,
+  type DrillDropletAge,
+  drillDropletAge,
+  drillDropletName,
+  drillFirewall,
+  drillIdTag,
+  drillMaxAgeSeconds,
+  drillTags,
+  parseDrillIdTag,
+} from "./drill/tags";
 export { formatDuration, parseDuration } from "./duration";
 export {
   API_CALLS_METRIC,
@@ -56,6 +70,7 @@ export { describePlan } from "./plan-summary";
 export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";
 export type {
   Account,
+  CreatedDroplet,
   Droplet,
   DropletAction,
   DropletApi,
