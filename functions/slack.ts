@@ -8,6 +8,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   approvalResponder,
   deferredInvoker,
+  drillStarter,
   loadSecrets,
   runStarter,
   schedulerApi,
@@ -49,6 +50,7 @@ const slackHandler = createSlackHandler({
       });
     }),
     startRun: runStarter({ lambda, functionName: backupFunction }),
+    startDrill: drillStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({
       scheduler: schedulerApi(new SchedulerClient({})),

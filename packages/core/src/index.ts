@@ -30,6 +30,7 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
+export { type DrillPlanChoice, drillPlanOf } from "./drill-plan";
 export { formatDuration, parseDuration } from "./duration";
 export {
   type DrillCheckResult,
