@@ -31,6 +31,7 @@ export {
   pricesFor,
 } from "./cost";
 export { type DrillPlanChoice, drillPlanOf } from "./drill-plan";
+export { keptScratchHint, usdText } from "./drill-text";
 export { formatDuration, parseDuration } from "./duration";
 export {
   type DrillCheckResult,
