@@ -28,6 +28,13 @@ export function drillId(request: DrillRequest, at: string): string {
 }
 
 /**
+ * Whether a durable execution name is a drill's (drillId's), not a backup run's.
+ * @example isDrillId("weekly-20261129T040000Z-drill") // true
+ * @example isDrillId("weekly-20261129T030000Z-slack-3f9a1c") // false
+ */
+export const isDrillId = (name: string): boolean => /-\d{8}T\d{6}Z-drill(-[0-9a-f]{6})?$/.test(name);
+
+/**
  * @example
  * const start = drillStarter({ lambda, functionName: "lifeboat-backup-run:live" });
  * await start({ kind: "drill", plan: "weekly", droplet: "gitlab", trigger: "slack", requestedBy: "U024BE7LH" });

@@ -8,7 +8,7 @@
 
 export { approvalResponder } from "./approval-responder";
 export { deferredInvoker } from "./deferred-invoker";
-export { drillId, drillStarter } from "./drill-starter";
+export { drillId, drillStarter, isDrillId } from "./drill-starter";
 export {
   archiveSessionPolicy,
   assumeArchiveRole,

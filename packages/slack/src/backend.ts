@@ -12,6 +12,8 @@ export interface RunInfo {
   runId: string;
   plan: string;
   status: "running" | "succeeded" | "failed" | "stopped";
+  /** A restore drill (#15 §2) rather than a backup run: it is listed while it runs, never as the plan's last run. */
+  kind?: "drill";
   startedAt: string;
   finishedAt?: string;
   /** Short human line, e.g. "web-1 snapshot 12.5 GB; drone skipped". */

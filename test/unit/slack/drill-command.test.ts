@@ -1,6 +1,7 @@
 /** `/lifeboat drill <droplet> [plan]` through the real Bolt handler: who may, what starts, what is refused. */
 import type { LifeboatConfig } from "@lifeboat/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { statusView } from "../../../packages/slack/src/commands/views";
 import { apiGatewayEvent, slashBody } from "./fakes/requests";
 import { BACKUP_FUNCTION, type SlackWorld, slackWorld } from "./fakes/setup";
 
@@ -152,5 +153,31 @@ describe("/lifeboat drill", () => {
     expect((await command("drill gitlab weekly extra")).text).toContain("`drill` takes at most 2 names");
     expect((await command("drill gitlab --keep")).text).toContain("`drill` has no option --keep");
     expect((await command("drill")).text).toContain("`drill` needs a droplet name");
+  });
+});
+
+describe("/lifeboat status with drills", () => {
+  it("labels a running drill as a restore drill", () => {
+    const view = statusView(
+      [
+        {
+          plan: "weekly",
+          scheduleEnabled: true,
+          running: [
+            {
+              runId: "weekly-20261129T040000Z-drill",
+              plan: "weekly",
+              kind: "drill",
+              status: "running",
+              startedAt: "2026-11-29T04:00:00Z",
+            },
+          ],
+        },
+      ],
+      new Date("2026-11-29T04:10:00Z"),
+    );
+    expect(JSON.stringify(view.blocks)).toContain(
+      ":arrows_counterclockwise: restore drill `weekly-20261129T040000Z-drill` running, started 10m ago",
+    );
   });
 });
