@@ -30,7 +30,7 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
-export { type DrillPlanChoice, drillPlanOf } from "./drill-plan";
+export { drillPlanOf } from "./drill-plan";
 export { keptScratchHint, usdText } from "./drill-text";
 export { formatDuration, parseDuration } from "./duration";
 export {
