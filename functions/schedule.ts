@@ -1,16 +1,19 @@
 /**
- * Target of each plan's EventBridge Scheduler schedule (stacks/plan-schedules.ts). Scheduler
- * cannot name a durable execution, so this starts `backup-run` (@lifeboat/aws `runStarter`)
- * with the name `<plan>-<scheduled time>`: a duplicate delivery of the same schedule tick
- * returns the existing execution instead of a second run.
+ * Target of each plan's EventBridge Scheduler schedule and of each plan's drill schedule
+ * (stacks/plan-schedules.ts, stacks/drill-schedules.ts). Scheduler cannot name a durable
+ * execution, so this starts `backup-run` (@lifeboat/aws `runStarter` / `drillStarter`) with the
+ * name `<plan>-<scheduled time>` (a drill: `…-drill`): a duplicate delivery of the same schedule
+ * tick returns the existing execution instead of a second run.
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { runStarter } from "@lifeboat/aws";
+import { drillStarter, runStarter } from "@lifeboat/aws";
 import { logger, useRunKeys } from "./observability";
 
 const lambda = new LambdaClient({});
 
 export interface ScheduleTick {
+  /** "drill": the plan's drill schedule; absent: its backup schedule. */
+  kind?: "drill";
   plan: string;
   trigger: "schedule";
   /** Scheduler's `<aws.scheduler.scheduled-time>`: the tick's intended time, ISO-8601 UTC, the same on a retry. */
@@ -26,10 +29,22 @@ export async function handler(tick: ScheduleTick): Promise<{ executionName: stri
       `scheduledTime "${tick.scheduledTime}" is not a time; the schedule's input must carry <aws.scheduler.scheduled-time> (stacks/plan-schedules.ts)`,
     );
   }
-  const start = runStarter({ lambda, functionName: functionArn });
-  const result = await start({ plan: tick.plan, trigger: "schedule", scheduledTime: tick.scheduledTime });
+  const drill = tick.kind === "drill";
+  const result = drill
+    ? await drillStarter({ lambda, functionName: functionArn })({
+        kind: "drill",
+        plan: tick.plan,
+        trigger: "schedule",
+        scheduledTime: tick.scheduledTime,
+      })
+    : await runStarter({ lambda, functionName: functionArn })({
+        plan: tick.plan,
+        trigger: "schedule",
+        scheduledTime: tick.scheduledTime,
+      });
+  const what = drill ? "restore drill" : "backup run";
   useRunKeys({ runId: result.runId, plan: tick.plan });
-  logger.info(result.started ? "started backup run" : "backup run not started", {
+  logger.info(result.started ? `started ${what}` : `${what} not started`, {
     executionName: result.runId,
     ...(result.started ? {} : { reason: result.reason }),
   });

@@ -4,7 +4,7 @@
  * executions of backup-run (run status), and core's retention use case and prices.
  */
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { durableRuns } from "@lifeboat/aws";
+import { durableRuns, isDrillId } from "@lifeboat/aws";
 import {
   type DropletApi,
   fleetCost,
@@ -56,7 +56,8 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
     const executions = await durableRuns({ lambda: deps.lambda, functionName: deps.backupFunction })();
     return executions.flatMap(({ name, ...run }) => {
       const plan = planOfRun(name, names);
-      return plan ? [{ runId: name, plan, ...run } satisfies RunInfo] : [];
+      const kind = isDrillId(name) ? { kind: "drill" as const } : {};
+      return plan ? [{ runId: name, plan, ...kind, ...run } satisfies RunInfo] : [];
     });
   }
 
@@ -65,7 +66,7 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
       const all = await runs();
       return plans.map((plan) => {
         const mine = all.filter((r) => r.plan === plan);
-        const lastFinished = mine.find((r) => r.status !== "running");
+        const lastFinished = mine.find((r) => r.status !== "running" && r.kind !== "drill");
         return { plan, running: mine.filter((r) => r.status === "running"), ...(lastFinished ? { lastFinished } : {}) };
       });
     },

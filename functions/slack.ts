@@ -5,7 +5,14 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { approvalResponder, deferredInvoker, runStarter, schedulerApi, scheduleSwitch } from "@lifeboat/aws";
+import {
+  approvalResponder,
+  deferredInvoker,
+  drillStarter,
+  runStarter,
+  schedulerApi,
+  scheduleSwitch,
+} from "@lifeboat/aws";
 import { createSlackHandler, type SlackBackend } from "@lifeboat/slack";
 import { config } from "./config";
 import { boltLogger, loadLoggedSecrets } from "./observability";
@@ -53,6 +60,7 @@ const slackHandler = createSlackHandler({
       return runHistory(deployedArchiveSink(config).sink).list(plan, { last });
     },
     startRun: runStarter({ lambda, functionName: backupFunction }),
+    startDrill: drillStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({
       scheduler: schedulerApi(new SchedulerClient({})),

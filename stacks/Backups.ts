@@ -8,7 +8,8 @@ import { NagSuppressions } from "cdk-nag";
 import { Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { DUPLICITY_ROOT, RUNS_ROOT } from "../functions/archive-layout";
 import { lifeboatAlarms } from "./alarms";
-import { lifeboatConfig, planScheduleName } from "./config";
+import { drillScheduleName, lifeboatConfig, planScheduleName } from "./config";
+import { drillSchedules } from "./drill-schedules";
 import { planSchedules } from "./plan-schedules";
 import { Secrets } from "./Secrets";
 import { Storage } from "./Storage";
@@ -157,6 +158,12 @@ export function Backups({ stack, app }: StackContext) {
     scheduleName: (plan) => planScheduleName(app.stage, plan),
     target: scheduler,
   });
+  const drills = drillSchedules(stack, {
+    plans: lifeboatConfig.plans,
+    scheduleName: (plan) => drillScheduleName(app.stage, plan),
+    target: scheduler,
+    role: schedules.role,
+  });
 
   const watchdog = new SstFunction(stack, "Watchdog", {
     handler: "functions/watchdog.handler",
@@ -202,6 +209,7 @@ export function Backups({ stack, app }: StackContext) {
     backupAlias,
     planSchedules: schedules.byPlan,
     planSchedulesRole: schedules.role,
+    drillSchedules: drills,
     watchdog,
     report,
     scheduler,

@@ -6,3 +6,6 @@ export const lifeboatConfig = validateConfig(rawConfig);
 
 /** The EventBridge Scheduler schedule name of a plan, predictable so Slack's pause/resume can find it. */
 export const planScheduleName = (stage: string, plan: string) => `lifeboat-${stage}-plan-${plan}`;
+
+/** The EventBridge Scheduler schedule name of a plan's restore drill. */
+export const drillScheduleName = (stage: string, plan: string) => `lifeboat-${stage}-drill-${plan}`;

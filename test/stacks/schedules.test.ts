@@ -1,7 +1,8 @@
 /**
  * The plans' schedules as synthesized: EventBridge Scheduler schedules read in each plan's
- * time zone, their target and input, and who may invoke and pause them. The app is
- * synthesized as in app.test.ts, with a config of one zoned and one UTC plan.
+ * time zone, their target and input, and who may invoke and pause them; and the drill schedule
+ * of a plan with a `drill`. The app is synthesized as in app.test.ts, with a config of one zoned
+ * plan with a drill and one UTC plan without.
  */
 
 import { Template } from "aws-cdk-lib/assertions";
@@ -21,6 +22,7 @@ vi.mock("../../lifeboat.config", () => ({
         timezone: "Europe/Berlin",
         droplets: [{ name: "web-1" }],
         snapshot: { mode: "live" },
+        drill: { schedule: "cron(0 5 ? * SAT *)" },
       },
       { name: "nightly", schedule: "cron(30 2 * * ? *)", droplets: [{ name: "web-1" }], snapshot: { mode: "none" } },
     ],
@@ -51,6 +53,11 @@ const logicalIdOf = (t: Template, type: string, match: (r: Resource) => boolean)
   if (!found) throw new Error(`no ${type} found`);
   return found[0];
 };
+/** The backup schedules of the plans (drill schedules are named `lifeboat-test-drill-<plan>`). */
+const planSchedulesOf = (t: Template) =>
+  resourcesOf(t, "AWS::Scheduler::Schedule").filter(([, r]) =>
+    String(r.Properties.Name).startsWith("lifeboat-test-plan-"),
+  );
 const statementsOf = (t: Template, role?: string) =>
   resourcesOf(t, "AWS::IAM::Policy")
     .filter(([, p]) => role === undefined || JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
@@ -58,7 +65,7 @@ const statementsOf = (t: Template, role?: string) =>
 
 describe("plan schedules", () => {
   it("has one EventBridge Scheduler schedule per plan, read in the plan's time zone", () => {
-    const schedules = resourcesOf(backups, "AWS::Scheduler::Schedule").map(([, r]) => r.Properties);
+    const schedules = planSchedulesOf(backups).map(([, r]) => r.Properties);
     expect(schedules.map((s) => [s.Name, s.ScheduleExpression, s.ScheduleExpressionTimezone]).sort()).toEqual([
       ["lifeboat-test-plan-nightly", "cron(30 2 * * ? *)", "UTC"],
       ["lifeboat-test-plan-weekly", "cron(0 3 ? * SUN *)", "Europe/Berlin"],
@@ -75,7 +82,7 @@ describe("plan schedules", () => {
     const role = logicalIdOf(backups, "AWS::IAM::Role", (r) =>
       JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("scheduler.amazonaws.com"),
     );
-    for (const [, schedule] of resourcesOf(backups, "AWS::Scheduler::Schedule")) {
+    for (const [, schedule] of planSchedulesOf(backups)) {
       const target = schedule.Properties.Target as Record<string, unknown>;
       expect(target.Arn).toEqual({ "Fn::GetAtt": [scheduleFunction, "Arn"] });
       expect(target.RoleArn).toEqual({ "Fn::GetAtt": [role, "Arn"] });
@@ -87,6 +94,38 @@ describe("plan schedules", () => {
         scheduledTime: "<aws.scheduler.scheduled-time>",
       });
     }
+  });
+
+  it("gives a plan with a drill its own schedule, in the plan's time zone, starting a drill; a plan without gets none", () => {
+    const drills = resourcesOf(backups, "AWS::Scheduler::Schedule").filter(
+      ([, r]) => !String(r.Properties.Name).startsWith("lifeboat-test-plan-"),
+    );
+    expect(drills).toHaveLength(1);
+    const [, drill] = drills[0] as [string, Resource];
+    expect(drill.Properties).toMatchObject({
+      Name: "lifeboat-test-drill-weekly",
+      ScheduleExpression: "cron(0 5 ? * SAT *)",
+      ScheduleExpressionTimezone: "Europe/Berlin",
+      GroupName: "default",
+      State: "ENABLED",
+      FlexibleTimeWindow: { Mode: "OFF" },
+    });
+    const scheduleFunction = logicalIdOf(backups, "AWS::Lambda::Function", (r) =>
+      String(r.Properties.Handler).endsWith("schedule.handler"),
+    );
+    const role = logicalIdOf(backups, "AWS::IAM::Role", (r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("scheduler.amazonaws.com"),
+    );
+    const target = drill.Properties.Target as Record<string, unknown>;
+    expect(target.Arn).toEqual({ "Fn::GetAtt": [scheduleFunction, "Arn"] });
+    expect(target.RoleArn).toEqual({ "Fn::GetAtt": [role, "Arn"] });
+    expect(JSON.parse(String(target.Input))).toEqual({
+      kind: "drill",
+      plan: "weekly",
+      trigger: "schedule",
+      scheduledTime: "<aws.scheduler.scheduled-time>",
+    });
+    expect(drill.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^PlanSchedulesRole/)]));
   });
 
   it("leaves no plan on a UTC-only EventBridge rule: the rules left are the watchdog's and the report's", () => {

@@ -8,6 +8,7 @@
 
 export { approvalResponder } from "./approval-responder";
 export { deferredInvoker } from "./deferred-invoker";
+export { drillId, drillStarter, isDrillId } from "./drill-starter";
 export {
   archiveSessionPolicy,
   assumeArchiveRole,

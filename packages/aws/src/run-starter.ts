@@ -3,8 +3,9 @@
  * named with `executionName` so that the same request twice does not start two runs.
  */
 import { createHash } from "node:crypto";
-import { DurableExecutionAlreadyStartedException, InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { executionName, type RunRequest } from "@lifeboat/core";
+import { startNamedExecution } from "./named-execution";
 
 export type StartRunResult = { started: true; runId: string } | { started: false; runId: string; reason: string };
 
@@ -36,21 +37,9 @@ export function runStarter({ lambda, functionName, now = () => new Date() }: Run
   return async (request: RunRequest): Promise<StartRunResult> => {
     const at = request.scheduledTime ?? now().toISOString();
     const runId = executionName(request.plan, at, suffixOf(request));
-    try {
-      await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: "Event",
-          DurableExecutionName: runId,
-          Payload: new TextEncoder().encode(JSON.stringify({ ...request, scheduledTime: at, runId })),
-        }),
-      );
-      return { started: true, runId };
-    } catch (error) {
-      if (error instanceof DurableExecutionAlreadyStartedException) {
-        return { started: false, runId, reason: "a different run with this name started in the same second" };
-      }
-      throw error;
-    }
+    const started = await startNamedExecution(lambda, functionName, runId, { ...request, scheduledTime: at, runId });
+    return started
+      ? { started: true, runId }
+      : { started: false, runId, reason: "a different run with this name started in the same second" };
   };
 }

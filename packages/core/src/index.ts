@@ -44,6 +44,8 @@ export {
   drillTags,
   parseDrillIdTag,
 } from "./drill/tags";
+export { drillPlanOf } from "./drill-plan";
+export { keptScratchHint, usdText } from "./drill-text";
 export { formatDuration, parseDuration } from "./duration";
 export {
   API_CALLS_METRIC,

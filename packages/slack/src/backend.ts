@@ -13,6 +13,8 @@ export interface RunInfo {
   plan: string;
   /** An execution's status, or a run record's outcome word (core's RUN_OUTCOMES). */
   status: "running" | "succeeded" | "failed" | "stopped" | "incomplete" | "skipped" | "interrupted";
+  /** A restore drill (#15 §2) rather than a backup run: it is listed while it runs, never as the plan's last run. */
+  kind?: "drill";
   startedAt: string;
   finishedAt?: string;
   /** Short human line, e.g. "web-1 snapshot 12.5 GB; drone skipped". */

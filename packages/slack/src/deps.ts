@@ -2,12 +2,13 @@
 import type { LifeboatConfig } from "@lifeboat/core";
 import type { Logger } from "@slack/logger";
 import type { SlackBackend } from "./backend";
-import type { ApprovalResponder, DeferredInvoker, RunRecords, RunStarter, ScheduleSwitch } from "./ports";
+import type { ApprovalResponder, DeferredInvoker, DrillStarter, RunRecords, RunStarter, ScheduleSwitch } from "./ports";
 
 export interface SlackDeps {
   config: LifeboatConfig;
   backend: SlackBackend;
   startRun: RunStarter;
+  startDrill: DrillStarter;
   answerApproval: ApprovalResponder;
   schedules: ScheduleSwitch;
   defer: DeferredInvoker;

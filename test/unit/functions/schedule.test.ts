@@ -48,6 +48,30 @@ describe("functions/schedule: a plan's schedule tick starts one named durable ru
     expect(lambda.requests.at(-1)?.headers["x-amz-durable-execution-name"]).toBe("weekly-20260329T010000Z");
   });
 
+  it("starts a drill tick as a DrillRequest, named apart from the backup run of the same plan and time", async () => {
+    const { handler } = await import("../../../functions/schedule");
+    const scheduledTime = "2026-11-29T03:00:00Z";
+    const backup = await handler({ plan: "weekly", trigger: "schedule", scheduledTime });
+    const tick = { kind: "drill" as const, plan: "weekly", trigger: "schedule" as const, scheduledTime };
+    const drill = await handler(tick);
+    const again = await handler(tick);
+
+    expect(drill).toEqual({ executionName: "weekly-20261129T030000Z-drill", started: true });
+    expect(again.executionName).toBe(drill.executionName);
+    expect(backup.executionName).toBe("weekly-20261129T030000Z");
+    const request = lambda.requests.at(-1);
+    expect(decodeURIComponent(request?.path ?? "")).toBe(`/2015-03-31/functions/${alias}/invocations`);
+    expect(request?.headers["x-amz-invocation-type"]).toBe("Event");
+    expect(request?.headers["x-amz-durable-execution-name"]).toBe("weekly-20261129T030000Z-drill");
+    expect(JSON.parse(request?.body ?? "{}")).toEqual({
+      kind: "drill",
+      plan: "weekly",
+      trigger: "schedule",
+      scheduledTime,
+      runId: "weekly-20261129T030000Z-drill",
+    });
+  });
+
   it("refuses a tick without a real scheduled time, naming the placeholder the schedule must pass", async () => {
     const { handler } = await import("../../../functions/schedule");
     const before = lambda.requests.length;

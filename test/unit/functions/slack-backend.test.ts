@@ -97,6 +97,21 @@ describe("deployed Slack backend", () => {
             StartTimestamp: 1_795_000_000,
           },
           {
+            DurableExecutionArn: "arn:x:4",
+            DurableExecutionName: "weekly-20261126T040000Z-drill",
+            FunctionArn: "f",
+            Status: "RUNNING",
+            StartTimestamp: 1_795_000_100,
+          },
+          {
+            DurableExecutionArn: "arn:x:5",
+            DurableExecutionName: "weekly-20261125T101530Z-drill-3f9a1c",
+            FunctionArn: "f",
+            Status: "SUCCEEDED",
+            StartTimestamp: 1_794_900_000,
+            EndTimestamp: 1_794_900_400,
+          },
+          {
             DurableExecutionArn: "arn:x:2",
             DurableExecutionName: "weekly-20261122T030000Z",
             FunctionArn: "f",
@@ -142,11 +157,13 @@ describe("deployed Slack backend", () => {
 
   it("reports running and last finished runs per plan from the durable executions", async () => {
     const [weekly, db] = await backend.status(["weekly", "weekly-db"]);
+    // A drill is listed while it runs, and a finished drill is never the plan's last run.
     expect(weekly).toMatchObject({
       plan: "weekly",
-      running: [],
+      running: [{ runId: "weekly-20261126T040000Z-drill", kind: "drill", status: "running" }],
       lastFinished: { runId: "weekly-20261122T030000Z", status: "succeeded" },
     });
+    expect(weekly?.lastFinished?.kind).toBeUndefined();
     expect(db?.running.map((r) => r.runId)).toEqual(["weekly-db-20261126T030000Z"]);
     expect(decodeURIComponent(lambda.requests[0]!.path)).toContain(
       "/functions/test-lifeboat-backup-run/durable-executions",

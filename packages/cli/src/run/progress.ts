@@ -7,6 +7,7 @@
  */
 import { busyMessage, type Droplet, type DropletAction, type EventSink, type LifeboatEvent } from "@lifeboat/core";
 import { human } from "../table";
+import { drillLines } from "./drill-lines";
 import {
   type JobProgress,
   type LoggedProgress,
@@ -179,6 +180,12 @@ export class ProgressView implements EventSink, ApiWatcher {
           d,
           `skipped: ${busyMessage(d, { ...event.heldBy, by: event.heldBy.startedBy, since: Date.parse(event.heldBy.since) })}`,
         );
+        break;
+      case "drill.started":
+      case "drill.passed":
+      case "drill.failed":
+        this.phase(d, event.type === "drill.started" ? "drill" : event.type.replace(".", " "));
+        for (const line of drillLines(event)) this.line(d, line);
         break;
     }
   }

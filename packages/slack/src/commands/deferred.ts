@@ -8,6 +8,7 @@ import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
 import { isApprover, notApproverProblem, powersOff } from "../plans";
 import type { DeferredWork } from "./deferred-work";
+import { answerDrill } from "./drill";
 import { USAGE } from "./parse";
 import { withRecords } from "./status-records";
 import { backupsView, costView, restoreOptionsView, retentionView, statusView } from "./views";
@@ -123,6 +124,8 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
       if (!found.ok) return found.message;
       return restoreOptionsView(found.droplet.name, await deps.backend.restoreOptions(found.droplet), now);
     }
+    case "drill":
+      return answerDrill(command, userId, deps);
     default:
       return problemMessage(`\`${command.name}\` is answered at once, not deferred`);
   }

@@ -8,6 +8,7 @@ import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
 import { isApprover, notApproverProblem, powersOff } from "../plans";
 import { DEFERRED_KIND } from "./deferred-work";
+import { DRILL_ACTION, drillRefusedEarly } from "./drill";
 import { type Command, helpText, parseCommand, USAGE } from "./parse";
 
 export interface CommandRequest {
@@ -40,10 +41,20 @@ export async function handleCommand(request: CommandRequest, deps: SlackDeps): P
         ? "start a run that powers droplets off"
         : command.name === "retention" && !command.dryRun
           ? "apply retention (it deletes snapshots and archives); `--dry-run` only shows what it would do"
-          : undefined;
+          : command.name === "drill"
+            ? DRILL_ACTION
+            : undefined;
     if (refusal) {
       deps.logger.warn(`refused /lifeboat ${command.name} ${plan.name} from ${user}: not an approver`);
       return problemMessage(notApproverProblem(plan, refusal));
+    }
+  }
+
+  if (command.name === "drill" && !plan) {
+    const refusal = drillRefusedEarly(deps.config, user);
+    if (refusal) {
+      deps.logger.warn(`refused /lifeboat drill ${command.droplet} from ${user}: approves no plan`);
+      return refusal;
     }
   }
 

@@ -13,7 +13,8 @@ export type Command =
   | { name: "pause"; plan: string }
   | { name: "resume"; plan: string }
   | { name: "cost" }
-  | { name: "restore"; droplet: string };
+  | { name: "restore"; droplet: string }
+  | { name: "drill"; droplet: string; plan?: string };
 
 export type CommandName = Command["name"];
 
@@ -30,6 +31,8 @@ export const USAGE: Record<CommandName, string> = {
   resume: "`/lifeboat resume <plan>` — start the plan's schedule again",
   cost: "`/lifeboat cost` — storage cost per plan and in total, per month",
   restore: "`/lifeboat restore <droplet>` — what can be restored onto a droplet; a restore starts after a confirmation",
+  drill:
+    "`/lifeboat drill <droplet> [plan]` — boot a scratch droplet from its latest snapshot, check it and destroy it (approvers only); name the plan when the droplet is in several",
 };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; problem: string; usage: string };
@@ -66,6 +69,7 @@ export function parseCommand(text: string): Parsed {
     resume: [1, 1, "plan"],
     cost: [0, 0, ""],
     restore: [1, 1, "droplet"],
+    drill: [1, 2, "droplet"],
   };
   const [min, max, what] = arity[sub];
   if (positional.length < min) return fail(`\`${sub}\` needs a ${what} name`, sub);
@@ -95,6 +99,11 @@ export function parseCommand(text: string): Parsed {
     case "list":
     case "restore":
       return { ok: true, command: { name: sub, droplet: first } };
+    case "drill":
+      return {
+        ok: true,
+        command: second ? { name: "drill", droplet: first, plan: second } : { name: "drill", droplet: first },
+      };
   }
 }
 

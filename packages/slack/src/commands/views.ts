@@ -10,7 +10,7 @@ function runLine(run: RunInfo, now: Date): string {
   const when = run.finishedAt
     ? `finished ${formatAge(run.finishedAt, now)}`
     : `started ${formatAge(run.startedAt, now)}`;
-  return `\`${run.runId}\` ${run.status}, ${when}${run.detail ? ` — ${run.detail}` : ""}`;
+  return `${run.kind === "drill" ? "restore drill " : ""}\`${run.runId}\` ${run.status}, ${when}${run.detail ? ` — ${run.detail}` : ""}`;
 }
 
 export function statusView(plans: Array<PlanStatus & { scheduleEnabled?: boolean }>, now: Date): SlackMessage {

@@ -7,6 +7,7 @@ import type { KnownBlock } from "@slack/types";
 import { capBlocks, context, listText, section } from "../blocks";
 import { escapeText, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
+import { drillParentMessage, drillResultMessage } from "./drill-render";
 import { jobProgressText } from "./job-progress";
 import type { DropletState, RunState } from "./state";
 
@@ -37,6 +38,7 @@ const runWord = (state: RunState) => (state.dryRun ? "dry run (nothing changed)"
 
 /** The parent message of a run's thread. */
 export function parentMessage(state: RunState): SlackMessage {
+  if (state.drills) return drillParentMessage(state);
   const names = Object.keys(state.droplets)
     .filter((n) => n !== "*")
     .sort();
@@ -94,6 +96,9 @@ export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
     }
     case "run.failed":
       return failureMessage(event);
+    case "drill.passed":
+    case "drill.failed":
+      return drillResultMessage(event);
     case "watchdog.recovered":
       return {
         text: `:rotating_light: the watchdog powered ${event.droplet} back on: it had been off ${formatDuration(event.offSinceSeconds)}, past its ${formatDuration(event.maxDowntimeSeconds)} budget.`,

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { LifeboatEvent } from "@lifeboat/core";
 import type { CardInfo } from "../approval/card";
+import { applyDrillEvent, type DrillState } from "./drill-state";
 import { endJobs, JOB_PHASE, type JobProgressState, takeProgress } from "./job-progress";
 
 export interface DropletState {
@@ -45,6 +46,8 @@ export interface RunState {
   cards: Record<string, { ts: string; info: CardInfo }>;
   /** Short hashes of events already reported: EventBridge may deliver an event twice. */
   seen: string[];
+  /** A restore drill's thread (the run id is the drill id): each droplet's drill, by name. */
+  drills?: Record<string, DrillState>;
 }
 
 const MAX_SEEN = 400;
@@ -168,6 +171,11 @@ export function applyEvent(previous: RunState, event: LifeboatEvent): RunState {
       break;
     case "watchdog.recovered":
       setPhase(d(), "powered back on by the watchdog", event.at);
+      break;
+    case "drill.started":
+    case "drill.passed":
+    case "drill.failed":
+      applyDrillEvent(state, event);
       break;
   }
   return state;

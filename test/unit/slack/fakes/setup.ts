@@ -7,6 +7,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import {
   approvalResponder,
   deferredInvoker,
+  drillStarter,
   runStarter,
   type ScheduleDefinition,
   schedulerApi,
@@ -57,6 +58,7 @@ export async function slackWorld(options: { now?: () => Date } = {}) {
     config: validateConfig(sample),
     backend: memory.backend,
     startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
+    startDrill: drillStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({ scheduler: schedulerApi(scheduler), schedulePattern: SCHEDULE_PATTERN }),
     defer: deferredInvoker({ lambda, functionName: SLACK_FUNCTION }),
