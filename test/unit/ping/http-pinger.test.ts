@@ -55,7 +55,7 @@ describe("httpPinger", () => {
   });
 
   it("a 5xx is tried again; a 404 (a wrong or deleted check) is not", async () => {
-    let answers = [503, 200];
+    const answers = [503, 200];
     const flaky = await startRecordingServer(() => ({ status: answers.shift() ?? 200 }));
     closers.push(flaky.close);
     const pinger = httpPinger({ retryDelayMs: 10 });
@@ -75,7 +75,6 @@ describe("httpPinger", () => {
     expect(result).toEqual({ ok: false, attempts: 1, error: "HTTP 404" });
     expect(missing.requests).toHaveLength(1);
     expect(lines).toEqual([`fail ping to ${missing.url}/…c0de failed after 1 try: HTTP 404`]);
-    answers = [];
   });
 
   it("nobody listening: 3 tries, then a failure that does not quote the URL; bounded by the pauses", async () => {
