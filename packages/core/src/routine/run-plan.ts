@@ -68,8 +68,14 @@ export async function runPlan(
     });
     // run.finished is always the last event, so the report's header ends with the same word.
     const durationSeconds = await elapsed();
-    const failed = { runId: start.runId, plan: plan.name, outcome: "failed" as const, droplets: [], durationSeconds };
-    const historyError = await recordRun(ctx, deps, request, start.at, { ...failed, error: start.error });
+    const historyError = await recordRun(ctx, deps, request, start.at, {
+      runId: start.runId,
+      plan: plan.name,
+      outcome: "failed",
+      droplets: [],
+      durationSeconds,
+      error: start.error,
+    });
     await emit(ctx, deps, "run finished", {
       ...base,
       type: "run.finished",
@@ -77,7 +83,15 @@ export async function runPlan(
       durationSeconds,
       summary: [],
     });
-    return { ...failed, error: start.error, ...(historyError ? { historyError } : {}) };
+    return {
+      runId: start.runId,
+      plan: plan.name,
+      outcome: "failed",
+      droplets: [],
+      durationSeconds,
+      error: start.error,
+      ...(historyError ? { historyError } : {}),
+    };
   }
 
   await emit(ctx, deps, "run started", {
@@ -124,7 +138,7 @@ export async function runPlan(
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
   const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
-  const historyError = await recordRun(ctx, deps, request, start.at, ran);
+  const historyError = await recordRun(ctx, deps, request, start.at, ran); // before run.finished: the last event
   await emit(ctx, deps, "run finished", {
     ...base,
     type: "run.finished",
@@ -133,7 +147,15 @@ export async function runPlan(
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
     ...dry,
   });
-  return { ...ran, ...dry, ...(historyError ? { historyError } : {}) };
+  return {
+    runId: start.runId,
+    plan: plan.name,
+    outcome,
+    ...dry,
+    droplets,
+    durationSeconds,
+    ...(historyError ? { historyError } : {}),
+  };
 }
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */
