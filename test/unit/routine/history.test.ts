@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { DropletApi, RunHistory, RunRecord } from "@lifeboat/core";
 import { LocalSink, runHistory } from "@lifeboat/storage";
 import { afterAll, describe, expect, it } from "vitest";
+import { scriptedHost } from "./job-host";
 import { planInput, seedGitlab, worldsClosedAfterEach } from "./world";
 
 const makeWorld = worldsClosedAfterEach();
@@ -63,6 +64,32 @@ describe("run records from the durable runner", () => {
     expect(drone!.errors.join()).toContain("the image service is unavailable");
     expect(records[1]!.droplets.find((d) => d.droplet === "gitlab")).toMatchObject({ outcome: "succeeded" });
     expect(records[0]!.droplets[0]!.errors.join()).toMatch(/snapshot failed: .*the image service is unavailable/);
+  });
+
+  it("archives, duplicity and archive retention go into the record as figures", async () => {
+    const { history } = store();
+    let now = () => 0;
+    const done = { polls: [{ state: "succeeded" as const, bytesDone: 5e8 }] };
+    const host = {
+      ...scriptedHost({ archive: done, duplicity: done }, () => now()),
+      retainArchives: async () => ({
+        kept: ["weekly-20260104T030000Z"],
+        deleted: ["weekly-20251207T030000Z"],
+        dryRun: false,
+      }),
+    };
+    const config = planInput({ mode: "none" }, { duplicity: { paths: ["/srv"], encryption: { type: "passphrase" } } });
+    const world = await makeWorld({ history, config, hosts: () => host });
+    now = () => world.sandbox.clock.now();
+    seedGitlab(world.sandbox);
+    expect((await world.run()).getResult()!.outcome).toBe("succeeded");
+    const [record] = await history.list("weekly");
+    expect(record!.droplets[0]).toMatchObject({
+      archives: { count: 1, bytes: 3e9 }, // the volume archive; the manifest is not counted
+      duplicity: { kind: "full", bytes: 5e8 },
+      retentionDeleted: { snapshots: [], archives: ["weekly-20251207T030000Z"] },
+      errors: [],
+    });
   });
 
   it("a run that could not start has a record saying why", async () => {

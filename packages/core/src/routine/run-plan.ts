@@ -71,8 +71,14 @@ export async function runPlan(
     });
     // run.finished is always the last event, so the report's header ends with the same word.
     const durationSeconds = await elapsed();
-    const failed = { runId: start.runId, plan: plan.name, outcome: "failed" as const, droplets: [], durationSeconds };
-    const historyError = await recordRun(ctx, deps, request, start.at, { ...failed, error: start.error });
+    const historyError = await recordRun(ctx, deps, request, start.at, {
+      runId: start.runId,
+      plan: plan.name,
+      outcome: "failed",
+      droplets: [],
+      durationSeconds,
+      error: start.error,
+    });
     await emit(ctx, deps, "run finished", {
       ...base,
       type: "run.finished",
@@ -87,7 +93,11 @@ export async function runPlan(
       error: start.error,
     });
     return {
-      ...failed,
+      runId: start.runId,
+      plan: plan.name,
+      outcome: "failed",
+      droplets: [],
+      durationSeconds,
       error: start.error,
       ...(historyError ? { historyError } : {}),
       ...(pinged ? { pingFailures: [pinged] } : {}),
@@ -139,7 +149,7 @@ export async function runPlan(
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
   const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
-  const historyError = await recordRun(ctx, deps, request, start.at, ran);
+  const historyError = await recordRun(ctx, deps, request, start.at, ran); // before run.finished: the last event
   await emit(ctx, deps, "run finished", {
     ...base,
     type: "run.finished",
