@@ -30,17 +30,13 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
-export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
 export {
-  DEFAULT_DRILL_MAX_AGE_SECONDS,
   DRILL_FIREWALL_NAME,
   DRILL_TAG,
-  type DrillDropletAge,
   drillDropletAge,
   drillDropletName,
   drillFirewall,
   drillIdTag,
-  drillMaxAgeSeconds,
   drillTags,
   parseDrillIdTag,
 } from "./drill/tags";
