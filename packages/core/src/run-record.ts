@@ -91,7 +91,8 @@ function dropletRecordOf(d: DropletOutcome): DropletRecord {
     ...(d.archives ? { archives: d.archives } : {}),
     ...(d.duplicity ? { duplicity: { kind: d.duplicity.mode, bytes: d.duplicity.bytes } } : {}),
     ...(deleted.snapshots.length || deleted.archives.length ? { retentionDeleted: deleted } : {}),
-    errors: d.errors ?? [],
+    // A droplet whose routine threw (no phase report) failed with its detail as the error.
+    errors: d.errors ?? (d.outcome === "failed" && d.detail ? [d.detail] : []),
   };
 }
 
