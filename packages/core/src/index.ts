@@ -79,8 +79,8 @@ export type {
   FirewallSpec,
 } from "./ports/digitalocean";
 export type { Pinger, PingRequest, PingResult, PingSignal } from "./ports/pinger";
-export { redactUrl } from "./redact-url";
 export type { RunHistory } from "./ports/run-history";
+export { redactUrl } from "./redact-url";
 export { decideRetention, type RetentionTargetName, type RetentionVerdict } from "./retention/decide";
 export { decideHistory } from "./retention/history";
 export { ownSnapshots } from "./retention/own-snapshots";
