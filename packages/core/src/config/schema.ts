@@ -184,7 +184,8 @@ const jobs = z.strictObject({
 
 /**
  * Where the plan reports that it ran (#17): `ping` is a dead-man's switch in the healthchecks.io
- * protocol (hc-ping.com, self-hosted Healthchecks, Uptime Kuma push, Cronitor): `<url>/start`,
+ * protocol (hc-ping.com, self-hosted Healthchecks; Uptime Kuma's push URL takes only the success
+ * ping, and Cronitor's suffixes differ: README): `<url>/start`,
  * `<url>`, `<url>/fail`. The URL is a secret: it is never shown in full.
  */
 const notify = z.strictObject({
