@@ -30,6 +30,25 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
+export { chooseSize, type SizeChoice, type SizeWanted } from "./drill/choose-size";
+export { chooseSnapshot, type SnapshotChoice } from "./drill/choose-snapshot";
+export {
+  DRILL_LIMITS,
+  type DrillBackup,
+  type DrillBackups,
+  type DrillDeps,
+  type DrillLimits,
+  type DrillShell,
+  type DrillVolume,
+  type ScratchAccess,
+} from "./drill/ports";
+export {
+  DEFAULT_DRILL,
+  type DrillResult,
+  type DrillSettings,
+  type DropletDrill,
+  runDrill,
+} from "./drill/run-drill";
 export {
   DEFAULT_DRILL_MAX_AGE_SECONDS,
   DRILL_FIREWALL_NAME,
@@ -43,6 +62,7 @@ export {
   drillTags,
   parseDrillIdTag,
 } from "./drill/tags";
+export { type DrillHostKey, drillUserData } from "./drill/user-data";
 export { formatDuration, parseDuration } from "./duration";
 export {
   type DrillCheckResult,
