@@ -1,6 +1,7 @@
 /**
  * `backup-run`: the durable Lambda function that runs one plan (packages/core/src/routine).
- * Input: a RunRequest. Invoked asynchronously with the durable execution name
+ * Input: a RunRequest, or a DrillRequest (`kind: "drill"`), which runs a restore drill instead
+ * (packages/core/src/drill, wired in ./drill-deps.ts). Invoked asynchronously with the durable execution name
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
  * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
@@ -8,11 +9,12 @@
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
-import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
-import { runPlan } from "@lifeboat/core";
+import type { DrillRequest, DrillResult, DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
+import { isDrillRequest, runDrill, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
+import { deployedDrillDeps } from "./drill-deps";
 import { deployedDropletHosts } from "./droplet-hosts";
 
 // The SDK's context must be usable as the routine's DurableSteps: checked here by the compiler.
@@ -33,6 +35,16 @@ const lazyDeps = (): Promise<RoutineDeps> => {
   return deps;
 };
 
-export const handler = withDurableExecution<RunRequest, RunResult>(async (request, ctx) =>
-  runPlan(fits(ctx), await lazyDeps(), config, request),
+export const handler = withDurableExecution<RunRequest | DrillRequest, RunResult | DrillResult>(async (request, ctx) =>
+  isDrillRequest(request)
+    ? runDrill(
+        fits(ctx),
+        deployedDrillDeps(config, request, await lazyDeps(), {
+          sink: deployedArchiveSink(config).sink,
+          log: (line) => console.log(line),
+        }),
+        config,
+        request,
+      )
+    : runPlan(fits(ctx), await lazyDeps(), config, request),
 );
