@@ -1,14 +1,8 @@
 /** DigitalOcean's JSON shapes for the sandbox's state, as `openapi.yaml` describes them. */
-import type { SandboxAction, SandboxDroplet, SandboxSnapshot } from "./state";
+import { SANDBOX_SIZES, type SandboxSize, sizeBySlug } from "./sizes";
+import type { SandboxAccount, SandboxAction, SandboxDroplet, SandboxFirewall, SandboxSnapshot } from "./state";
 
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
-
-const sizes: Record<string, { memory: number; vcpus: number; monthly: number; hourly: number }> = {
-  "s-1vcpu-1gb": { memory: 1024, vcpus: 1, monthly: 6, hourly: 0.00893 },
-  "s-1vcpu-2gb": { memory: 2048, vcpus: 1, monthly: 12, hourly: 0.01786 },
-  "s-2vcpu-4gb": { memory: 4096, vcpus: 2, monthly: 24, hourly: 0.03571 },
-  "s-4vcpu-8gb": { memory: 8192, vcpus: 4, monthly: 48, hourly: 0.07143 },
-};
 
 export function renderRegion(slug: string) {
   return {
@@ -16,12 +10,12 @@ export function renderRegion(slug: string) {
     slug,
     features: ["backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"],
     available: true,
-    sizes: Object.keys(sizes),
+    sizes: SANDBOX_SIZES.filter((z) => z.available && z.regions.includes(slug)).map((z) => z.slug),
   };
 }
 
 export function renderDroplet(d: SandboxDroplet, snapshotIds: number[], locked: boolean) {
-  const size = sizes[d.sizeSlug] ?? sizes["s-1vcpu-1gb"]!;
+  const size = sizeBySlug(d.sizeSlug) ?? sizeBySlug("s-1vcpu-1gb")!;
   return {
     id: d.id,
     name: d.name,
@@ -65,13 +59,71 @@ export function renderDroplet(d: SandboxDroplet, snapshotIds: number[], locked: 
       description: "Basic",
     },
     size_slug: d.sizeSlug,
+    // A droplet still being created has no address yet, as DO answers the create.
     networks: {
-      v4: [{ ip_address: d.publicIpv4, netmask: "255.255.255.0", gateway: "203.0.113.1", type: "public" }],
+      v4:
+        d.status === "new"
+          ? []
+          : [{ ip_address: d.publicIpv4, netmask: "255.255.255.0", gateway: "203.0.113.1", type: "public" }],
       v6: [],
     },
     region: renderRegion(d.region),
     tags: [...d.tags],
     vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae000",
+  };
+}
+
+export function renderSize(z: SandboxSize) {
+  return {
+    slug: z.slug,
+    memory: z.memory,
+    vcpus: z.vcpus,
+    disk: z.disk,
+    transfer: z.transfer,
+    price_monthly: z.monthly,
+    price_hourly: z.hourly,
+    regions: z.regions,
+    available: z.available,
+    description: z.description,
+    disk_info: [{ type: "local", size: { amount: z.disk, unit: "gib" } }],
+  };
+}
+
+export function renderAccount(a: SandboxAccount) {
+  return {
+    account: {
+      droplet_limit: a.dropletLimit,
+      floating_ip_limit: 3,
+      email: "sammy@example.com",
+      name: "Sammy the Shark",
+      uuid: "b6fr89dbf6d9156cace5f3c78dc9851d957381ef",
+      email_verified: true,
+      status: a.status,
+      status_message: a.status === "locked" ? "Your account has been locked." : "",
+      team: { uuid: "5df3e3004a17e242b7c20ca6c9fc25b701a47ece", name: "My Team" },
+    },
+  };
+}
+
+export function renderFirewall(f: SandboxFirewall) {
+  return {
+    id: f.id,
+    name: f.name,
+    status: "succeeded",
+    created_at: iso(f.createdAt),
+    pending_changes: [],
+    inbound_rules: f.inboundRules.map((r) => ({
+      protocol: r.protocol,
+      ports: r.ports,
+      sources: { addresses: r.addresses },
+    })),
+    outbound_rules: f.outboundRules.map((r) => ({
+      protocol: r.protocol,
+      ports: r.ports,
+      destinations: { addresses: r.addresses },
+    })),
+    droplet_ids: f.dropletIds,
+    tags: f.tags,
   };
 }
 

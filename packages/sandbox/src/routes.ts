@@ -1,9 +1,21 @@
 /**
- * Every DigitalOcean path lifeboat uses (the operations of `openapi.yaml`, by operationId) plus
- * `POST /v2/droplets`, as handlers over the sandbox state.
+ * Every DigitalOcean path lifeboat uses (the operations of `openapi.yaml`, by operationId), as
+ * handlers over the sandbox state.
  */
 import type { Fault } from "./faults";
-import { paginate, renderAction, renderDroplet, renderDropletSnapshot, renderSnapshot, renderTag } from "./render";
+import { firewallCopy, newFirewallBase, readFirewall } from "./firewalls";
+import {
+  paginate,
+  renderAccount,
+  renderAction,
+  renderDroplet,
+  renderDropletSnapshot,
+  renderFirewall,
+  renderSize,
+  renderSnapshot,
+  renderTag,
+} from "./render";
+import { SANDBOX_SIZES, sizeBySlug } from "./sizes";
 import type { SandboxDroplet, SandboxState } from "./state";
 
 export interface RouteContext {
@@ -18,6 +30,8 @@ export interface RouteContext {
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** A 204 that DO sends with `content-type` all the same (the spec's `no_content_with_content_type`). */
+  contentTypeWithoutBody?: boolean;
 }
 
 interface Route {
@@ -99,37 +113,48 @@ export const routes: Route[] = [
       .map((d) => renderOne(state, d));
     return { status: 200, body: paginate("droplets", list, url) };
   }),
-  route("POST", "/v2/droplets", "droplets_create", ({ state, url, body }) => {
-    const b = (body ?? {}) as Record<string, unknown>;
-    if (typeof b.name !== "string" || typeof b.region !== "string" || typeof b.size !== "string") {
-      return doError(422, "unprocessable_entity", "name, region and size are required.");
-    }
-    const snapshot = state.snapshots.get(Number(b.image));
-    if (!snapshot) return doError(422, "unprocessable_entity", "You specified an invalid image for Droplet creation.");
-    const tags = Array.isArray(b.tags) ? b.tags.filter((t): t is string => typeof t === "string") : [];
-    const droplet = state.addDroplet({
-      name: b.name,
-      region: b.region,
-      sizeSlug: b.size,
-      diskGb: snapshot.minDiskGb,
-      usedDiskGb: snapshot.sizeGb,
-      status: "new",
-      tags,
-    });
-    const action = state.startAction(droplet.id, "create", state.timings.createMs);
-    return {
-      status: 202,
-      body: {
-        droplet: renderOne(state, droplet),
-        // An absolute URL, as DO sends it (the spec's action_link.href is format: uri).
-        links: { actions: [{ id: action.id, rel: "create", href: new URL(`/v2/actions/${action.id}`, url).href }] },
-      },
-    };
-  }),
+  route("POST", "/v2/droplets", "droplets_create", createDroplet),
   route("GET", "/v2/droplets/{droplet_id}", "droplets_get", (ctx) => {
     const d = dropletOf(ctx);
     return d ? { status: 200, body: { droplet: renderOne(ctx.state, d) } } : notFound();
   }),
+  route("DELETE", "/v2/droplets/{droplet_id}", "droplets_destroy", (ctx) => {
+    const d = dropletOf(ctx);
+    return d && ctx.state.destroyDroplet(d.id) ? { status: 204, contentTypeWithoutBody: true } : notFound();
+  }),
+  route("GET", "/v2/account", "account_get", ({ state }) => ({ status: 200, body: renderAccount(state.account) })),
+  route("GET", "/v2/sizes", "sizes_list", ({ url }) => ({
+    status: 200,
+    body: paginate("sizes", SANDBOX_SIZES.map(renderSize), url),
+  })),
+  route("GET", "/v2/firewalls", "firewalls_list", ({ state, url }) => ({
+    status: 200,
+    body: paginate("firewalls", [...state.firewalls.values()].map(renderFirewall), url),
+  })),
+  route("POST", "/v2/firewalls", "firewalls_create", ({ state, body }) => {
+    const read = readFirewall(body, newFirewallBase(state, state.now()));
+    if ("status" in read) return read;
+    for (const tag of read.tags) state.tags.add(tag);
+    state.firewalls.set(read.id, read);
+    return { status: 202, body: { firewall: renderFirewall(read) } };
+  }),
+  route("GET", "/v2/firewalls/{firewall_id}", "firewalls_get", ({ state, params }) => {
+    const f = state.firewalls.get(params.firewall_id!);
+    return f ? { status: 200, body: { firewall: renderFirewall(f) } } : notFound();
+  }),
+  route("PUT", "/v2/firewalls/{firewall_id}", "firewalls_update", ({ state, params, body }) => {
+    const f = state.firewalls.get(params.firewall_id!);
+    if (!f) return notFound();
+    // A PUT replaces the whole firewall (DO: "must include a full representation").
+    const read = readFirewall(body, { id: f.id, createdAt: f.createdAt });
+    if ("status" in read) return read;
+    for (const tag of read.tags) state.tags.add(tag);
+    state.firewalls.set(read.id, read);
+    return { status: 200, body: { firewall: renderFirewall(read) } };
+  }),
+  route("DELETE", "/v2/firewalls/{firewall_id}", "firewalls_delete", ({ state, params }) =>
+    state.firewalls.delete(params.firewall_id!) ? { status: 204 } : notFound(),
+  ),
   route("GET", "/v2/droplets/{droplet_id}/backups", "droplets_list_backups", (ctx) =>
     dropletOf(ctx) ? { status: 200, body: paginate("backups", [], ctx.url) } : notFound(),
   ),
@@ -234,6 +259,75 @@ export const routes: Route[] = [
   route("POST", "/v2/tags/{tag_id}/resources", "tags_assign_resources", (ctx) => retag(ctx, true)),
   route("DELETE", "/v2/tags/{tag_id}/resources", "tags_unassign_resources", (ctx) => retag(ctx, false)),
 ];
+
+/** DO's cloud-init limit on `user_data`. */
+const USER_DATA_MAX_BYTES = 64 * 1024;
+const unprocessable = (message: string) => doError(422, "unprocessable_entity", message);
+
+/**
+ * `POST /v2/droplets` from a snapshot (the sandbox has no public images): refused as DO does
+ * past the account's droplet limit, for a size the region lacks or whose disk is smaller than
+ * the snapshot's, or for user data over 64 KiB. The droplet is `new` (no address yet) until its
+ * create action ends (`createMs` + `createMsPerGb` × the snapshot's size); with the
+ * `action-errored` fault that action ends `errored` and the droplet never becomes active.
+ */
+function createDroplet({ state, url, body, faults }: RouteContext): RouteResult {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.name !== "string" || typeof b.region !== "string" || typeof b.size !== "string") {
+    return unprocessable("name, region and size are required.");
+  }
+  const snapshot = state.snapshots.get(Number(b.image));
+  if (!snapshot) return unprocessable("You specified an invalid image for Droplet creation.");
+  if (!snapshot.regions.includes(b.region)) {
+    return unprocessable(`The image is not available in ${b.region}; transfer it there first.`);
+  }
+  const size = sizeBySlug(b.size);
+  if (!size) return unprocessable("You specified an invalid size for Droplet creation.");
+  if (!size.available || !size.regions.includes(b.region))
+    return unprocessable("Size is not available in this region.");
+  if (size.disk < snapshot.minDiskGb) {
+    return unprocessable(
+      `The image requires a disk of at least ${snapshot.minDiskGb} GB; ${size.slug} has ${size.disk} GB.`,
+    );
+  }
+  const tags = Array.isArray(b.tags) ? b.tags.filter((t): t is string => typeof t === "string") : [];
+  const badTag = tags.find((t) => !TAG.test(t));
+  if (badTag !== undefined) return unprocessable(`Tag "${badTag}" is invalid: use letters, digits, "_", "-" and ":".`);
+  const userData = typeof b.user_data === "string" ? b.user_data : undefined;
+  if (userData !== undefined && Buffer.byteLength(userData) > USER_DATA_MAX_BYTES) {
+    return unprocessable("user_data must not exceed 64 KiB.");
+  }
+  if (state.droplets.size >= state.account.dropletLimit) {
+    return unprocessable("creating this/these droplet(s) will exceed your droplet limit");
+  }
+  const droplet = state.addDroplet({
+    name: b.name,
+    region: b.region,
+    sizeSlug: b.size,
+    diskGb: size.disk,
+    usedDiskGb: snapshot.sizeGb,
+    status: "new",
+    tags,
+  });
+  droplet.createdWith = {
+    image: snapshot.id,
+    tags: [...tags],
+    ...(userData !== undefined ? { userData } : {}),
+    firewalls: state.firewallsCovering(droplet).map(firewallCopy),
+  };
+  const errored = faults.some((f) => f.kind === "action-errored");
+  const action = state.startAction(droplet.id, "create", state.durationOf("create", droplet), {
+    outcome: errored ? "errored" : "completed",
+  });
+  return {
+    status: 202,
+    body: {
+      droplet: renderOne(state, droplet),
+      // An absolute URL, as DO sends it (the spec's action_link.href is format: uri).
+      links: { actions: [{ id: action.id, rel: "create", href: new URL(`/v2/actions/${action.id}`, url).href }] },
+    },
+  };
+}
 
 function countTagged(state: SandboxState, tag: string): number {
   return [...state.droplets.values()].filter((d) => d.tags.includes(tag)).length;

@@ -22,6 +22,11 @@ export interface SandboxOptions {
   tokens?: string[];
   rateLimits?: Partial<RateLimits>;
   timings?: Partial<ActionTimings>;
+  /**
+   * The public IPv4 each droplet gets (default `203.0.113.x`): e.g. a drill test maps the
+   * scratch droplet to a second harness sshd. Also settable later as `state.addressOf`.
+   */
+  addressOf?: (droplet: SandboxDroplet) => string | undefined;
 }
 
 /** One request the sandbox received and what it answered (no token: only which one). */
@@ -76,6 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.time === "real" ? new RealTimeClock(options.speed ?? 1) : new VirtualClock(options.startAt);
   const virtual = clock instanceof VirtualClock ? clock : undefined;
   const state = new SandboxState(clock, { ...defaultTimings, ...options.timings });
+  state.addressOf = options.addressOf;
   const tokens = options.tokens ?? [`sandbox_${randomBytes(16).toString("hex")}`];
   const limiter = new TokenRateLimiter({ ...doRateLimits, ...options.rateLimits });
   const faults = new FaultPlan();
@@ -153,7 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       record.responseHeaders = headers;
       record.responseBody = result.body;
       if (drop?.kind === "drop") return dropConnection(req, res, record);
-      if (result.body === undefined) delete headers["content-type"];
+      if (result.body === undefined && !result.contentTypeWithoutBody) delete headers["content-type"];
       res.writeHead(result.status, headers);
       res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
     } finally {

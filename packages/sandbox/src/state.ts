@@ -19,6 +19,41 @@ export interface SandboxDroplet {
   tags: string[];
   createdAt: number;
   publicIpv4: string;
+  /** Droplets made through `POST /v2/droplets`: what they were made with, as the API saw it then. */
+  createdWith?: DropletCreation;
+}
+
+/** What a droplet was created with, recorded at creation (tests of the drill's isolation read it). */
+export interface DropletCreation {
+  /** The snapshot (image) id. */
+  image: number;
+  tags: string[];
+  userData?: string;
+  /** Copies of the firewalls that covered the droplet at that moment (by tag or droplet id). */
+  firewalls: SandboxFirewall[];
+}
+
+export interface SandboxFirewallRule {
+  protocol: "tcp" | "udp" | "icmp";
+  ports: string;
+  /** Inbound: `sources.addresses`; outbound: `destinations.addresses` (the sandbox keeps addresses only). */
+  addresses: string[];
+}
+
+export interface SandboxFirewall {
+  id: string;
+  name: string;
+  createdAt: number;
+  tags: string[];
+  dropletIds: number[];
+  inboundRules: SandboxFirewallRule[];
+  outboundRules: SandboxFirewallRule[];
+}
+
+export interface SandboxAccount {
+  /** How many droplets the account may have; a create beyond it answers 422. */
+  dropletLimit: number;
+  status: "active" | "warning" | "locked";
 }
 
 export interface SandboxAction {
@@ -52,6 +87,8 @@ export interface ActionTimings {
   powerOffMs: number;
   powerOnMs: number;
   createMs: number;
+  /** Added to `createMs` per GB of the snapshot a droplet is created from (DO copies the image to the host). */
+  createMsPerGb: number;
   /** Snapshot duration per GB of used disk (DO measured ~59 s/GB). */
   snapshotMsPerGb: number;
   /** Shortest snapshot, whatever the used disk. */
@@ -63,6 +100,7 @@ export const defaultTimings: ActionTimings = {
   powerOffMs: 5_000,
   powerOnMs: 20_000,
   createMs: 40_000,
+  createMsPerGb: 3_000,
   snapshotMsPerGb: 60_000,
   snapshotMinMs: 60_000,
 };
@@ -84,6 +122,15 @@ export class SandboxState {
   readonly actions = new Map<number, SandboxAction>();
   readonly snapshots = new Map<number, SandboxSnapshot>();
   readonly tags = new Set<string>();
+  readonly firewalls = new Map<string, SandboxFirewall>();
+  /** Droplets destroyed through the API, with when (sandbox time): what a test asks "was it cleaned up?". */
+  readonly destroyed = new Map<number, { droplet: SandboxDroplet; at: number }>();
+  readonly account: SandboxAccount = { dropletLimit: 25, status: "active" };
+  /**
+   * The public IPv4 a droplet gets (default `203.0.113.x`); a test maps a created droplet to a
+   * harness sshd's address here. Undefined: the default.
+   */
+  addressOf?: (droplet: SandboxDroplet) => string | undefined;
   private nextDropletId = 3_164_400;
   private nextActionId = 36_804_600;
   private nextSnapshotId = 6_372_300;
@@ -92,6 +139,10 @@ export class SandboxState {
     private readonly clock: SandboxClock,
     readonly timings: ActionTimings = defaultTimings,
   ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
 
   addDroplet(spec: NewDroplet): SandboxDroplet {
     const id = this.nextDropletId++;
@@ -108,6 +159,7 @@ export class SandboxState {
       createdAt: this.clock.now(),
       publicIpv4: `203.0.113.${(id % 250) + 1}`,
     };
+    droplet.publicIpv4 = this.addressOf?.(droplet) ?? droplet.publicIpv4;
     for (const tag of droplet.tags) this.tags.add(tag);
     this.droplets.set(id, droplet);
     return droplet;
@@ -127,6 +179,22 @@ export class SandboxState {
     };
     this.snapshots.set(snapshot.id, snapshot);
     return snapshot;
+  }
+
+  /** The firewalls that apply to a droplet now: by one of its tags or by its id. */
+  firewallsCovering(droplet: SandboxDroplet): SandboxFirewall[] {
+    return [...this.firewalls.values()].filter(
+      (f) => f.dropletIds.includes(droplet.id) || f.tags.some((t) => droplet.tags.includes(t)),
+    );
+  }
+
+  destroyDroplet(id: number): boolean {
+    const droplet = this.droplets.get(id);
+    if (!droplet) return false;
+    this.droplets.delete(id);
+    this.destroyed.set(id, { droplet, at: this.clock.now() });
+    for (const f of this.firewalls.values()) f.dropletIds = f.dropletIds.filter((d) => d !== id);
+    return true;
   }
 
   inFlightAction(dropletId: number): SandboxAction | undefined {
@@ -167,7 +235,7 @@ export class SandboxState {
       case "power_on":
         return t.powerOnMs;
       case "create":
-        return t.createMs;
+        return t.createMs + Math.round(droplet.usedDiskGb * t.createMsPerGb);
       case "snapshot":
         return Math.max(t.snapshotMinMs, Math.round(droplet.usedDiskGb * t.snapshotMsPerGb));
       default:
