@@ -6,7 +6,7 @@
  */
 import type { Readable } from "node:stream";
 import type { DrillCheckResult, DrillHostKey, DrillShell, DrillVolume, ScratchAccess } from "@lifeboat/core";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { decompressStage } from "./compression";
 import { connect, hostKeyFingerprint } from "./connect";
 import { restartContainers } from "./containers";
@@ -137,7 +137,7 @@ export function drillShell(options: DrillShellOptions): DrillShell {
 
 /** A fresh ed25519 host key in OpenSSH form, and its fingerprint. */
 function newHostKey(): DrillHostKey {
-  const pair = utils.generateKeyPairSync("ed25519", { comment: "lifeboat-drill" });
+  const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "lifeboat-drill" });
   const blob = pair.public.split(" ")[1] ?? "";
   return {
     privateKey: pair.private,
@@ -148,7 +148,7 @@ function newHostKey(): DrillHostKey {
 
 /** "ssh-ed25519 AAAA… lifeboat": the public half of lifeboat's private key. */
 function publicKeyOf(privateKey: string): string {
-  const parsed = utils.parseKey(privateKey);
+  const parsed = ssh2.utils.parseKey(privateKey);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) {
     throw new Error(`lifeboat's SSH private key cannot be read: ${key instanceof Error ? key.message : "no key"}`);
