@@ -79,6 +79,7 @@ export { describePlan } from "./plan-summary";
 export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";
 export type {
   Account,
+  CreatedDroplet,
   Droplet,
   DropletAction,
   DropletApi,

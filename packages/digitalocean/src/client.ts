@@ -5,6 +5,7 @@
  */
 import type {
   Account,
+  CreatedDroplet,
   Droplet,
   DropletAction,
   DropletApi,
@@ -17,7 +18,16 @@ import type {
 import { type Clock, systemClock } from "./clock";
 import { DigitalOceanError } from "./errors";
 import { createDots, createHttpClient, type Dots } from "./http";
-import { toAction, toDroplet, toSnapshot } from "./mapping";
+import {
+  firewallRules,
+  firewallRulesKey,
+  toAccount,
+  toAction,
+  toDroplet,
+  toFirewall,
+  toSize,
+  toSnapshot,
+} from "./mapping";
 import { type BudgetLimits, type RateBudget, sharedBudget } from "./rate-budget";
 import {
   type Answer,
@@ -315,8 +325,11 @@ export class DigitalOceanClient implements DropletApi {
     region: string;
     sizeSlug: string;
     sshKeys?: Array<string | number>;
-  }): Promise<Droplet> {
+    tags?: string[];
+    userData?: string;
+  }): Promise<CreatedDroplet> {
     const since = this.env.clock.now();
+    const tags = options.tags ?? [];
     const res = await this.call<Json>({
       operation: `create droplet ${options.name} from snapshot ${options.snapshotId}`,
       send: () =>
@@ -326,28 +339,98 @@ export class DigitalOceanClient implements DropletApi {
           size: options.sizeSlug,
           image: Number(options.snapshotId) as never,
           ssh_keys: options.sshKeys as never,
+          ...(tags.length > 0 ? { tags } : {}),
+          ...(options.userData !== undefined ? { user_data: options.userData } : {}),
         }),
-      // Creating twice would leave a second, billed droplet: look for the first one by name.
+      // Creating twice would leave a second, billed droplet: look for the first one by name,
+      // made since this call began and carrying the tags asked for (a same-named droplet
+      // without them is someone else's).
       recover: async () => {
         const found = await this.dropletsNamed(options.name);
-        const created = found.find((d) => Date.parse(d.created_at) >= since - RECOVERY_WINDOW_MS);
-        return created ? ({ data: { droplet: created } } as Answer<Json>) : undefined;
+        const created = found.find(
+          (d) =>
+            Date.parse(d.created_at) >= since - RECOVERY_WINDOW_MS &&
+            tags.every((t) => ((d.tags ?? []) as string[]).includes(t)),
+        );
+        if (!created) return undefined;
+        const action = await this.recentAction(Number(created.id), (a) => a.type === "create");
+        return { data: { droplet: created, links: { actions: action ? [{ id: action.id }] : [] } } } as Answer<Json>;
       },
     });
-    return toDroplet(res.data.droplet);
+    const createActionId = Number(res.data.links?.actions?.[0]?.id);
+    return {
+      ...toDroplet(res.data.droplet),
+      ...(Number.isInteger(createActionId) ? { createActionId } : {}),
+    };
   }
 
-  // Placeholders on the `wave` branch only, so the parts type-check: part drill-api replaces them.
-  async destroyDroplet(_dropletId: number): Promise<void> {
-    throw new Error("destroyDroplet: not built yet (part drill-api)");
+  async destroyDroplet(dropletId: number): Promise<void> {
+    const operation = `destroy droplet ${dropletId}`;
+    try {
+      await this.call({ operation, dropletId, send: () => this.dots.droplet.deleteDroplet({ droplet_id: dropletId }) });
+    } catch (error) {
+      // Gone already (a retry after a lost answer, or destroyed by someone else): the outcome we wanted.
+      if (error instanceof DigitalOceanError && error.status === 404) {
+        if ((error.attempts ?? 1) > 1) {
+          this.env.log({
+            event: "recovered",
+            operation,
+            dropletId,
+            reason: "HTTP 404 after a try whose answer was lost",
+          });
+        }
+        return;
+      }
+      throw error;
+    }
   }
+
   async listSizes(): Promise<DropletSize[]> {
-    throw new Error("listSizes: not built yet (part drill-api)");
+    const list = await this.allPages("list sizes", "sizes", (page) =>
+      this.dots.size.listSizes({ page, per_page: PER_PAGE }),
+    );
+    return list.map(toSize);
   }
+
   async getAccount(): Promise<Account> {
-    throw new Error("getAccount: not built yet (part drill-api)");
+    const res = await this.call<Json>({ operation: "read the account", send: () => this.dots.account.getAccount() });
+    return toAccount(res.data.account);
   }
-  async ensureFirewall(_spec: FirewallSpec): Promise<Firewall> {
-    throw new Error("ensureFirewall: not built yet (part drill-api)");
+
+  /**
+   * One list call when the firewall is there and right; a create (after making sure its tag
+   * exists) when it is missing; a PUT of the whole firewall when what it lets through differs.
+   */
+  async ensureFirewall(spec: FirewallSpec): Promise<Firewall> {
+    const wanted = { name: spec.name, ...firewallRules(spec) };
+    const found = await this.firewallNamed(spec.name);
+    if (!found) {
+      await this.ensureTag(spec.tag);
+      const res = await this.call<Json>({
+        operation: `create firewall ${spec.name}`,
+        send: () => this.dots.firewall.createFirewall(wanted as never),
+        // A second firewall of the same name would be made on a retry: look for the first.
+        recover: async () => {
+          const made = await this.firewallNamed(spec.name);
+          return made ? ({ data: { firewall: made } } as Answer<Json>) : undefined;
+        },
+      });
+      return toFirewall(res.data.firewall, spec.tag);
+    }
+    if (firewallRulesKey(found) === firewallRulesKey(wanted)) return toFirewall(found, spec.tag);
+    const res = await this.call<Json>({
+      operation: `update firewall ${spec.name}`,
+      // A PUT replaces the firewall whole: droplets someone added by id stay.
+      send: () =>
+        this.dots.firewall.updateFirewall({ id: found.id, droplet_ids: found.droplet_ids ?? [], ...wanted } as never),
+    });
+    return toFirewall(res.data.firewall, spec.tag);
+  }
+
+  private async firewallNamed(name: string): Promise<Json | undefined> {
+    const list = await this.allPages("list firewalls", "firewalls", (page) =>
+      this.dots.firewall.listFirewalls({ page, per_page: PER_PAGE }),
+    );
+    return list.find((f) => f.name === name);
   }
 }

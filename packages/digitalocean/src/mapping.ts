@@ -1,5 +1,14 @@
 /** DO's JSON to lifeboat's types; ids normalised here, at the edge (droplet/action numbers, snapshot strings). */
-import type { Droplet, DropletAction, DropletSnapshot, DropletStatus } from "@lifeboat/core";
+import type {
+  Account,
+  Droplet,
+  DropletAction,
+  DropletSize,
+  DropletSnapshot,
+  DropletStatus,
+  Firewall,
+  FirewallSpec,
+} from "@lifeboat/core";
 
 // biome-ignore lint/suspicious/noExplicitAny: DO's JSON, typed loosely (and wrongly) by dots-wrapper
 type Json = any;
@@ -40,5 +49,80 @@ export function toSnapshot(s: Json, dropletId?: number): DropletSnapshot {
     minDiskGb: Number(s.min_disk_size),
     dropletId: dropletId ?? Number(s.resource_id),
     regions: [...(s.regions ?? [])],
+  };
+}
+
+export function toSize(z: Json): DropletSize {
+  return {
+    slug: String(z.slug),
+    diskGb: Number(z.disk),
+    memoryMb: Number(z.memory),
+    vcpus: Number(z.vcpus),
+    priceHourly: Number(z.price_hourly),
+    priceMonthly: Number(z.price_monthly),
+    regions: [...(z.regions ?? [])],
+    available: z.available === true,
+  };
+}
+
+export function toAccount(a: Json): Account {
+  return { dropletLimit: Number(a.droplet_limit), status: String(a.status) };
+}
+
+/** Everyone, IPv4 and IPv6: lifeboat's rules are by port, not by address. */
+const ANYWHERE = ["0.0.0.0/0", "::/0"];
+
+/** DO's rules for a spec: TCP ports open to (inbound) or towards (outbound) any address. */
+export function firewallRules(spec: FirewallSpec) {
+  return {
+    inbound_rules: spec.inboundTcpPorts.map((p) => ({
+      protocol: "tcp",
+      ports: String(p),
+      sources: { addresses: ANYWHERE },
+    })),
+    outbound_rules: spec.outboundTcpPorts.map((p) => ({
+      protocol: "tcp",
+      ports: String(p),
+      destinations: { addresses: ANYWHERE },
+    })),
+    tags: [spec.tag],
+  };
+}
+
+/**
+ * A firewall's rules in one comparable form (order-free), so a firewall is updated only when
+ * what it lets through differs: an extra rule, a port, an address or a tag.
+ */
+export function firewallRulesKey(f: Json): string {
+  const rule = (r: Json, target: Json) =>
+    JSON.stringify([
+      String(r.protocol),
+      String(r.ports ?? ""),
+      [...(target?.addresses ?? [])].sort(),
+      [...(target?.tags ?? [])].sort(),
+      [...(target?.droplet_ids ?? [])].sort(),
+      [...(target?.load_balancer_uids ?? [])].sort(),
+      [...(target?.kubernetes_ids ?? [])].sort(),
+    ]);
+  return JSON.stringify({
+    inbound: ((f.inbound_rules ?? []) as Json[]).map((r) => rule(r, r.sources)).sort(),
+    outbound: ((f.outbound_rules ?? []) as Json[]).map((r) => rule(r, r.destinations)).sort(),
+    tags: [...(f.tags ?? [])].sort(),
+  });
+}
+
+/** A firewall as lifeboat reads it: single TCP ports only (other rules are not lifeboat's). */
+export function toFirewall(f: Json, tag: string): Firewall {
+  const tcpPorts = (rules: Json[] | undefined) =>
+    (rules ?? [])
+      .filter((r) => r.protocol === "tcp" && /^\d+$/.test(String(r.ports)))
+      .map((r) => Number(r.ports))
+      .sort((a, b) => a - b);
+  return {
+    id: String(f.id),
+    name: String(f.name),
+    tag,
+    inboundTcpPorts: tcpPorts(f.inbound_rules),
+    outboundTcpPorts: tcpPorts(f.outbound_rules),
   };
 }

@@ -73,6 +73,14 @@ export interface Firewall extends FirewallSpec {
   id: string;
 }
 
+/**
+ * A droplet just created (status `new`), with its create action: `getAction` tells a create
+ * that ended `errored` (the droplet then never becomes active) without waiting out a timeout.
+ */
+export interface CreatedDroplet extends Droplet {
+  createActionId?: number;
+}
+
 export interface DropletApi {
   /** All droplets a selector names (every page). An id or name that matches nothing is an error. */
   findDroplets(selector: DropletSelector): Promise<Droplet[]>;
@@ -107,7 +115,7 @@ export interface DropletApi {
     tags?: string[];
     /** cloud-init user data (at most 64 KiB). */
     userData?: string;
-  }): Promise<Droplet>;
+  }): Promise<CreatedDroplet>;
   /** Destroys one droplet. A droplet already gone is not an error. */
   destroyDroplet(dropletId: number): Promise<void>;
   /** Every size of the account's regions (every page). */
