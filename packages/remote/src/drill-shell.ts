@@ -22,7 +22,7 @@ export interface DrillShellOptions {
   username?: string;
   port?: number;
   /** Where an address is reached; default the address itself on `port` (tests map it to a harness sshd). */
-  endpoint?: (address: string) => { host: string; port: number };
+  endpoint?: (address: string) => { host: string; port: number } | Promise<{ host: string; port: number }>;
   /** A stored archive's bytes, by its key in the manifest (e.g. `sink.get`); absent: volumes cannot be restored. */
   openArchive?: (key: string) => Promise<Readable>;
   /** Image whose `sh`, `tar` and `find` fill and count the scratch volumes: the plan's `volumes.helperImage`. */
@@ -40,7 +40,10 @@ export const drillVolumeName = (volume: string) => volumeName(`lifeboat-drill-${
  */
 export function drillShell(options: DrillShellOptions): DrillShell {
   const open = async (access: ScratchAccess, attempts: number): Promise<RemoteSession> => {
-    const { host, port } = options.endpoint?.(access.address) ?? { host: access.address, port: options.port ?? 22 };
+    const { host, port } = (await options.endpoint?.(access.address)) ?? {
+      host: access.address,
+      port: options.port ?? 22,
+    };
     return connect({
       host,
       port,
@@ -53,8 +56,12 @@ export function drillShell(options: DrillShellOptions): DrillShell {
       ...(options.log ? { log: options.log } : {}),
     });
   };
-  const within = async <T>(access: ScratchAccess, work: (session: RemoteSession) => Promise<T>): Promise<T> => {
-    const session = await open(access, 3);
+  const within = async <T>(
+    access: ScratchAccess,
+    work: (session: RemoteSession) => Promise<T>,
+    attempts = 3,
+  ): Promise<T> => {
+    const session = await open(access, attempts);
     try {
       return await work(session);
     } finally {
@@ -68,7 +75,8 @@ export function drillShell(options: DrillShellOptions): DrillShell {
 
     answers: async (access) => {
       try {
-        await within(access, (s) => s.run(sh`true`, { what: "answer" }));
+        // One attempt per look: the drill's bounded wait is the retry.
+        await within(access, (s) => s.run(sh`true`, { what: "answer" }), 1);
         return { ok: true, detail: "answered" };
       } catch (error) {
         return { ok: false, detail: (error as Error).message };

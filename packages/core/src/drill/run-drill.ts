@@ -211,7 +211,13 @@ async function drillDroplet(
           tags: drillTags(run.plan.name, run.drillId),
           userData,
         });
-        return { id: made.id, name: made.name, hostKey: hostKey.fingerprint, at: now(deps) };
+        return {
+          id: made.id,
+          name: made.name,
+          hostKey: hostKey.fingerprint,
+          at: now(deps),
+          ...(made.createActionId !== undefined ? { createActionId: made.createActionId } : {}),
+        };
       },
       runOnce,
     );
@@ -224,6 +230,11 @@ async function drillDroplet(
       "wait for scratch droplet active",
       async () => {
         const d = await deps.api.getDroplet(created.id);
+        // A create that ended errored never becomes active: its action says so at once.
+        if (d.status === "new" && created.createActionId !== undefined) {
+          const action = await deps.api.getAction(created.createActionId);
+          if (action.status === "errored") return { done: true, value: { status: "errored" } };
+        }
         return {
           done: d.status === "active",
           value: { status: d.status, ...(d.publicIpv4 ? { address: d.publicIpv4 } : {}) },
@@ -231,6 +242,9 @@ async function drillDroplet(
       },
       { delay: () => ({ seconds: run.limits.pollSeconds }), giveUpSeconds: run.limits.activeSeconds },
     );
+    if (active.value?.status === "errored") {
+      throw new Error(`DigitalOcean's create of scratch droplet ${created.name} ended errored; it never became active`);
+    }
     if (!active.done || !active.value?.address) {
       throw new Error(
         active.done
