@@ -229,18 +229,25 @@ async function drillDroplet(
       ctx,
       "wait for scratch droplet active",
       async () => {
-        const d = await deps.api.getDroplet(created.id);
-        // A create that ended errored never becomes active: its action says so at once.
-        if (d.status === "new" && created.createActionId !== undefined) {
+        // While the create action runs, one call per look; an errored create is seen at once.
+        if (created.createActionId !== undefined) {
           const action = await deps.api.getAction(created.createActionId);
           if (action.status === "errored") return { done: true, value: { status: "errored" } };
+          if (action.status === "in-progress") return { done: false, value: { status: "new" } };
         }
+        const d = await deps.api.getDroplet(created.id);
         return {
           done: d.status === "active",
           value: { status: d.status, ...(d.publicIpv4 ? { address: d.publicIpv4 } : {}) },
         };
       },
-      { delay: () => ({ seconds: run.limits.pollSeconds }), giveUpSeconds: run.limits.activeSeconds },
+      {
+        // A droplet from a snapshot takes a minute or more: the first look after that half minute.
+        delay: (elapsed) => ({
+          seconds: elapsed === 0 ? Math.max(run.limits.pollSeconds, 30) : run.limits.pollSeconds,
+        }),
+        giveUpSeconds: run.limits.activeSeconds,
+      },
     );
     if (active.value?.status === "errored") {
       throw new Error(`DigitalOcean's create of scratch droplet ${created.name} ended errored; it never became active`);
