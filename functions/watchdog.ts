@@ -1,6 +1,7 @@
 /**
  * `watchdog`: every 5 minutes (EventBridge rate rule), powers on any droplet lifeboat left off
- * past its plan's maxDowntime (packages/core/src/watchdog.ts). Plain Lambda, not durable: one
+ * past its plan's maxDowntime and destroys restore-drill droplets past their plan's drill.maxAge
+ * (packages/core/src/watchdog.ts). Plain Lambda, not durable: one
  * round waits at most 90 s for `active`, and anything left is retried by the next round.
  */
 import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";

@@ -49,6 +49,7 @@ export {
   type DropletDrill,
   runDrill,
 } from "./drill/run-drill";
+export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
 export {
   DEFAULT_DRILL_MAX_AGE_SECONDS,
   DRILL_FIREWALL_NAME,

@@ -6,9 +6,12 @@
  * config's plans select (DigitalOcean cannot list tags by prefix). A plan no longer in the
  * config gets the default 2h budget.
  * It also clears droplet claims (./routine/claim.ts) that have expired — a crashed run's —
- * once the droplet is back on, and leaves live claims alone.
+ * once the droplet is back on, and leaves live claims alone; and destroys stale restore-drill
+ * droplets (./drill/stale-drills.ts: only droplets tagged `lifeboat-drill`, never a plan's own).
+ * Destroying one emits no event: the report (logged by the Lambda, printed by the CLI) says it.
  */
 import type { LifeboatConfig } from "./config/schema";
+import { type DrillDropletSeen, destroyStaleDrills } from "./drill/stale-drills";
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
 import { claimsOn } from "./routine/claim";
@@ -32,6 +35,10 @@ export interface WatchdogReport {
   pending: string[];
   /** Expired claim tags (and stale `claiming` tags) removed, as `droplet: tag`. */
   cleared: string[];
+  /** Droplets tagged `lifeboat-drill` seen, stale or not, with their age and limit. */
+  drills: DrillDropletSeen[];
+  /** Stale drill droplets destroyed, by name. */
+  drillsDestroyed: string[];
 }
 
 /**
@@ -56,7 +63,14 @@ export async function watchdogRound(
       }
     }
   }
-  const report: WatchdogReport = { marked: [], recovered: [], pending: [], cleared: [] };
+  const report: WatchdogReport = {
+    marked: [],
+    recovered: [],
+    pending: [],
+    cleared: [],
+    drills: [],
+    drillsDestroyed: [],
+  };
   for (const droplet of droplets.values()) {
     const pendingBefore = report.pending.length;
     for (const tag of droplet.tags) {
@@ -88,6 +102,10 @@ export async function watchdogRound(
     // A droplet still off keeps its claim until it is back on: no new run should start on it yet.
     if (report.pending.length === pendingBefore) await clearExpiredClaims(deps, droplet, now(), report);
   }
+  const drills = await destroyStaleDrills(config, deps.api, now(), new Set(droplets.keys()));
+  report.drills = drills.drills;
+  report.drillsDestroyed = drills.destroyed;
+  report.pending.push(...drills.problems);
   return report;
 }
 

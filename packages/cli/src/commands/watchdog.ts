@@ -3,7 +3,8 @@
  * one the Lambda runs every 5 minutes) from this machine, against whatever the CLI talks to:
  * powers on droplets lifeboat left off past their plan's maxDowntime, untags them, and clears
  * expired droplet claims. For when the run that powered a droplet off died with its machine
- * (`kill -9`, a closed laptop) and no deployed watchdog watches this endpoint.
+ * (`kill -9`, a closed laptop) and no deployed watchdog watches this endpoint. It also destroys
+ * restore-drill droplets (tagged `lifeboat-drill`) older than their plan's `drill.maxAge`.
  * Without --once it runs a round every 5 minutes until Ctrl-C.
  */
 import { type LifeboatEvent, type WatchdogReport, watchdogRound } from "@lifeboat/core";
@@ -67,9 +68,16 @@ async function round(ctx: CommandContext, json: boolean): Promise<WatchdogReport
   }
   for (const d of report.recovered) ctx.say(`  ${d}: powered on and untagged`);
   for (const c of report.cleared) ctx.say(`  cleared expired claim ${c}`);
+  for (const d of report.drills) {
+    const stale = d.ageSeconds > d.maxAgeSeconds;
+    ctx.say(
+      `  drill droplet ${d.droplet}: ${d.ageSeconds}s old of its ${d.maxAgeSeconds}s limit${stale ? "" : " (young: left alone)"}`,
+    );
+  }
+  for (const d of report.drillsDestroyed) ctx.say(`  ${d}: destroyed (a drill droplet past its limit)`);
   for (const p of report.pending) ctx.say(`  not done yet (the next round tries again): ${p}`);
-  if (report.marked.length + report.cleared.length + report.pending.length === 0) {
-    ctx.say("  nothing to do: no droplet lifeboat powered off, and no expired claim");
+  if (report.marked.length + report.cleared.length + report.pending.length + report.drills.length === 0) {
+    ctx.say("  nothing to do: no droplet lifeboat powered off, no expired claim, and no drill droplet");
   }
   return report;
 }
