@@ -16,6 +16,7 @@ import {
   runDrill,
   snapshotName,
   validateConfig,
+  watchdogRound,
 } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { drillShell, drillVolumeName } from "@lifeboat/remote";
@@ -105,6 +106,8 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
     /** The scratch droplet's sshd never answers. */
     silent?: boolean;
     prepare?: (sandbox: Sandbox) => void;
+    /** The process dies when the drill reaches this wait; then `after` runs (the watchdog). */
+    kill?: { at: string; after: (sandbox: Sandbox, api: DigitalOceanClient) => Promise<void> };
   }): Promise<Drilled> {
     const h = harness();
     const sandbox = await startSandbox({ startAt: START });
@@ -172,8 +175,27 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
           },
         ],
       } as LifeboatConfigInput;
-      const result = await runDrill(
-        new LocalSteps(time),
+      const steps = new LocalSteps(time);
+      let died: () => void = () => undefined;
+      const death = new Promise<undefined>((resolve) => {
+        died = () => resolve(undefined);
+      });
+      // A killed process: the wait it was in never returns, and no finally of the drill runs.
+      const ctx = {
+        ...steps,
+        step: steps.step.bind(steps),
+        wait: steps.wait.bind(steps),
+        createCallback: steps.createCallback.bind(steps),
+        runInChildContext: (_name: string, fn: (c: unknown) => Promise<unknown>) => fn(ctx),
+        map: steps.map.bind(steps),
+        waitForCondition: (name: string, check: never, options: never) => {
+          if (name !== o.kill?.at) return steps.waitForCondition(name, check, options);
+          died();
+          return new Promise(() => undefined);
+        },
+      } as unknown as LocalSteps;
+      const running = runDrill(
+        ctx,
         {
           api,
           events: { emit: async (e) => void events.push(e) },
@@ -191,6 +213,8 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
           scheduledTime: new Date(START).toISOString(),
         },
       );
+      const result = (await Promise.race([running, death])) as DrillResult;
+      if (!result) await o.kill?.after(sandbox, api);
       const userData = [
         ...sandbox.state.droplets.values(),
         ...[...sandbox.state.destroyed.values()].map((d) => d.droplet),
@@ -304,6 +328,45 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
       detail: expect.stringMatching(/^no answer within 60 s: /),
     });
     expectIsolatedAndGone(silent);
+  });
+
+  it("a drill whose process is killed mid-drill leaves a droplet the watchdog destroys after drill.maxAge", async () => {
+    const sink = await storedRun(`drill-kill-${id}/`, [WEB]);
+    let report: Awaited<ReturnType<typeof watchdogRound>> | undefined;
+    const d = await drill({
+      sink,
+      drill: { maxAge: "1h" },
+      kill: {
+        at: "wait for scratch droplet ssh",
+        after: async (sandbox, api) => {
+          const config = validateConfig({
+            plans: [
+              {
+                name: "weekly",
+                schedule: "cron(0 3 ? * SUN *)",
+                droplets: [{ name: "gitlab" }],
+                snapshot: { approval: { required: false } },
+                drill: { schedule: "cron(0 5 ? * MON *)", maxAge: "1h" },
+              },
+            ],
+          });
+          const deps = {
+            api,
+            events: { emit: async () => undefined },
+            now: () => sandbox.clock.now(),
+            sleep: async (ms: number) => sandbox.advance(ms),
+          };
+          const early = await watchdogRound(config, deps);
+          expect(early.drillsDestroyed).toEqual([]); // younger than its maxAge: left alone
+          expect(sandbox.state.droplets.size).toBe(2);
+          sandbox.advance(3_600_000);
+          report = await watchdogRound(config, deps);
+        },
+      },
+    });
+    expect(d.result).toBeUndefined();
+    expect(report?.drillsDestroyed).toEqual([expect.stringMatching(/^drill-gitlab-/)]);
+    expectIsolatedAndGone(d);
   });
 
   it("refuses a size above drill.maxHourlyPrice and creates nothing", async () => {
