@@ -30,25 +30,17 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
-export { chooseSize, type SizeChoice, type SizeWanted } from "./drill/choose-size";
-export { chooseSnapshot, type SnapshotChoice } from "./drill/choose-snapshot";
-export {
-  DRILL_LIMITS,
-  type DrillBackup,
-  type DrillBackups,
-  type DrillDeps,
-  type DrillLimits,
-  type DrillShell,
-  type DrillVolume,
-  type ScratchAccess,
+export { chooseSize } from "./drill/choose-size";
+export { chooseSnapshot } from "./drill/choose-snapshot";
+export type {
+  DrillBackup,
+  DrillBackups,
+  DrillDeps,
+  DrillShell,
+  DrillVolume,
+  ScratchAccess,
 } from "./drill/ports";
-export {
-  DEFAULT_DRILL,
-  type DrillResult,
-  type DrillSettings,
-  type DropletDrill,
-  runDrill,
-} from "./drill/run-drill";
+export { type DrillResult, runDrill } from "./drill/run-drill";
 export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
 export {
   DEFAULT_DRILL_MAX_AGE_SECONDS,

@@ -17,7 +17,7 @@ export {
 } from "./configured-hosts";
 export { type ConnectOptions, connect } from "./connect";
 export { restartContainers } from "./containers";
-export { type DrillShellOptions, drillShell, drillVolumeName } from "./drill-shell";
+export { drillShell, drillVolumeName } from "./drill-shell";
 export type { DuplicityAccess } from "./droplet-host";
 export type { DuplicityTarget, S3Credentials } from "./duplicity/command";
 export { parseBackupStatistics, parseCollectionStatus } from "./duplicity/parse";
