@@ -1,6 +1,7 @@
 /**
  * `backup-run`: the durable Lambda function that runs one plan (packages/core/src/routine).
- * Input: a RunRequest. Invoked asynchronously with the durable execution name
+ * Input: a RunRequest, or a DrillRequest (`kind: "drill"`), which runs a restore drill instead
+ * (packages/core/src/drill, wired in ./drill-deps.ts). Invoked asynchronously with the durable execution name
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
  * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
@@ -10,14 +11,15 @@
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { EventBridgeSink } from "@lifeboat/aws";
-import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
-import { API_CALLS_METRIC, executionName, runPlan } from "@lifeboat/core";
+import type { DrillRequest, DrillResult, DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
+import { API_CALLS_METRIC, executionName, isDrillRequest, runDrill, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { httpPinger } from "@lifeboat/ping";
 import { runHistory } from "@lifeboat/storage";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { logClientEvent } from "./digitalocean-log";
+import { deployedDrillDeps } from "./drill-deps";
 import { deployedDropletHosts } from "./droplet-hosts";
 import { emitMetrics } from "./metrics";
 import { loadLoggedSecrets, logger, useRunKeys } from "./observability";
@@ -50,11 +52,20 @@ const lazyDeps = (): Promise<RoutineDeps> => {
 };
 
 let invocationPlan: string | undefined;
-const durable = withDurableExecution<RunRequest, RunResult>(async (request, ctx) => {
+const durable = withDurableExecution<RunRequest | DrillRequest, RunResult | DrillResult>(async (request, ctx) => {
   invocationPlan = request.plan;
-  const runId =
-    request.runId ?? (request.scheduledTime ? executionName(request.plan, request.scheduledTime) : undefined);
+  // A drill is named by its starter (functions/schedule.ts, Slack, the CLI); a run may be named by its schedule.
+  const runId = isDrillRequest(request)
+    ? request.runId
+    : (request.runId ?? (request.scheduledTime ? executionName(request.plan, request.scheduledTime) : undefined));
   useRunKeys({ plan: request.plan, ...(runId ? { runId } : {}) });
+  if (isDrillRequest(request)) {
+    const drillDeps = deployedDrillDeps(config, request, await lazyDeps(), {
+      sink: deployedArchiveSink(config).sink,
+      log: (line) => logger.info(line),
+    });
+    return runDrill(fits(ctx), drillDeps, config, request);
+  }
   return runPlan(fits(ctx), await lazyDeps(), config, request);
 });
 

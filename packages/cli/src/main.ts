@@ -1,6 +1,7 @@
 /** The `lifeboat` command. Each subcommand lives in ./commands; this file only parses argv. */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { costCommand } from "./commands/cost";
+import { drillCommand } from "./commands/drill";
 import { listCommand } from "./commands/list";
 import { planCommand } from "./commands/plan";
 import { restoreArchiveCommand, restoreDuplicityCommand, restoreSnapshotCommand } from "./commands/restore";
@@ -182,6 +183,19 @@ program
   .command("cost")
   .description("what the kept snapshots and archives cost per month, per plan")
   .action(() => set(costCommand(global())));
+
+program
+  .command("drill")
+  .description(
+    "restore drill: boot the droplet's latest lifeboat snapshot on an isolated scratch droplet, check it, destroy it",
+  )
+  .argument("<droplet>", "the droplet whose snapshot is drilled")
+  .option("--plan <plan>", "the plan whose snapshots and drill checks to use (default: the plan that backs it up)")
+  .option("--snapshot <name>", "a lifeboat snapshot of the droplet (default: its latest)")
+  .option("--keep", "leave the scratch droplet running; the report says how to destroy it", false)
+  .action((droplet: string, o: { plan?: string; snapshot?: string; keep: boolean }) =>
+    set(drillCommand(droplet, { ...global(), ...o })),
+  );
 
 program
   .command("watchdog")

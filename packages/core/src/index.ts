@@ -30,6 +30,18 @@ export {
   type Prices,
   pricesFor,
 } from "./cost";
+export { chooseSize } from "./drill/choose-size";
+export { chooseSnapshot } from "./drill/choose-snapshot";
+export type {
+  DrillBackup,
+  DrillBackups,
+  DrillDeps,
+  DrillShell,
+  DrillVolume,
+  ScratchAccess,
+} from "./drill/ports";
+export { type DrillResult, runDrill } from "./drill/run-drill";
+export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
 export {
   DRILL_FIREWALL_NAME,
   DRILL_TAG,
@@ -40,6 +52,7 @@ export {
   drillTags,
   parseDrillIdTag,
 } from "./drill/tags";
+export { type DrillHostKey, drillUserData } from "./drill/user-data";
 export { drillPlanOf } from "./drill-plan";
 export { keptScratchHint, usdText } from "./drill-text";
 export { formatDuration, parseDuration } from "./duration";

@@ -17,6 +17,7 @@ export {
 } from "./configured-hosts";
 export { type ConnectOptions, connect } from "./connect";
 export { restartContainers } from "./containers";
+export { drillShell, drillVolumeName } from "./drill-shell";
 export type { DuplicityAccess } from "./droplet-host";
 export type { DuplicityTarget, S3Credentials } from "./duplicity/command";
 export { parseBackupStatistics, parseCollectionStatus } from "./duplicity/parse";
@@ -40,7 +41,6 @@ export {
 } from "./job/duplicity-job";
 export { localSession } from "./local-transport";
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
-
 export { dockerSize } from "./preview";
 export { loadImage, restoreVolume, VolumeNotEmptyError } from "./restore";
 export { restoreImage, taggable } from "./restore-image";
@@ -48,6 +48,5 @@ export { selectNames } from "./select";
 export type { Logger, RemoteSession } from "./session";
 export { quote, type Shell, sh } from "./shell";
 export { ChecksumMismatchError } from "./stage";
-
 export { volumeTarCommand } from "./volume-tar";
 export { archiveVolumes } from "./volumes";

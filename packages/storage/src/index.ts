@@ -5,6 +5,7 @@
 
 export { archiveCatalog } from "./archive-catalog";
 export { listRuns } from "./catalog";
+export { drillBackups } from "./drill-backups";
 export { runStorageFor, type S3StorageConfig, s3SinkFor, sinkFor } from "./from-config";
 
 export {

@@ -19,18 +19,20 @@ export async function openDropletSession(ctx: CommandContext, droplet: string): 
     ctx.config.ssh,
     { name: droplet, ...(found?.publicIpv4 ? { publicIpv4: found.publicIpv4 } : {}) },
     {
-      privateKey: async () => {
-        const key = process.env.SSH_PRIVATE_KEY ?? readKeyFile(process.env.SSH_PRIVATE_KEY_FILE);
-        if (!key)
-          throw new BadInput(
-            "set SSH_PRIVATE_KEY (the key's text) or SSH_PRIVATE_KEY_FILE (its path) to reach the droplet",
-          );
-        return key;
-      },
+      privateKey: sshPrivateKey,
     },
   );
   if (!open) throw new BadInput(`${droplet} has no ssh.droplets.${droplet} entry in ${ctx.configPath}`);
   return open("work");
+}
+
+/** lifeboat's SSH key: SSH_PRIVATE_KEY (its text) or SSH_PRIVATE_KEY_FILE (its path). */
+export async function sshPrivateKey(): Promise<string> {
+  const key = process.env.SSH_PRIVATE_KEY ?? readKeyFile(process.env.SSH_PRIVATE_KEY_FILE);
+  if (!key) {
+    throw new BadInput("set SSH_PRIVATE_KEY (the key's text) or SSH_PRIVATE_KEY_FILE (its path) to reach the droplet");
+  }
+  return key;
 }
 
 function readKeyFile(path: string | undefined): string | undefined {
