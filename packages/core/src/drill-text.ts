@@ -3,8 +3,7 @@
  * say them the same way (#15 §2).
  */
 
-/** The tag every scratch droplet of a drill carries (#15 §2); the watchdog destroys only droplets with it. */
-const DRILL_TAG = "lifeboat-drill";
+import { DRILL_TAG } from "./drill/tags";
 
 /**
  * A price or a drill's cost: cents from a dollar up, else two significant digits (a drill often costs less than a cent).
