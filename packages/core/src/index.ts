@@ -129,4 +129,5 @@ export {
 export { RUN_OUTCOMES, type RunOutcome, runOutcomeOf } from "./run-outcome";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName } from "./snapshot-name";
+export * from "./verify/index";
 export { type WatchdogReport, watchdogRound } from "./watchdog";
