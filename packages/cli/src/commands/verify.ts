@@ -1,0 +1,106 @@
+/**
+ * `lifeboat verify [plan|droplet] [--read-data[=FRACTION]] [--seed N] [--prune]`: the stored
+ * backups are whole. For each droplet the plans name (or the one plan's, or the one droplet):
+ * its latest complete archive run, its duplicity chain, its latest lifeboat snapshot. The
+ * checks are core's (`verifyDroplet`); this file only picks the droplets and prints.
+ */
+import { randomInt } from "node:crypto";
+import {
+  type Droplet,
+  findPlan,
+  type LifeboatConfig,
+  type Plan,
+  planDroplets,
+  selects,
+  type VerifyFinding,
+  verifyDroplet,
+  verifyReport,
+  verifyReportLines,
+} from "@lifeboat/core";
+import { storeVerifier } from "@lifeboat/storage";
+import { openStorage } from "../environment";
+import { EXIT, writeJson } from "../output";
+import { BadInput, type CommandContext, type GlobalOptions, withContext } from "./context";
+
+export interface VerifyCommandOptions extends GlobalOptions {
+  /** `--read-data` bare is `true` (everything); with a value, that fraction. */
+  readData?: string | boolean;
+  seed?: string;
+  prune: boolean;
+}
+
+/** `--read-data` → a fraction 0…1 (bare: 1), or BadInput saying what it takes. */
+export function readDataFraction(value: string | boolean | undefined): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return 1;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new BadInput(`--read-data=${value}: expected a fraction from 0 to 1, e.g. --read-data=0.1 for a tenth`);
+  }
+  return n;
+}
+
+function seedOf(value: string | undefined): number {
+  if (value === undefined) return randomInt(0, 2 ** 32 - 1);
+  if (!/^\d+$/.test(value) || Number(value) > 2 ** 32 - 1) {
+    throw new BadInput(`--seed ${value}: expected a whole number from 0 to 4294967295, as a report printed it`);
+  }
+  return Number(value);
+}
+
+export async function verifyCommand(target: string | undefined, options: VerifyCommandOptions) {
+  let readData = 0;
+  let seed = 0;
+  return withContext(
+    options,
+    async (ctx) => {
+      const store = storeVerifier(openStorage(ctx.config));
+      const findings: VerifyFinding[] = [];
+      for (const { droplet, plans } of await dropletsToVerify(ctx, target)) {
+        findings.push(
+          ...(await verifyDroplet({ api: ctx.env.api, store, now: Date.now() }, droplet, plans, {
+            readData,
+            seed,
+            prune: options.prune,
+          })),
+        );
+      }
+      const report = verifyReport(findings, seed, readData);
+      if (options.json) writeJson(process.stdout, { ...report, exitCode: report.ok ? EXIT.ok : EXIT.failed });
+      else for (const line of verifyReportLines(report)) ctx.say(line);
+      return report.ok ? EXIT.ok : EXIT.failed;
+    },
+    () => {
+      readData = readDataFraction(options.readData);
+      seed = seedOf(options.seed);
+    },
+  );
+}
+
+/** Each droplet to verify with the plans that cover it (their snapshots and duplicity count). */
+async function dropletsToVerify(
+  ctx: CommandContext,
+  target: string | undefined,
+): Promise<Array<{ droplet: Droplet; plans: Plan[] }>> {
+  const config: LifeboatConfig = ctx.config;
+  const plan = target === undefined ? undefined : findPlan(config, target);
+  const byId = new Map<number, { droplet: Droplet; plans: Plan[] }>();
+  for (const p of plan ? [plan] : config.plans) {
+    for (const d of await planDroplets(ctx.env.api, p)) {
+      const entry = byId.get(d.id) ?? { droplet: d, plans: [] };
+      entry.plans.push(p);
+      byId.set(d.id, entry);
+    }
+  }
+  if (target === undefined || plan) return [...byId.values()];
+  const found = await ctx.env.api.findDroplets({ name: target }).catch(() => []);
+  if (found.length === 0) {
+    throw new BadInput(
+      `"${target}" is neither a plan in ${ctx.configPath} (${config.plans.map((p) => p.name).join(", ")}) nor a droplet; \`lifeboat list\` shows the droplets`,
+    );
+  }
+  return found.map((d) => ({
+    droplet: d,
+    plans: config.plans.filter((p) => p.droplets.some((s) => selects(s, d))),
+  }));
+}
