@@ -11,6 +11,7 @@ import { EventBridgeSink, loadSecrets } from "@lifeboat/aws";
 import type { DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
 import { runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { storeVerifier } from "@lifeboat/storage";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { deployedDropletHosts } from "./droplet-hosts";
@@ -29,6 +30,8 @@ const lazyDeps = (): Promise<RoutineDeps> => {
     events: new EventBridgeSink(),
     // Command lines only: secrets reach the droplet on stdin and never appear in these lines.
     hosts: deployedDropletHosts(config, { sink: deployedArchiveSink(config).sink, log: (line) => console.log(line) }),
+    // A plan's `verify` step reads what the run stored (#15).
+    verifyStore: storeVerifier(deployedArchiveSink(config).sink),
   }));
   return deps;
 };

@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import type { VolumeEntry } from "@lifeboat/core";
 import { runWriter, S3Sink, storeVerifier, writeManifest } from "@lifeboat/storage";
 import type { S3Service } from "../../test/harness/s3";
 
@@ -113,10 +114,10 @@ export async function measureVerifyRead(): Promise<{ verifyMBps: number; sha256s
       credentials: { accessKeyId: service.accessKeyId, secretAccessKey: service.secretAccessKey },
     });
     const writer = runWriter(sink, { droplet: "bench", runId: "bench-1" });
-    const volumes = [];
+    const volumes: VolumeEntry[] = [];
     for (let i = 0; i < ARCHIVES; i++) {
       const stored = await writer.putArchive("volume", `v${i}.tar.zst`, zstdOf(tarBody()));
-      volumes.push({ volume: `v${i}`, usedBy: [], compression: "zstd" as const, ...stored });
+      volumes.push({ volume: `v${i}`, usedBy: [], compression: "zstd", ...stored });
     }
     await writeManifest(sink, {
       runId: "bench-1",

@@ -12,6 +12,7 @@ import {
   type DurableSteps,
   type LifeboatConfigInput,
   type LifeboatEvent,
+  type RoutineDeps,
   type RunRequest,
   type RunResult,
   runPlan,
@@ -70,6 +71,8 @@ export interface WorldOptions {
    * or any step took longer fails (`run` rejects), as a Lambda invocation cannot outlast 15 min.
    */
   budgetMs?: number;
+  /** The archive store a plan's `verify` step reads (#15). */
+  verifyStore?: RoutineDeps["verifyStore"];
 }
 
 /**
@@ -119,6 +122,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
       events: { emit: async (e: LifeboatEvent) => void events.push(e) },
       now: () => sandbox.clock.now(),
       ...(options.hosts ? { hosts: options.hosts } : {}),
+      ...(options.verifyStore ? { verifyStore: options.verifyStore } : {}),
     };
     return runPlan(steps, deps, config, request);
   });

@@ -14,7 +14,9 @@ import {
   runPlan,
   unknownDroplets,
   unknownPlanMessage,
+  verifyReportLines,
 } from "@lifeboat/core";
+import { storeVerifier } from "@lifeboat/storage";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
@@ -152,6 +154,7 @@ async function execute(
         events: view,
         hosts: cliDropletHosts(config, openStorage(config), env.target),
         now: () => env.time.now(),
+        verifyStore: storeVerifier(openStorage(config)),
       },
       local,
       request,
@@ -194,7 +197,15 @@ export function report(result: RunResult): string {
   ]);
   const head = `Run ${result.runId} (plan ${result.plan}): ${result.outcome}${result.error ? ` — ${result.error}` : ""}, ${human(result.durationSeconds)}`;
   const details = result.droplets.filter((d) => d.detail).map((d) => `  ${d.droplet}: ${d.detail}`);
-  return [head, "", table(["droplet", "outcome", "snapshot", "downtime", "phases"], rows), "", ...details].join("\n");
+  const verify = result.verify ? ["", ...verifyReportLines(result.verify)] : [];
+  return [
+    head,
+    "",
+    table(["droplet", "outcome", "snapshot", "downtime", "phases"], rows),
+    "",
+    ...details,
+    ...verify,
+  ].join("\n");
 }
 
 /** "approval ✓ power off ✓ snapshot ✗ (3 skipped)": done and failed phases in order, skipped ones counted. */

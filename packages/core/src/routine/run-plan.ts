@@ -9,11 +9,13 @@ import { executionName, type RunRequest } from "../contracts";
 import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { type RunOutcome, runOutcomeOf } from "../run-outcome";
+import type { VerifyReport } from "../verify/report";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
+import { verifyStep } from "./verify-step";
 
 export interface RunResult {
   runId: string;
@@ -26,6 +28,8 @@ export interface RunResult {
   durationSeconds: number;
   /** Set when the run could not even start (e.g. a droplet selector matched nothing). */
   error?: string;
+  /** The plan's `verify` step's report (#15), when the plan has one. */
+  verify?: VerifyReport;
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -122,6 +126,7 @@ export async function runPlan(
         phases: {},
       },
   );
+  const verify = ctx.interrupted ? undefined : await verifyStep(ctx, deps, plan, start.droplets, !!request.dryRun);
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
@@ -133,7 +138,15 @@ export async function runPlan(
     summary: droplets.map((d) => ({ droplet: d.droplet, outcome: d.outcome, detail: d.detail })),
     ...dry,
   });
-  return { runId: start.runId, plan: plan.name, outcome, ...dry, droplets, durationSeconds };
+  return {
+    runId: start.runId,
+    plan: plan.name,
+    outcome,
+    ...dry,
+    droplets,
+    durationSeconds,
+    ...(verify ? { verify } : {}),
+  };
 }
 
 /** The plan's droplets (each once), narrowed to `request.droplets` by name. */
