@@ -6,16 +6,12 @@
  */
 import { randomInt } from "node:crypto";
 import {
-  type Droplet,
-  findPlan,
-  type LifeboatConfig,
-  type Plan,
-  planDroplets,
-  selects,
+  UnknownVerifyTarget,
   type VerifyFinding,
   verifyDroplet,
   verifyReport,
   verifyReportLines,
+  verifyTargets,
 } from "@lifeboat/core";
 import { storeVerifier } from "@lifeboat/storage";
 import { openStorage } from "../environment";
@@ -56,7 +52,7 @@ export async function verifyCommand(target: string | undefined, options: VerifyC
     async (ctx) => {
       const store = storeVerifier(openStorage(ctx.config));
       const findings: VerifyFinding[] = [];
-      for (const { droplet, plans } of await dropletsToVerify(ctx, target)) {
+      for (const { droplet, plans } of await targetsOf(ctx, target)) {
         findings.push(
           ...(await verifyDroplet({ api: ctx.env.api, store, now: Date.now() }, droplet, plans, {
             readData,
@@ -77,30 +73,12 @@ export async function verifyCommand(target: string | undefined, options: VerifyC
   );
 }
 
-/** Each droplet to verify with the plans that cover it (their snapshots and duplicity count). */
-async function dropletsToVerify(
-  ctx: CommandContext,
-  target: string | undefined,
-): Promise<Array<{ droplet: Droplet; plans: Plan[] }>> {
-  const config: LifeboatConfig = ctx.config;
-  const plan = target === undefined ? undefined : findPlan(config, target);
-  const byId = new Map<number, { droplet: Droplet; plans: Plan[] }>();
-  for (const p of plan ? [plan] : config.plans) {
-    for (const d of await planDroplets(ctx.env.api, p)) {
-      const entry = byId.get(d.id) ?? { droplet: d, plans: [] };
-      entry.plans.push(p);
-      byId.set(d.id, entry);
-    }
+/** The droplets to verify; a target that is neither a plan nor a droplet is bad input. */
+async function targetsOf(ctx: CommandContext, target: string | undefined) {
+  try {
+    return await verifyTargets(ctx.env.api, ctx.config, target);
+  } catch (error) {
+    if (error instanceof UnknownVerifyTarget) throw new BadInput(error.message);
+    throw error;
   }
-  if (target === undefined || plan) return [...byId.values()];
-  const found = await ctx.env.api.findDroplets({ name: target }).catch(() => []);
-  if (found.length === 0) {
-    throw new BadInput(
-      `"${target}" is neither a plan in ${ctx.configPath} (${config.plans.map((p) => p.name).join(", ")}) nor a droplet; \`lifeboat list\` shows the droplets`,
-    );
-  }
-  return found.map((d) => ({
-    droplet: d,
-    plans: config.plans.filter((p) => p.droplets.some((s) => selects(s, d))),
-  }));
 }

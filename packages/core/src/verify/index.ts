@@ -18,4 +18,5 @@ export {
 } from "./runs";
 export { pickArchives, seedFrom } from "./sample";
 export { snapshotVerdict } from "./snapshots";
+export { UnknownVerifyTarget, type VerifyTarget, verifyTargets } from "./targets";
 export { type StoreVerifier, type VerifyDeps, type VerifyOptions, verifyDroplet } from "./verify-droplet";
