@@ -5,14 +5,7 @@
  * checks are core's (`verifyDroplet`); this file only picks the droplets and prints.
  */
 import { randomInt } from "node:crypto";
-import {
-  UnknownVerifyTarget,
-  type VerifyFinding,
-  verifyDroplet,
-  verifyReport,
-  verifyReportLines,
-  verifyTargets,
-} from "@lifeboat/core";
+import { UnknownVerifyTarget, verifyAll, verifyReportLines, verifyTargets } from "@lifeboat/core";
 import { storeVerifier } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
@@ -51,17 +44,11 @@ export async function verifyCommand(target: string | undefined, options: VerifyC
     options,
     async (ctx) => {
       const store = storeVerifier(openStorage(ctx.config));
-      const findings: VerifyFinding[] = [];
-      for (const { droplet, plans } of await targetsOf(ctx, target)) {
-        findings.push(
-          ...(await verifyDroplet({ api: ctx.env.api, store, now: Date.now() }, droplet, plans, {
-            readData,
-            seed,
-            prune: options.prune,
-          })),
-        );
-      }
-      const report = verifyReport(findings, seed, readData);
+      const report = await verifyAll({ api: ctx.env.api, store, now: Date.now() }, await targetsOf(ctx, target), {
+        readData,
+        seed,
+        prune: options.prune,
+      });
       if (options.json) writeJson(process.stdout, { ...report, exitCode: report.ok ? EXIT.ok : EXIT.failed });
       else for (const line of verifyReportLines(report)) ctx.say(line);
       return report.ok ? EXIT.ok : EXIT.failed;

@@ -19,4 +19,4 @@ export {
 export { pickArchives, seedFrom } from "./sample";
 export { snapshotVerdict } from "./snapshots";
 export { UnknownVerifyTarget, type VerifyTarget, verifyTargets } from "./targets";
-export { type StoreVerifier, type VerifyDeps, type VerifyOptions, verifyDroplet } from "./verify-droplet";
+export { type StoreVerifier, type VerifyDeps, type VerifyOptions, verifyAll, verifyDroplet } from "./verify-droplet";

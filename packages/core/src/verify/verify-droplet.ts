@@ -8,7 +8,7 @@ import type { Plan } from "../config/schema";
 import type { Droplet, DropletApi } from "../ports/digitalocean";
 import { type DuplicityFile, duplicityChainVerdict } from "./duplicity-chain";
 import { scheduleIntervalSeconds } from "./interval";
-import type { VerifyFinding } from "./report";
+import { type VerifyFinding, type VerifyReport, verifyReport } from "./report";
 import { snapshotVerdict } from "./snapshots";
 
 export interface VerifyOptions {
@@ -86,4 +86,18 @@ export async function verifyDroplet(
     }
   }
   return findings;
+}
+
+/**
+ * Every droplet of `targets` (./targets.ts), one after the other, into one report.
+ * @example verifyAll(deps, await verifyTargets(api, config, "nightly"), { readData: 0.1, seed, prune: false })
+ */
+export async function verifyAll(
+  deps: VerifyDeps,
+  targets: ReadonlyArray<{ droplet: Droplet; plans: readonly Plan[] }>,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
+  const findings: VerifyFinding[] = [];
+  for (const { droplet, plans } of targets) findings.push(...(await verifyDroplet(deps, droplet, plans, options)));
+  return verifyReport(findings, options.seed, options.readData);
 }

@@ -2,7 +2,7 @@
  * The second half of slow commands: runs in the Slack function's own asynchronous
  * invocation, asks the backend, and answers through the command's `response_url`.
  */
-import { findPlan } from "@lifeboat/core";
+import { findPlan, UnknownVerifyTarget, verifyReportLines } from "@lifeboat/core";
 import type { DropletRef } from "../backend";
 import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
@@ -120,6 +120,16 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
       const found = await lookUpDroplet(command.droplet, USAGE.restore, deps);
       if (!found.ok) return found.message;
       return restoreOptionsView(found.droplet.name, await deps.backend.restoreOptions(found.droplet), now);
+    }
+    case "verify": {
+      try {
+        const report = await deps.backend.verify(command.target, command.readData);
+        const [head, ...lines] = verifyReportLines(report);
+        return { text: [`<@${userId}> ${head}`, ...lines].join("\n"), inChannel: true };
+      } catch (error) {
+        if (error instanceof UnknownVerifyTarget) return problemMessage(error.message, USAGE.verify);
+        throw error;
+      }
     }
     default:
       return problemMessage(`\`${command.name}\` is answered at once, not deferred`);

@@ -13,7 +13,8 @@ export type Command =
   | { name: "pause"; plan: string }
   | { name: "resume"; plan: string }
   | { name: "cost" }
-  | { name: "restore"; droplet: string };
+  | { name: "restore"; droplet: string }
+  | { name: "verify"; target?: string; readData: number };
 
 export type CommandName = Command["name"];
 
@@ -30,6 +31,8 @@ export const USAGE: Record<CommandName, string> = {
   resume: "`/lifeboat resume <plan>` — start the plan's schedule again",
   cost: "`/lifeboat cost` — storage cost per plan and in total, per month",
   restore: "`/lifeboat restore <droplet>` — what can be restored onto a droplet; a restore starts after a confirmation",
+  verify:
+    "`/lifeboat verify [plan|droplet] [--read-data[=FRACTION]]` — check the stored backups are whole (manifests, sizes, duplicity chain, latest snapshot); `--read-data` also reads back that share of the archives (bare: all)",
 };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; problem: string; usage: string };
@@ -52,7 +55,8 @@ export function parseCommand(text: string): Parsed {
   if (!(name in USAGE)) return fail(`unknown subcommand "${name}"`);
   const sub = name as CommandName;
   const allowedFlags = sub === "retention" || sub === "run" ? ["--dry-run"] : [];
-  const badFlag = flags.find((f) => !allowedFlags.includes(f));
+  const isReadData = (f: string) => sub === "verify" && /^--read-data(=|$)/.test(f);
+  const badFlag = flags.find((f) => !allowedFlags.includes(f) && !isReadData(f));
   if (badFlag) return fail(`\`${sub}\` has no option ${badFlag}`, sub);
 
   const arity: Record<CommandName, [min: number, max: number, what: string]> = {
@@ -66,6 +70,7 @@ export function parseCommand(text: string): Parsed {
     resume: [1, 1, "plan"],
     cost: [0, 0, ""],
     restore: [1, 1, "droplet"],
+    verify: [0, 1, "plan or droplet"],
   };
   const [min, max, what] = arity[sub];
   if (positional.length < min) return fail(`\`${sub}\` needs a ${what} name`, sub);
@@ -95,7 +100,24 @@ export function parseCommand(text: string): Parsed {
     case "list":
     case "restore":
       return { ok: true, command: { name: sub, droplet: first } };
+    case "verify": {
+      const readData = readDataOf(flags.find(isReadData));
+      if (readData === undefined) return fail("`--read-data=FRACTION` takes a fraction from 0 to 1, e.g. 0.1", sub);
+      return {
+        ok: true,
+        command: positional.length ? { name: sub, target: first, readData } : { name: sub, readData },
+      };
+    }
   }
+}
+
+/** `--read-data` → its fraction (bare: 1; absent: 0), undefined when it is not one. */
+function readDataOf(flag: string | undefined): number | undefined {
+  if (flag === undefined) return 0;
+  const value = flag.slice("--read-data".length);
+  if (value === "") return 1;
+  const n = Number(value.slice(1));
+  return value.length > 1 && Number.isFinite(n) && n >= 0 && n <= 1 ? n : undefined;
 }
 
 /** The help message: every subcommand and its usage. */
