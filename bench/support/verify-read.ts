@@ -140,9 +140,15 @@ export async function measureVerifyRead(): Promise<{ verifyMBps: number; sha256s
       }
       return mb / ((performance.now() - started) / 1000);
     };
+    let peakRss = 0;
     const verify = async () => {
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 50);
       const started = performance.now();
-      const findings = await storeVerifier(sink).runs("bench", { readData: 1, seed: 1, prune: false, now: Date.now() });
+      const findings = await storeVerifier(sink)
+        .runs("bench", { readData: 1, seed: 1, prune: false, now: Date.now() })
+        .finally(() => clearInterval(sampler));
       const seconds = (performance.now() - started) / 1000;
       const read = findings.filter((f) => f.check === "data");
       if (read.length !== ARCHIVES || findings.some((f) => !f.ok)) {
@@ -155,7 +161,7 @@ export async function measureVerifyRead(): Promise<{ verifyMBps: number; sha256s
       rounds.sha256sum.push(await baseline());
       rounds.verify.push(await verify());
       process.stderr.write(
-        `verify-read round ${round + 1}: sha256sum ${rounds.sha256sum.at(-1)!.toFixed(0)} MB/s, verify ${rounds.verify.at(-1)!.toFixed(0)} MB/s\n`,
+        `verify-read round ${round + 1}: sha256sum ${rounds.sha256sum.at(-1)!.toFixed(0)} MB/s, verify ${rounds.verify.at(-1)!.toFixed(0)} MB/s (this process's peak RSS ${(peakRss / 1e6).toFixed(0)} MB)\n`,
       );
     }
     const sha256sumMBps = Math.round(Math.max(...rounds.sha256sum));
