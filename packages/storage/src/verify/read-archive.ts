@@ -38,15 +38,21 @@ export async function readArchive(body: Readable, compression: ArchiveCompressio
   walk?.done.then((problem) => {
     unreadable ??= problem;
   });
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-    if (walk && unreadable === undefined && "stream" in decoder && !decoder.stream.destroyed) {
-      if (!decoder.stream.write(chunk)) {
-        // Wait for the decoder, or for it to fail (then the rest is only hashed).
-        await Promise.race([once(decoder.stream, "drain").catch(() => undefined), walk.done]);
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (walk && unreadable === undefined && "stream" in decoder && !decoder.stream.destroyed) {
+        if (!decoder.stream.write(chunk)) {
+          // Wait for the decoder, or for it to fail (then the rest is only hashed).
+          await Promise.race([once(decoder.stream, "drain").catch(() => undefined), walk.done]);
+        }
       }
     }
+  } catch (error) {
+    // The store broke off: stop the decoder (a zstd process is killed with it).
+    if ("stream" in decoder) decoder.stream.destroy();
+    throw error;
   }
   if (walk && "stream" in decoder) {
     if (!decoder.stream.destroyed) decoder.stream.end();

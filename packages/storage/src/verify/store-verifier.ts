@@ -9,6 +9,7 @@ import {
   dataProblem,
   objectProblem,
   pickArchives,
+  type ReadBack,
   type RunDirectory,
   type StoreVerifier,
   type VerifyFinding,
@@ -129,7 +130,14 @@ export function storeVerifier(sink: Sink): StoreVerifier {
       );
       for (const entry of entries.filter((e) => picked.has(e.key))) {
         if (!whole.includes(entry)) continue; // already named as missing or the wrong size
-        const back = await readArchive(await sink.get(entry.key), entry.compression);
+        let back: ReadBack;
+        try {
+          back = await readArchive(await sink.get(entry.key), entry.compression);
+        } catch (error) {
+          // One archive that cannot be read is named; the others are still read.
+          say("data", entry.key, false, `could not be read back: ${(error as Error).message}`);
+          continue;
+        }
         const problem = dataProblem(entry, back);
         const detail =
           problem ??
