@@ -15,7 +15,7 @@ import type { DrillRequest, DrillResult, DurableSteps, RoutineDeps, RunRequest, 
 import { API_CALLS_METRIC, executionName, isDrillRequest, runDrill, runPlan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { httpPinger } from "@lifeboat/ping";
-import { runHistory } from "@lifeboat/storage";
+import { runHistory, storeVerifier } from "@lifeboat/storage";
 import { deployedArchiveSink } from "./archive-sink";
 import { config } from "./config";
 import { logClientEvent } from "./digitalocean-log";
@@ -46,6 +46,8 @@ const lazyDeps = (): Promise<RoutineDeps> => {
       pinger: httpPinger({ log: (line) => logger.warn(line) }),
       // The run's record, beside the archives: history/<plan>/… (packages/storage/FORMAT.md).
       history: runHistory(deployedArchiveSink(config).sink),
+      // A plan's `verify` step reads what the run stored (#15).
+      verifyStore: storeVerifier(deployedArchiveSink(config).sink),
     };
   });
   return deps;

@@ -3,6 +3,7 @@
  * DigitalOcean client (droplets, snapshots), the archive store's catalog, the durable
  * executions of backup-run (run status), and core's retention use case and prices.
  */
+import { randomInt } from "node:crypto";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { durableRuns, isDrillId } from "@lifeboat/aws";
 import {
@@ -15,9 +16,11 @@ import {
   planNamed,
   runRetention,
   selects,
+  verifyAll,
+  verifyTargets,
 } from "@lifeboat/core";
 import type { DropletBackups, DropletRef, PlanStatus, RunInfo, SlackBackend } from "@lifeboat/slack";
-import { archiveCatalog, listRuns, type Sink } from "@lifeboat/storage";
+import { archiveCatalog, listRuns, type Sink, storeVerifier } from "@lifeboat/storage";
 
 export interface BackendDeps {
   config: LifeboatConfig;
@@ -169,6 +172,17 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
         sizeSlug: original.sizeSlug,
       });
       return { restoreId: `droplet-${created.id}` };
+    },
+
+    // Read only: the Slack function may list and get the archives, never delete (no --prune here).
+    async verify(target, readData) {
+      const targets = await verifyTargets(droplets, config, target);
+      const seed = randomInt(0, 2 ** 32 - 1);
+      return verifyAll({ api: droplets, store: storeVerifier(archives), now: Date.now() }, targets, {
+        readData,
+        seed,
+        prune: false,
+      });
     },
   };
 }

@@ -7,7 +7,7 @@ import { RUN_OUTCOMES, type RunOutcome } from "@lifeboat/core";
 export const EXIT = {
   /** Done; a run: every droplet backed up. */
   ok: 0,
-  /** The command or the run failed. */
+  /** The command or the run failed; `verify`: something stored is broken (each item named). */
   failed: 1,
   /** Bad input: unknown command, plan or droplet, bad flag, broken config. Nothing was started. */
   badInput: 2,
@@ -38,7 +38,7 @@ export function exitCodeRows(): Array<[ExitCode, string]> {
       .map((o) => `run ${o}: ${RUN_OUTCOMES[o]}`);
   return [
     [EXIT.ok, ["done", ...outcomes(EXIT.ok)].join("; ")],
-    [EXIT.failed, ["the command failed", ...outcomes(EXIT.failed)].join("; ")],
+    [EXIT.failed, ["the command failed", "verify: something stored is broken", ...outcomes(EXIT.failed)].join("; ")],
     [EXIT.badInput, "bad input (unknown command, plan or droplet; bad flag; broken config): nothing was started"],
     [EXIT.incomplete, outcomes(EXIT.incomplete).join("; ")],
     [EXIT.interrupted, outcomes(EXIT.interrupted).join("; ")],

@@ -10,6 +10,7 @@ import { runCommand } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/runs";
 import { sandboxCommand } from "./commands/sandbox";
 import { startCommand } from "./commands/start";
+import { verifyCommand } from "./commands/verify";
 import { watchdogCommand } from "./commands/watchdog";
 import { exitCodeHelp } from "./exit-codes";
 import { EXIT, processStreams, writeJson, wroteJson } from "./output";
@@ -178,6 +179,20 @@ program
   .description("one run's record in full: per droplet, snapshot, downtime, archives, duplicity, retention, errors")
   .argument("<runId>", "the run's id (see `lifeboat runs`)")
   .action((runId: string) => set(showCommand(runId, global())));
+
+program
+  .command("verify")
+  .description(
+    "check the stored backups are whole: latest archive run (manifest, sizes, sha256 with --read-data), duplicity chain, latest snapshot",
+  )
+  .argument("[target]", "a plan or a droplet (default: every droplet the plans name)")
+  .option("--read-data [fraction]", "also read back this share of the archives (bare: all) and check sha256 and tar")
+  .option("--seed <n>", "the seed that picks the archives read back, as a report printed it (repeats its pick)")
+  .option("--prune", "delete debris: run directories without a manifest older than a day (lifeboat's keys only)", false)
+  .addHelpText("after", `\nExample: lifeboat verify nightly --read-data=0.1\n\n${exitCodeHelp()}`)
+  .action((target: string | undefined, o: { readData?: string | boolean; seed?: string; prune: boolean }) =>
+    set(verifyCommand(target, { ...global(), ...o })),
+  );
 
 program
   .command("cost")

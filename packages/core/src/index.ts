@@ -171,4 +171,5 @@ export { RUN_OUTCOMES, type RunOutcome, runOutcomeOf } from "./run-outcome";
 export { parseRunRecord, type RunRecord, runRecordOf } from "./run-record";
 export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName } from "./snapshot-name";
+export * from "./verify/index";
 export { type WatchdogReport, watchdogRound } from "./watchdog";

@@ -8,7 +8,7 @@ import type { Droplet, DropletApi } from "./ports/digitalocean";
 /**
  * @example const droplets = await planDroplets(api, plan); // gitlab, and every droplet tagged "lifeboat-weekly"
  */
-export async function planDroplets(api: DropletApi, plan: Plan): Promise<Droplet[]> {
+export async function planDroplets(api: Pick<DropletApi, "findDroplets">, plan: Plan): Promise<Droplet[]> {
   const byId = new Map<number, Droplet>();
   for (const selector of plan.droplets) for (const d of await api.findDroplets(selector)) byId.set(d.id, d);
   return [...byId.values()];

@@ -30,3 +30,4 @@ export { runStorage } from "./run-storage";
 export { runWriter } from "./run-writer";
 export { S3Sink } from "./s3-sink";
 export type { Sink } from "./sink";
+export { storeVerifier } from "./verify/store-verifier";

@@ -13,6 +13,7 @@ import {
   type LifeboatConfigInput,
   type LifeboatEvent,
   type Pinger,
+  type RoutineDeps,
   type RunHistory,
   type RunRequest,
   type RunResult,
@@ -76,6 +77,8 @@ export interface WorldOptions {
    * or any step took longer fails (`run` rejects), as a Lambda invocation cannot outlast 15 min.
    */
   budgetMs?: number;
+  /** The archive store a plan's `verify` step reads (#15). */
+  verifyStore?: RoutineDeps["verifyStore"];
 }
 
 /**
@@ -127,6 +130,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
       ...(options.hosts ? { hosts: options.hosts } : {}),
       ...(options.pinger ? { pinger: options.pinger } : {}),
       ...(options.history ? { history: options.history } : {}),
+      ...(options.verifyStore ? { verifyStore: options.verifyStore } : {}),
     };
     return runPlan(steps, deps, config, request);
   });

@@ -15,9 +15,10 @@ import {
   runPlan,
   unknownDroplets,
   unknownPlanMessage,
+  verifyReportLines,
 } from "@lifeboat/core";
 import { httpPinger } from "@lifeboat/ping";
-import { runHistory } from "@lifeboat/storage";
+import { runHistory, storeVerifier } from "@lifeboat/storage";
 import { type Environment, EnvironmentError, openEnvironment, openStorage } from "../environment";
 import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
@@ -163,6 +164,7 @@ async function execute(
         history: runHistory(sink),
         now: () => env.time.now(),
         ...(pings ? { pinger: httpPinger() } : {}),
+        verifyStore: storeVerifier(sink),
       },
       local,
       request,
@@ -208,7 +210,15 @@ export function report(result: RunResult): string {
   ]);
   const head = `Run ${result.runId} (plan ${result.plan}): ${result.outcome}${result.error ? ` — ${result.error}` : ""}, ${human(result.durationSeconds)}`;
   const details = result.droplets.filter((d) => d.detail).map((d) => `  ${d.droplet}: ${d.detail}`);
-  return [head, "", table(["droplet", "outcome", "snapshot", "downtime", "phases"], rows), "", ...details].join("\n");
+  const verify = result.verify ? ["", ...verifyReportLines(result.verify)] : [];
+  return [
+    head,
+    "",
+    table(["droplet", "outcome", "snapshot", "downtime", "phases"], rows),
+    "",
+    ...details,
+    ...verify,
+  ].join("\n");
 }
 
 /** "approval ✓ power off ✓ snapshot ✗ (3 skipped)": done and failed phases in order, skipped ones counted. */

@@ -7,6 +7,7 @@ import type { EventSink, LifeboatEvent } from "../events";
 import type { DropletApi } from "../ports/digitalocean";
 import type { Pinger } from "../ports/pinger";
 import type { RunHistory } from "../ports/run-history";
+import type { StoreVerifier } from "../verify/verify-droplet";
 import type { DurableSteps } from "./durable";
 import type { DropletHosts } from "./host";
 
@@ -21,6 +22,8 @@ export interface RoutineDeps {
   history?: RunHistory;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
+  /** The archive store, read by a plan's `verify` step (#15); when absent that step is not run. */
+  verifyStore?: StoreVerifier;
 }
 
 /** The same fields as the event, without `at` (the emitting step stamps it). */

@@ -9,6 +9,7 @@ import { executionName, type RunRequest } from "../contracts";
 import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { type RunOutcome, runOutcomeOf } from "../run-outcome";
+import type { VerifyReport } from "../verify/report";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
@@ -16,6 +17,7 @@ import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 import { pingEnd, pingStart } from "./ping";
 import { recordRun } from "./run-record-step";
+import { verifyStep } from "./verify-step";
 
 export interface RunResult {
   runId: string;
@@ -32,6 +34,8 @@ export interface RunResult {
   pingFailures?: string[];
   /** Set when the run's record could not be written or old records pruned (the backup stands). */
   historyError?: string;
+  /** The plan's `verify` step's report (#15), when the plan has one. */
+  verify?: VerifyReport;
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -145,6 +149,7 @@ export async function runPlan(
         phases: {},
       },
   );
+  const verify = ctx.interrupted ? undefined : await verifyStep(ctx, deps, plan, start.droplets, !!request.dryRun);
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
@@ -165,6 +170,7 @@ export async function runPlan(
     ...dry,
     ...(historyError ? { historyError } : {}),
     ...(pingFailures.length ? { pingFailures } : {}),
+    ...(verify ? { verify } : {}),
   };
 }
 

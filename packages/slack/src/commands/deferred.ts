@@ -2,7 +2,7 @@
  * The second half of slow commands: runs in the Slack function's own asynchronous
  * invocation, asks the backend, and answers through the command's `response_url`.
  */
-import { findPlan } from "@lifeboat/core";
+import { findPlan, UnknownVerifyTarget, verifyReportLines } from "@lifeboat/core";
 import type { DropletRef } from "../backend";
 import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
@@ -126,6 +126,16 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
     }
     case "drill":
       return answerDrill(command, userId, deps);
+    case "verify": {
+      try {
+        const report = await deps.backend.verify(command.target, command.readData);
+        const [head, ...lines] = verifyReportLines(report);
+        return { text: [`<@${userId}> ${head}`, ...lines].join("\n"), inChannel: true };
+      } catch (error) {
+        if (error instanceof UnknownVerifyTarget) return problemMessage(error.message, USAGE.verify);
+        throw error;
+      }
+    }
     default:
       return problemMessage(`\`${command.name}\` is answered at once, not deferred`);
   }

@@ -14,7 +14,8 @@ export type Command =
   | { name: "resume"; plan: string }
   | { name: "cost" }
   | { name: "restore"; droplet: string }
-  | { name: "drill"; droplet: string; plan?: string };
+  | { name: "drill"; droplet: string; plan?: string }
+  | { name: "verify"; target?: string; readData: number };
 
 export type CommandName = Command["name"];
 
@@ -33,6 +34,8 @@ export const USAGE: Record<CommandName, string> = {
   restore: "`/lifeboat restore <droplet>` — what can be restored onto a droplet; a restore starts after a confirmation",
   drill:
     "`/lifeboat drill <droplet> [plan]` — boot a scratch droplet from its latest snapshot, check it and destroy it (approvers only); name the plan when the droplet is in several",
+  verify:
+    "`/lifeboat verify [plan|droplet] [--read-data[=FRACTION]]` — check the stored backups are whole (manifests, sizes, duplicity chain, latest snapshot); `--read-data` also reads back that share of the archives (bare: all)",
 };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; problem: string; usage: string };
@@ -55,7 +58,8 @@ export function parseCommand(text: string): Parsed {
   if (!(name in USAGE)) return fail(`unknown subcommand "${name}"`);
   const sub = name as CommandName;
   const allowedFlags = sub === "retention" || sub === "run" ? ["--dry-run"] : [];
-  const badFlag = flags.find((f) => !allowedFlags.includes(f));
+  const isReadData = (f: string) => sub === "verify" && /^--read-data(=|$)/.test(f);
+  const badFlag = flags.find((f) => !allowedFlags.includes(f) && !isReadData(f));
   if (badFlag) return fail(`\`${sub}\` has no option ${badFlag}`, sub);
 
   const arity: Record<CommandName, [min: number, max: number, what: string]> = {
@@ -70,6 +74,7 @@ export function parseCommand(text: string): Parsed {
     cost: [0, 0, ""],
     restore: [1, 1, "droplet"],
     drill: [1, 2, "droplet"],
+    verify: [0, 1, "plan or droplet"],
   };
   const [min, max, what] = arity[sub];
   if (positional.length < min) return fail(`\`${sub}\` needs a ${what} name`, sub);
@@ -104,7 +109,24 @@ export function parseCommand(text: string): Parsed {
         ok: true,
         command: second ? { name: "drill", droplet: first, plan: second } : { name: "drill", droplet: first },
       };
+    case "verify": {
+      const readData = readDataOf(flags.find(isReadData));
+      if (readData === undefined) return fail("`--read-data=FRACTION` takes a fraction from 0 to 1, e.g. 0.1", sub);
+      return {
+        ok: true,
+        command: positional.length ? { name: sub, target: first, readData } : { name: sub, readData },
+      };
+    }
   }
+}
+
+/** `--read-data` → its fraction (bare: 1; absent: 0), undefined when it is not one. */
+function readDataOf(flag: string | undefined): number | undefined {
+  if (flag === undefined) return 0;
+  const value = flag.slice("--read-data".length);
+  if (value === "") return 1;
+  const n = Number(value.slice(1));
+  return value.length > 1 && Number.isFinite(n) && n >= 0 && n <= 1 ? n : undefined;
 }
 
 /** The help message: every subcommand and its usage. */
