@@ -41,7 +41,6 @@ export type {
   ScratchAccess,
 } from "./drill/ports";
 export { type DrillResult, runDrill } from "./drill/run-drill";
-export { type DrillDropletSeen, destroyStaleDrills, type StaleDrillsReport } from "./drill/stale-drills";
 export {
   DRILL_FIREWALL_NAME,
   DRILL_TAG,
