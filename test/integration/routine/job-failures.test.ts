@@ -339,7 +339,7 @@ describe.skipIf(skip)(`routine: the archive job's failures${skip ? ` (skipped: $
     const gate = await startSshGate(h.ssh!.port);
     gates.push(gate);
     // A slower job (~48 s for the volume), so that it is still uploading when it is stopped after
-    // 20 s unreachable, even on a busy machine: the stop ends it, so the test takes no longer.
+    // 20 s unreachable, even on a busy machine (at 1MB/s it could finish first).
     const c = await setUp({ port: gate.port, limit: "512KB/s" });
     c.hook.before = async (name) => {
       if (name === `poll archive ${c.droplet} 2`) {
