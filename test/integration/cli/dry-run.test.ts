@@ -3,27 +3,29 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
+import { missingServices } from "../../harness/context";
+import { type OwnDockerd, runVolumeContainerOn, startOwnDockerd } from "../../harness/own-dockerd";
 import { isReadOnly, type RecordingSshd, startRecordingSshd } from "../../harness/recording-sshd";
 import { type LiveCli, lifeboat, sandboxEnv, startLifeboat } from "../../unit/cli/cli-process";
 
 const skip = missingServices("ssh", "docker");
 
 describe.skipIf(skip)(`lifeboat run --dry-run${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  const h = harness();
-  const docker = harnessDocker;
+  // An engine of its own: the test compares everything it holds before and after the dry run.
+  let engine: OwnDockerd;
+  const docker = (...args: string[]) => engine.docker(...args);
   let dir: string;
   let recording: RecordingSshd;
   let sandbox: LiveCli | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "cli-dry-"));
-    recording = await startRecordingSshd(dir, { DOCKER_HOST: h.docker!.host });
+    engine = await startOwnDockerd(join(dir, "d"));
+    recording = await startRecordingSshd(dir, { DOCKER_HOST: engine.service.host });
     docker("volume", "create", "cli-dry-data");
-    runVolumeContainer({
+    runVolumeContainerOn(engine, {
       name: "cli-dry",
       volume: "cli-dry-data",
-      image: h.docker!.baseImage,
       script: "head -c 300000 /dev/zero > /data/f && sleep 3600",
     });
   });
@@ -31,8 +33,7 @@ describe.skipIf(skip)(`lifeboat run --dry-run${skip ? ` (skipped: ${skip})` : ""
     sandbox?.child.kill("SIGINT");
     await sandbox?.exit;
     await recording?.stop();
-    docker("rm", "-f", "cli-dry");
-    docker("volume", "rm", "-f", "cli-dry-data");
+    await engine?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -51,7 +52,7 @@ describe.skipIf(skip)(`lifeboat run --dry-run${skip ? ` (skipped: ${skip})` : ""
             snapshot: { approval: { required: true, approvers: ["U024BE7LH"] } },
             retention: { keepLast: 3 },
             containers: { include: ["cli-dry"], capture: "commit", stopDuringArchive: ["cli-dry"] },
-            volumes: { include: ["cli-dry-data"], helperImage: h.docker!.baseImage },
+            volumes: { include: ["cli-dry-data"], helperImage: engine.service.baseImage },
             hooks: { pre: [{ command: `touch ${join(dir, "pre-ran")}` }] },
           },
         ],

@@ -7,7 +7,8 @@ import { type LifeboatConfigInput, validateConfig } from "@lifeboat/core";
 import { S3Sink } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployedDropletHosts } from "../../../functions/droplet-hosts";
-import { harness, harnessDocker, missingServices, runVolumeContainer } from "../../harness/context";
+import { harness, missingServices } from "../../harness/context";
+import { type OwnDockerd, runVolumeContainerOn, startOwnDockerd } from "../../harness/own-dockerd";
 import { isReadOnly, type RecordingSshd, startRecordingSshd } from "../../harness/recording-sshd";
 import { makeWorld, snapshotsOf, type World } from "../../unit/routine/world";
 import { unique } from "../remote/session";
@@ -24,14 +25,17 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
   let recording: RecordingSshd;
   let world: World;
   const credentialsAsked: string[] = [];
-  const docker = harnessDocker;
+  // An engine of its own: the test compares everything it holds before and after the dry run.
+  let engine: OwnDockerd;
+  const docker = (...args: string[]) => engine.docker(...args);
 
   beforeAll(async () => {
     await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
     dir = await mkdtemp(join(tmpdir(), "lifeboat-dry-"));
     await mkdir(join(dir, "src"), { recursive: true });
     await writeFile(join(dir, "src", "app.conf"), "x".repeat(50_000));
-    recording = await startRecordingSshd(dir, { DOCKER_HOST: h.docker!.host });
+    engine = await startOwnDockerd(join(dir, "d"));
+    recording = await startRecordingSshd(dir, { DOCKER_HOST: engine.service.host });
     const sshd = recording.ssh;
 
     docker("volume", "create", volume);
@@ -40,15 +44,14 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
       "--rm",
       "-v",
       `${volume}:/data`,
-      h.docker!.baseImage,
+      engine.service.baseImage,
       "sh",
       "-c",
       "head -c 200000 /dev/zero > /data/f",
     );
-    runVolumeContainer({
+    runVolumeContainerOn(engine, {
       name: app,
       volume: volume,
-      image: h.docker!.baseImage,
       script: 'trap "exit 0" TERM; sleep 100000 & wait',
     });
 
@@ -88,7 +91,7 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
       archiveCredentials: async () => ({ accessKeyId: h.s3!.accessKeyId, secretAccessKey: "dry-run-test" }),
       duplicityEndpoint: h.s3!.endpoint,
       env: { LIFEBOAT_BUCKET: h.s3!.bucket, AWS_REGION: h.s3!.region },
-      host: { helperImage: h.docker!.baseImage, restart: { delayMs: 200 } },
+      host: { helperImage: engine.service.baseImage, restart: { delayMs: 200 } },
     });
     world = await makeWorld({ config, hosts, startAt: Date.parse("2026-01-04T02:30:00Z") });
   });
@@ -96,10 +99,7 @@ describe.skipIf(skip)(`routine: a dry run changes nothing${skip ? ` (skipped: ${
   afterAll(async () => {
     await world?.close();
     await recording?.stop();
-    try {
-      docker("rm", "-f", app);
-      docker("volume", "rm", "-f", volume);
-    } catch {}
+    await engine?.stop();
     await rm(dir, { recursive: true, force: true });
     await LocalDurableTestRunner.teardownTestEnvironment();
   });

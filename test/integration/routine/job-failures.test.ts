@@ -338,8 +338,9 @@ describe.skipIf(skip)(`routine: the archive job's failures${skip ? ` (skipped: $
   it("SSH refused past jobs.unreachableFor: the job is stopped once the droplet answers again, in plain words", async () => {
     const gate = await startSshGate(h.ssh!.port);
     gates.push(gate);
-    // A slower job, so that it is still uploading when it is stopped.
-    const c = await setUp({ port: gate.port, limit: "1MB/s" });
+    // A slower job (~48 s for the volume), so that it is still uploading when it is stopped after
+    // 20 s unreachable, even on a busy machine (at 1MB/s it could finish first).
+    const c = await setUp({ port: gate.port, limit: "512KB/s" });
     c.hook.before = async (name) => {
       if (name === `poll archive ${c.droplet} 2`) {
         await midStream(c);

@@ -21,14 +21,23 @@ it("slows down before the hourly limit instead of running into it", async () => 
 });
 
 it("runs the sandbox in real time with a speed factor for the demo", async () => {
-  const sandbox = await startSandbox({ time: "real", speed: 600, timings: { powerOnMs: 30_000 } });
+  // 10 min of sandbox time at 600× is 1 real second: room for a busy machine between two looks.
+  const sandbox = await startSandbox({ time: "real", speed: 600, timings: { powerOnMs: 600_000 } });
   try {
     const d = sandbox.addDroplet({ name: "gitlab", status: "off" });
     const { client } = clientFor(sandbox);
+    const [realStart, sandboxStart] = [Date.now(), sandbox.clock.now()];
     const action = await client.powerOn(d.id);
     expect(sandbox.droplet(d.id)!.status).toBe("off");
-    await new Promise((r) => setTimeout(r, 150)); // 30 s of sandbox time at 600× is 50 ms
-    expect((await client.getAction(action.id)).status).toBe("completed");
+    while ((await client.getAction(action.id)).status !== "completed") {
+      expect(Date.now() - realStart, "the power-on takes 10 min of sandbox time, 1 s real").toBeLessThan(20_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Done when 10 sandbox minutes had passed, at 600 sandbox seconds per real second.
+    const [real, virtual] = [Date.now() - realStart, sandbox.clock.now() - sandboxStart];
+    expect(virtual).toBeGreaterThanOrEqual(600_000);
+    expect(virtual / real).toBeGreaterThan(500);
+    expect(virtual / real).toBeLessThan(700);
     expect(sandbox.droplet(d.id)!.status).toBe("active");
     // advance() jumps a real-time clock too (the watchdog tests jump past maxDowntime with it).
     const before = sandbox.clock.now();

@@ -16,14 +16,15 @@ afterEach(async () => {
 it("never puts the token in an error or a log line, whatever goes wrong", async () => {
   const token = sandbox.token;
   const d = sandbox.addDroplet({ name: "gitlab" });
-  const { client, logs } = clientFor(sandbox, { timeoutMs: 100, retry: { maxAttempts: 2 } });
+  // A request timeout well above a loopback answer's time on a busy machine, well below the injected latency.
+  const { client, logs } = clientFor(sandbox, { timeoutMs: 500, retry: { maxAttempts: 2 } });
   const wrong = clientFor(sandbox, { token: `${token}x` });
   // A power-off behind a long snapshot gives up waiting for the pending event: a timeout error.
   const busy = sandbox.addDroplet({ name: "busy", usedDiskGb: 5 });
   const impatient = clientFor(sandbox, { pendingEvent: { pollMs: 1_000, timeoutMs: 2_000 } });
   sandbox.inject({ operationId: "droplets_get", fault: { kind: "status", status: 500 }, times: 2 });
   sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "drop", when: "before" }, times: 2 });
-  sandbox.inject({ operationId: "snapshots_list", fault: { kind: "latency", ms: 300 }, times: 2 });
+  sandbox.inject({ operationId: "snapshots_list", fault: { kind: "latency", ms: 1_500 }, times: 2 });
   sandbox.inject({ operationId: "actions_get", fault: { kind: "rate-limit" }, times: 1 });
   const attempts = [
     () => client.getDroplet(d.id),
