@@ -11,17 +11,21 @@
  *   - drillOverheadSeconds: snapshot chosen → checks passed (the restore time the drill reports),
  *     minus the sandbox's create time — the lag of polling for `active` and SSH — plus the real
  *     seconds the run took (HTTP round trips, JSON).
+ * Then the verify half (./support/verify-read.ts): `verify --read-data=1` over 1 GB of archives
+ * beside `sha256sum` of the same objects (verifyMBps, sha256sumMBps, verifyRatio).
  */
 import { type DrillShell, runDrill, snapshotName, validateConfig } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { startSandbox } from "@lifeboat/sandbox";
 import { LocalSteps } from "../packages/cli/src/run/local-steps";
 import type { TimeBase } from "../packages/cli/src/run/time-base";
+import { measureVerifyRead } from "./support/verify-read";
 
 const USED_GB = 20;
 const START = Date.parse("2026-01-12T05:00:00Z");
 
 const sandbox = await startSandbox({ startAt: START });
+let drillFigures: Record<string, unknown>;
 try {
   const gitlab = sandbox.addDroplet({ name: "gitlab", diskGb: 25, usedDiskGb: USED_GB, region: "fra1" });
   sandbox.state.addSnapshot(gitlab.id, snapshotName("weekly", "gitlab", new Date(START - 86_400_000)));
@@ -94,16 +98,19 @@ try {
     `polling lag beyond the create: ${pollLag} s (virtual); real time of the run: ${realSeconds.toFixed(2)} s`,
   );
   console.log(`drill overhead beyond the sandbox's create time: ${overhead.toFixed(2)} s; cost $${drill.costUsd}`);
-  console.log(
-    JSON.stringify({
-      drillApiCalls: calls.length,
-      drillOverheadSeconds: Number(overhead.toFixed(2)),
-      drillPollLagSeconds: pollLag,
-      drillRealSeconds: Number(realSeconds.toFixed(2)),
-      drillCreateSeconds: createSeconds,
-      drillByOperation: byOperation,
-    }),
-  );
+  drillFigures = {
+    drillApiCalls: calls.length,
+    drillOverheadSeconds: Number(overhead.toFixed(2)),
+    drillPollLagSeconds: pollLag,
+    drillRealSeconds: Number(realSeconds.toFixed(2)),
+    drillCreateSeconds: createSeconds,
+    drillByOperation: byOperation,
+  };
 } finally {
   await sandbox.close();
 }
+const verify = await measureVerifyRead();
+console.log(
+  `verify --read-data=1: ${verify.verifyMBps} MB/s; GET | sha256sum: ${verify.sha256sumMBps} MB/s; ratio ${verify.verifyRatio} (goal ≥ 0.8)`,
+);
+console.log(JSON.stringify({ ...drillFigures, ...verify }));
