@@ -7,12 +7,12 @@
 
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
-import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { lifeboatApp } from "../../stacks";
 import { successAlarmWindow } from "../../stacks/alarm-window";
 import { Backups } from "../../stacks/Backups";
 import { Slack } from "../../stacks/Slack";
+import { initTestProject } from "./init-project";
 
 vi.mock("../../lifeboat.config", () => ({
   default: {
@@ -38,7 +38,7 @@ let slack: Template;
 
 beforeAll(async () => {
   process.env.SST_TELEMETRY_DISABLED = "1";
-  await initProject({ stage: "test" });
+  await initTestProject();
   const app = new App({ mode: "deploy", stage: "test", region: "us-east-1" });
   lifeboatApp(app);
   await app.finish();

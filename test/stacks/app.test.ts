@@ -11,7 +11,6 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { App, getStack } from "sst/constructs";
-import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DUPLICITY_ROOT, duplicityPrefix, RUNS_ROOT } from "../../functions/archive-layout";
 import rawConfig from "../../lifeboat.config";
@@ -20,6 +19,7 @@ import { Backups } from "../../stacks/Backups";
 import { lifeboatConfig } from "../../stacks/config";
 import { Slack } from "../../stacks/Slack";
 import { Storage } from "../../stacks/Storage";
+import { initTestProject } from "./init-project";
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -32,7 +32,7 @@ let stackIds: string[];
 
 beforeAll(async () => {
   process.env.SST_TELEMETRY_DISABLED = "1";
-  await initProject({ stage: "test" });
+  await initTestProject();
   const app = new App({ mode: "deploy", stage: "test", region: "us-east-1" });
   lifeboatApp(app);
   await app.finish();

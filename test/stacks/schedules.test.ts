@@ -7,11 +7,11 @@
 
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack } from "sst/constructs";
-import { initProject } from "sst/project.js";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { lifeboatApp } from "../../stacks";
 import { Backups } from "../../stacks/Backups";
 import { Slack } from "../../stacks/Slack";
+import { initTestProject } from "./init-project";
 
 vi.mock("../../lifeboat.config", () => ({
   default: {
@@ -38,7 +38,7 @@ let account: string;
 
 beforeAll(async () => {
   process.env.SST_TELEMETRY_DISABLED = "1";
-  await initProject({ stage: "test" });
+  await initTestProject();
   const app = new App({ mode: "deploy", stage: "test", region: "us-east-1" });
   lifeboatApp(app);
   await app.finish();
@@ -128,11 +128,14 @@ describe("plan schedules", () => {
     expect(drill.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^PlanSchedulesRole/)]));
   });
 
-  it("leaves no plan on a UTC-only EventBridge rule: the rules left are the watchdog's and the report's", () => {
+  it("leaves no plan on a UTC-only EventBridge rule: the rules left are the watchdog's, the report's and the alarms' route to Slack", () => {
     const rules = resourcesOf(backups, "AWS::Events::Rule").map(([, r]) => r.Properties);
-    expect(rules).toHaveLength(2);
-    expect(rules.some((r) => r.ScheduleExpression === "rate(5 minutes)")).toBe(true);
-    expect(rules.some((r) => r.EventPattern !== undefined)).toBe(true);
+    expect(rules).toHaveLength(3);
+    expect(rules.filter((r) => r.ScheduleExpression !== undefined).map((r) => r.ScheduleExpression)).toEqual([
+      "rate(5 minutes)",
+    ]);
+    const sources = rules.map((r) => JSON.stringify((r.EventPattern as { source?: string[] })?.source ?? null)).sort();
+    expect(sources).toEqual(['["aws.cloudwatch"]', '["lifeboat"]', "null"]);
   });
 
   it("lets only this account's Scheduler assume the role, which may invoke functions/schedule and nothing else", () => {
