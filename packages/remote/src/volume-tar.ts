@@ -9,7 +9,9 @@
  *
  * What keeps it sure:
  *  - `cat` starts first and blocks until the container opens the FIFO; when the container
- *    fails (image missing, daemon error) `cat` is killed, so nothing waits forever.
+ *    fails (image missing, daemon error) `cat` is killed and the FIFO opened and closed once
+ *    more (`: <>`, which never blocks), so a `cat` the signal missed — sent before the
+ *    background shell had exec'd it — reads an end of file: nothing waits forever.
  *  - The container touches `done` beside the FIFO after tar succeeds: without it (Docker could
  *    not bind-mount the host's directory, e.g. Docker installed as a snap) the run fails
  *    instead of passing off an empty stream as a complete archive.
@@ -38,6 +40,7 @@ if [ "$code" -eq 0 ] && [ -e "$d/done" ]; then
   exit $?
 fi
 kill "$reader" 2>/dev/null
+: <>"$d/tar"
 wait "$reader"
 if [ "$code" -eq 0 ]; then
   echo "lifeboat: the helper container's tar never reached $d: Docker could not bind-mount it (is Docker installed as a snap?)" >&2
