@@ -8,10 +8,11 @@
  * costs the droplet about twice the CPU and takes twice as long.
  *
  * What keeps it sure:
- *  - `cat` starts first and blocks until the container opens the FIFO; when the container
- *    fails (image missing, daemon error) `cat` is killed and the FIFO opened and closed once
- *    more (`: <>`, which never blocks), so a `cat` the signal missed — sent before the
- *    background shell had exec'd it — reads an end of file: nothing waits forever.
+ *  - The shell opens the FIFO itself before the container starts: read-write on fd 3 (so the
+ *    read-only open on fd 4 cannot block), and hands fd 4 to `cat`. `cat` never opens the
+ *    FIFO, so there is no moment where it waits for a writer, and no signal to race. fd 3 keeps
+ *    the FIFO open for writing until `docker run` has exited; closing it then gives `cat` its
+ *    end of file, whether the container wrote the whole tar or failed before writing a byte.
  *  - The container touches `done` beside the FIFO after tar succeeds: without it (Docker could
  *    not bind-mount the host's directory, e.g. Docker installed as a snap) the run fails
  *    instead of passing off an empty stream as a complete archive.
@@ -31,17 +32,18 @@ trap 'rm -rf "$d"' EXIT
 trap 'exit 129' HUP
 trap 'exit 143' TERM
 mkfifo "$d/tar" || exit 1
-cat "$d/tar" &
+exec 3<>"$d/tar" 4<"$d/tar"
+cat <&4 3>&- 4<&- &
 reader=$!
-docker run --rm --log-driver none --network none -v ${`${volume}:/data:ro`} -v "$d:/out:z" ${helperImage} sh -c ${inContainer} >&2
+exec 4<&-
+docker run --rm --log-driver none --network none -v ${`${volume}:/data:ro`} -v "$d:/out:z" ${helperImage} sh -c ${inContainer} >&2 3>&-
 code=$?
-if [ "$code" -eq 0 ] && [ -e "$d/done" ]; then
-  wait "$reader"
-  exit $?
-fi
-kill "$reader" 2>/dev/null
-: <>"$d/tar"
+exec 3>&-
 wait "$reader"
+reader_code=$?
+if [ "$code" -eq 0 ] && [ -e "$d/done" ]; then
+  exit "$reader_code"
+fi
 if [ "$code" -eq 0 ]; then
   echo "lifeboat: the helper container's tar never reached $d: Docker could not bind-mount it (is Docker installed as a snap?)" >&2
   exit 1
