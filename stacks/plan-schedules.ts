@@ -1,6 +1,6 @@
 import type { Plan } from "@lifeboat/core";
 import { Stack } from "aws-cdk-lib";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
 import type { Construct } from "constructs";
@@ -30,30 +30,55 @@ export function planSchedules(
   const byPlan = Object.fromEntries(
     plans.map((plan) => {
       // A new construct id: CloudFormation cannot turn the plan's former rule into a schedule in place.
-      const schedule = new CfnSchedule(scope, `PlanSchedule-${plan.name}`, {
+      const schedule = tickSchedule(scope, `PlanSchedule-${plan.name}`, {
         name: scheduleName(plan.name),
-        groupName: SCHEDULE_GROUP,
         description: `lifeboat plan ${plan.name}`,
-        scheduleExpression: plan.schedule,
-        scheduleExpressionTimezone: plan.timezone,
-        flexibleTimeWindow: { mode: "OFF" },
-        state: "ENABLED",
-        target: {
-          arn: target.functionArn,
-          roleArn: role.roleArn,
-          // Scheduler fills in the tick's intended time (UTC ISO-8601): with the plan it names the run.
-          input: JSON.stringify({
-            plan: plan.name,
-            trigger: "schedule",
-            scheduledTime: "<aws.scheduler.scheduled-time>",
-          }),
-          retryPolicy: { maximumRetryAttempts: 4 },
-        },
+        expression: plan.schedule,
+        timezone: plan.timezone,
+        target,
+        role,
+        tick: { plan: plan.name, trigger: "schedule" },
       });
-      // The role's policy must exist before Scheduler checks it can invoke the target.
-      schedule.node.addDependency(role);
       return [plan.name, schedule];
     }),
   );
   return { byPlan, role };
+}
+
+/**
+ * One Scheduler schedule invoking `target` (functions/schedule) with `tick` plus the tick's
+ * intended time, read in `timezone`: the shape every lifeboat schedule (a plan's, a drill's) shares.
+ */
+export function tickSchedule(
+  scope: Construct,
+  id: string,
+  o: {
+    name: string;
+    description: string;
+    expression: string;
+    timezone: string;
+    target: IFunction;
+    role: IRole;
+    tick: Record<string, string>;
+  },
+): CfnSchedule {
+  const schedule = new CfnSchedule(scope, id, {
+    name: o.name,
+    groupName: SCHEDULE_GROUP,
+    description: o.description,
+    scheduleExpression: o.expression,
+    scheduleExpressionTimezone: o.timezone,
+    flexibleTimeWindow: { mode: "OFF" },
+    state: "ENABLED",
+    target: {
+      arn: o.target.functionArn,
+      roleArn: o.role.roleArn,
+      // Scheduler fills in the tick's intended time (UTC ISO-8601): with the plan it names the run.
+      input: JSON.stringify({ ...o.tick, scheduledTime: "<aws.scheduler.scheduled-time>" }),
+      retryPolicy: { maximumRetryAttempts: 4 },
+    },
+  });
+  // The role's policy must exist before Scheduler checks it can invoke the target.
+  schedule.node.addDependency(o.role);
+  return schedule;
 }
