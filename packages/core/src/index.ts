@@ -80,15 +80,20 @@ export { describePlan } from "./plan-summary";
 export type { ArchiveCatalog, ArchiveRun, RefusedKey } from "./ports/archive-catalog";
 export type {
   Account,
+  BackupPolicy,
   CreatedDroplet,
   Droplet,
   DropletAction,
   DropletApi,
+  DropletBackup,
+  DropletBackupPolicy,
   DropletSize,
   DropletSnapshot,
   DropletStatus,
   Firewall,
   FirewallSpec,
+  Image,
+  ImageAction,
 } from "./ports/digitalocean";
 export type { Pinger, PingRequest, PingResult, PingSignal } from "./ports/pinger";
 export type { RunHistory } from "./ports/run-history";

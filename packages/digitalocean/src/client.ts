@@ -5,15 +5,20 @@
  */
 import type {
   Account,
+  BackupPolicy,
   CreatedDroplet,
   Droplet,
   DropletAction,
   DropletApi,
+  DropletBackup,
+  DropletBackupPolicy,
   DropletSelector,
   DropletSize,
   DropletSnapshot,
   Firewall,
   FirewallSpec,
+  Image,
+  ImageAction,
 } from "@lifeboat/core";
 import { type Clock, systemClock } from "./clock";
 import { DigitalOceanError } from "./errors";
@@ -23,8 +28,12 @@ import {
   firewallRulesKey,
   toAccount,
   toAction,
+  toBackup,
+  toBackupPolicy,
   toDroplet,
   toFirewall,
+  toImage,
+  toImageAction,
   toSize,
   toSnapshot,
 } from "./mapping";
@@ -120,13 +129,17 @@ export class DigitalOceanClient implements DropletApi {
   }
 
   /** Every page of a list, following `links.pages.next` until it is absent. */
-  private async allPages(operation: string, key: string, page: (n: number) => Promise<Answer<Json>>) {
+  private async allPages(
+    operation: string,
+    key: string | ((data: Json) => Json[]),
+    page: (n: number) => Promise<Answer<Json>>,
+  ) {
     const items: Json[] = [];
     let n = 1;
     for (;;) {
       const current = n;
       const res = await this.call({ operation, send: () => page(current) });
-      items.push(...((res.data?.[key] as Json[]) ?? []));
+      items.push(...((typeof key === "string" ? res.data?.[key] : key(res.data)) ?? []));
       const next: unknown = res.data?.links?.pages?.next;
       if (typeof next !== "string") return items;
       const following = Number(new URL(next).searchParams.get("page"));
@@ -432,5 +445,90 @@ export class DigitalOceanClient implements DropletApi {
       this.dots.firewall.listFirewalls({ page, per_page: PER_PAGE }),
     );
     return list.find((f) => f.name === name);
+  }
+
+  async listBackupPolicies(): Promise<DropletBackupPolicy[]> {
+    // `policies` is a map keyed by droplet id on each page, not a list.
+    const list = await this.allPages(
+      "list backup policies",
+      (data) => Object.values((data?.policies ?? {}) as Record<string, Json>),
+      (page) => this.env.http.get("/droplets/backups/policies", { params: { page, per_page: PER_PAGE } }),
+    );
+    return list.map(toBackupPolicy);
+  }
+
+  enableBackups(dropletId: number, policy: BackupPolicy): Promise<DropletAction> {
+    return this.act(dropletId, "enable_backups", () =>
+      this.env.http.post(`/droplets/${dropletId}/actions`, { type: "enable_backups", backup_policy: policy }),
+    );
+  }
+
+  changeBackupPolicy(dropletId: number, policy: BackupPolicy): Promise<DropletAction> {
+    return this.act(dropletId, "change_backup_policy", () =>
+      this.env.http.post(`/droplets/${dropletId}/actions`, { type: "change_backup_policy", backup_policy: policy }),
+    );
+  }
+
+  disableBackups(dropletId: number): Promise<DropletAction> {
+    return this.act(dropletId, "disable_backups", () =>
+      this.env.http.post(`/droplets/${dropletId}/actions`, { type: "disable_backups" }),
+    );
+  }
+
+  async listDropletBackups(dropletId: number): Promise<DropletBackup[]> {
+    const list = await this.allPages(`list backups of droplet ${dropletId}`, "backups", (page) =>
+      this.dots.droplet.listDropletBackups({ droplet_id: dropletId, page, per_page: PER_PAGE }),
+    );
+    return list.map((b) => toBackup(b, dropletId));
+  }
+
+  restoreDroplet(dropletId: number, backupId: string): Promise<DropletAction> {
+    return this.act(dropletId, "restore", () =>
+      this.env.http.post(`/droplets/${dropletId}/actions`, { type: "restore", image: Number(backupId) }),
+    );
+  }
+
+  async getImage(imageId: string): Promise<Image> {
+    const res = await this.call<Json>({
+      operation: `read image ${imageId}`,
+      send: () => this.env.http.get(`/images/${encodeURIComponent(imageId)}`),
+    });
+    return toImage(res.data.image);
+  }
+
+  convertImage(imageId: string): Promise<ImageAction> {
+    return this.imageAct(imageId, { type: "convert" });
+  }
+
+  transferImage(imageId: string, region: string): Promise<ImageAction> {
+    return this.imageAct(imageId, { type: "transfer", region });
+  }
+
+  /** An image action POST: a retry after a lost answer adopts the action that try started. */
+  private async imageAct(imageId: string, body: { type: string; region?: string }): Promise<ImageAction> {
+    const path = `/images/${encodeURIComponent(imageId)}/actions`;
+    const res = await this.call<Json>({
+      operation: `${body.type} image ${imageId}${body.region ? ` to ${body.region}` : ""}`,
+      send: () => this.env.http.post(path, body),
+      recover: async (since) => {
+        const listed = await this.env.http.get(path, { params: { page: 1, per_page: 50 } });
+        const created = ((listed.data?.actions ?? []) as Json[]).find(
+          (a) =>
+            a.type === body.type &&
+            (body.region === undefined || (a.region_slug ?? a.region?.slug ?? a.region) === body.region) &&
+            Date.parse(a.started_at) >= since - RECOVERY_WINDOW_MS,
+        );
+        return created ? ({ data: { action: created } } as Answer<Json>) : undefined;
+      },
+    });
+    return toImageAction(res.data.action, imageId);
+  }
+
+  async getImageAction(imageId: string, actionId: number): Promise<ImageAction> {
+    const res = await this.call<Json>({
+      operation: `read action ${actionId} of image ${imageId}`,
+      send: () => this.env.http.get(`/images/${encodeURIComponent(imageId)}/actions/${actionId}`),
+    });
+    return toImageAction(res.data.action, imageId);
   }
 }

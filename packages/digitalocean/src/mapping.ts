@@ -3,11 +3,15 @@ import type {
   Account,
   Droplet,
   DropletAction,
+  DropletBackup,
+  DropletBackupPolicy,
   DropletSize,
   DropletSnapshot,
   DropletStatus,
   Firewall,
   FirewallSpec,
+  Image,
+  ImageAction,
 } from "@lifeboat/core";
 
 // biome-ignore lint/suspicious/noExplicitAny: DO's JSON, typed loosely (and wrongly) by dots-wrapper
@@ -49,6 +53,55 @@ export function toSnapshot(s: Json, dropletId?: number): DropletSnapshot {
     minDiskGb: Number(s.min_disk_size),
     dropletId: dropletId ?? Number(s.resource_id),
     regions: [...(s.regions ?? [])],
+  };
+}
+
+export function toBackup(b: Json, dropletId: number): DropletBackup {
+  return { ...toSnapshot(b, dropletId) };
+}
+
+/** One value of `GET /v2/droplets/backups/policies`'s `policies` map. */
+export function toBackupPolicy(p: Json): DropletBackupPolicy {
+  const policy = p.backup_policy;
+  const window = p.next_backup_window;
+  return {
+    dropletId: Number(p.droplet_id),
+    enabled: p.backup_enabled === true,
+    ...(policy?.plan
+      ? {
+          policy: {
+            plan: policy.plan,
+            ...(policy.weekday ? { weekday: policy.weekday } : {}),
+            ...(typeof policy.hour === "number" ? { hour: policy.hour } : {}),
+          },
+        }
+      : {}),
+    ...(window?.start && window?.end ? { nextWindow: { start: String(window.start), end: String(window.end) } } : {}),
+  };
+}
+
+export function toImage(i: Json): Image {
+  return {
+    id: String(i.id),
+    name: String(i.name),
+    type: String(i.type),
+    status: String(i.status),
+    regions: [...(i.regions ?? [])],
+    sizeGb: Number(i.size_gigabytes),
+    createdAt: String(i.created_at),
+  };
+}
+
+export function toImageAction(a: Json, imageId: string): ImageAction {
+  const region = a.region_slug ?? a.region?.slug;
+  return {
+    id: Number(a.id),
+    type: String(a.type),
+    status: a.status,
+    startedAt: String(a.started_at),
+    completedAt: a.completed_at ?? null,
+    imageId,
+    ...(typeof region === "string" ? { region } : {}),
   };
 }
 

@@ -86,6 +86,15 @@ const snapshot = z.strictObject({
   approval: approval.prefault({}),
   shutdownTimeout: duration.prefault("2m"),
   maxDowntime: duration.prefault("2h"),
+  /** Regions a good snapshot is copied to (image action `transfer`, #16 §2); its retention covers the copies. */
+  copyTo: z.array(z.string().regex(/^[a-z]{3}\d$/, { error: 'expected a region slug such as "ams3"' })).default([]),
+  /**
+   * A droplet whose DigitalOcean Backups window is open or about to open (`next_backup_window`) is
+   * not powered off: `wait` waits for the window to end, `warn` goes ahead and says so (#16 §1).
+   */
+  duringBackupWindow: z
+    .enum(["wait", "warn"], { error: 'expected "wait" (for the backup window to end) or "warn" (go ahead)' })
+    .default("wait"),
 });
 
 const keep = wholeNumber(0).optional();
@@ -200,8 +209,37 @@ const fraction = z
   .min(0, { error: "expected a fraction from 0 to 1, e.g. 0.1 for a tenth" })
   .max(1, { error: "expected a fraction from 0 to 1, e.g. 0.1 for a tenth" });
 
-/** Opt-in: at the end of a run, check what is stored (#15 §1); `readData` re-reads that share of the archives. */
-const verify = z.strictObject({ readData: fraction.default(0) });
+/**
+ * Opt-in: at the end of a run, check what is stored (#15 §1); `readData` re-reads that share of the
+ * archives; `duplicityPath` (under one of `duplicity.paths`) is compared with the latest duplicity
+ * backup by `duplicity verify`, run on the droplet.
+ */
+const verify = z.strictObject({ readData: fraction.default(0), duplicityPath: absolutePath.optional() });
+
+const weekday = z.enum(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], {
+  error: 'expected a weekday: "SUN", "MON", "TUE", "WED", "THU", "FRI" or "SAT"',
+});
+
+/**
+ * DigitalOcean's own Backups per plan (#16 §1): `unmanaged` (lifeboat reads, never changes), `off`,
+ * or a policy every run reconciles. `hour` is the start of DO's 4-hour window, UTC.
+ */
+const dropletBackups = z.union(
+  [
+    z.literal("unmanaged"),
+    z.literal("off"),
+    z.strictObject({
+      plan: z.enum(["daily", "weekly"], { error: 'expected "daily" or "weekly"' }),
+      weekday: weekday.optional(),
+      hour: z
+        .literal([0, 4, 8, 12, 16, 20], {
+          error: "expected an hour of 0, 4, 8, 12, 16 or 20 (UTC; DO's windows are 4 hours)",
+        })
+        .optional(),
+    }),
+  ],
+  { error: 'expected "unmanaged", "off" or { plan: "daily" | "weekly", weekday?, hour? }' },
+);
 
 /**
  * A restore drill (#15 §2): on its own schedule, a scratch droplet from the latest lifeboat
@@ -248,6 +286,7 @@ const plan = z.strictObject({
   notify: notify.prefault({}),
   verify: verify.optional(),
   drill: drill.optional(),
+  dropletBackups: dropletBackups.default("unmanaged"),
 });
 
 const sshFingerprint = z
@@ -385,3 +424,5 @@ export type DropletSelector = Plan["droplets"][number];
 export type RetentionPolicy = Plan["retention"];
 export type StorageConfig = LifeboatConfig["storage"];
 export type SshConfig = LifeboatConfig["ssh"];
+/** What a plan wants of DigitalOcean's own Backups. */
+export type DropletBackupsSetting = Plan["dropletBackups"];

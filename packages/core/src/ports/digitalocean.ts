@@ -5,6 +5,56 @@
  */
 import type { DropletSelector } from "../config/schema";
 
+/** A droplet's DigitalOcean Backups policy, as DO names it (`hour`: start of the 4-hour window, UTC). */
+export interface BackupPolicy {
+  plan: "daily" | "weekly";
+  weekday?: "SUN" | "MON" | "TUE" | "WED" | "THU" | "FRI" | "SAT";
+  hour?: 0 | 4 | 8 | 12 | 16 | 20;
+}
+
+/** One droplet's entry of `GET /v2/droplets/backups/policies`. */
+export interface DropletBackupPolicy {
+  dropletId: number;
+  enabled: boolean;
+  /** DO's policy while enabled. */
+  policy?: BackupPolicy;
+  /** The next window DO may take a backup in (ISO times), when backups are enabled. */
+  nextWindow?: { start: string; end: string };
+}
+
+/** A DigitalOcean Backup of a droplet (an image of type `backup`; destroyed with the droplet). */
+export interface DropletBackup {
+  id: string;
+  name: string;
+  createdAt: string;
+  sizeGb: number;
+  minDiskGb: number;
+  dropletId: number;
+  regions: string[];
+}
+
+/** An image as `GET /v2/images/{id}` shows it: `status` is DO's `NEW`, `available`, `pending`, `deleted` or `retired`. */
+export interface Image {
+  id: string;
+  name: string;
+  type: string;
+  status: string;
+  regions: string[];
+  sizeGb: number;
+  createdAt: string;
+}
+
+/** An image action (`convert`, `transfer`); `region` is the transfer's destination. */
+export interface ImageAction {
+  id: number;
+  type: string;
+  status: ActionStatus;
+  startedAt: string;
+  completedAt: string | null;
+  imageId: string;
+  region?: string;
+}
+
 export type DropletStatus = "new" | "active" | "off" | "archive";
 
 export interface Droplet {
@@ -123,4 +173,23 @@ export interface DropletApi {
   getAccount(): Promise<Account>;
   /** The firewall named `spec.name`, made or updated to match `spec` (found by name, so it is made once). */
   ensureFirewall(spec: FirewallSpec): Promise<Firewall>;
+
+  // DigitalOcean Backups (#16 §1)
+  /** Every droplet's backup policy, in one listing (every page). */
+  listBackupPolicies(): Promise<DropletBackupPolicy[]>;
+  enableBackups(dropletId: number, policy: BackupPolicy): Promise<DropletAction>;
+  changeBackupPolicy(dropletId: number, policy: BackupPolicy): Promise<DropletAction>;
+  disableBackups(dropletId: number): Promise<DropletAction>;
+  /** One droplet's DO Backups (every page). */
+  listDropletBackups(dropletId: number): Promise<DropletBackup[]>;
+  /** In place: overwrites the droplet with one of its own backups (action `restore`). */
+  restoreDroplet(dropletId: number, backupId: string): Promise<DropletAction>;
+
+  // Images (#16 §1 keep, §2 copies, #15 §1 verify)
+  getImage(imageId: string): Promise<Image>;
+  /** Turns a backup into a snapshot (image action `convert`), which outlives the droplet. */
+  convertImage(imageId: string): Promise<ImageAction>;
+  /** Copies an image to another region (image action `transfer`): the same image id, one more region. */
+  transferImage(imageId: string, region: string): Promise<ImageAction>;
+  getImageAction(imageId: string, actionId: number): Promise<ImageAction>;
 }
