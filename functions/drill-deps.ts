@@ -1,8 +1,10 @@
 /**
  * What `backup-run` gives a drill (packages/core/src/drill): the DigitalOcean client and event
  * sink of a run, the SSH side (@lifeboat/remote `drillShell`, with the SSH_PRIVATE_KEY secret
- * and the plan's helper image), and the archive sink the latest run's manifest and archives
- * are read from. Thin wiring only; the key is loaded through ./observability.ts, so logs redact it.
+ * and the plan's helper image), and the archive sink the latest run's manifest is read from.
+ * The scratch droplet downloads the archives from the bucket itself (presigned URLs): none
+ * passes through this function. Thin wiring only; the key is loaded through
+ * ./observability.ts, so logs redact it.
  */
 import { type DrillDeps, type DrillRequest, findPlan, type LifeboatConfig, type RoutineDeps } from "@lifeboat/core";
 import { drillShell, type Logger } from "@lifeboat/remote";
@@ -24,7 +26,6 @@ export function deployedDrillDeps(
       username: config.ssh.user,
       port: config.ssh.port,
       helperImage: plan?.volumes.helperImage ?? "busybox:1.36",
-      openArchive: (key) => options.sink.get(key),
       ...(options.log ? { log: options.log } : {}),
     }),
     backups: drillBackups(options.sink),

@@ -177,3 +177,7 @@ export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName } from "./snapshot-name";
 export * from "./verify/index";
 export { type WatchdogReport, watchdogRound } from "./watchdog";
+// A drill's volume restore downloads on the scratch droplet, outbound open only for it (#15 §2).
+export type { ArchiveDownloads, ArchiveDownloadUrls, DrillLimits } from "./drill/ports";
+export { DRILL_EGRESS_FIREWALL_PREFIX, drillEgressFirewall } from "./drill/tags";
+export type { DropletFirewall, DropletFirewallSpec, OutboundRule } from "./ports/digitalocean";

@@ -39,6 +39,8 @@ export interface WatchdogReport {
   drills: DrillDropletSeen[];
   /** Stale drill droplets destroyed, by name. */
   drillsDestroyed: string[];
+  /** Egress firewalls a drill left open, deleted, by name. */
+  drillEgressClosed: string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export async function watchdogRound(
     cleared: [],
     drills: [],
     drillsDestroyed: [],
+    drillEgressClosed: [],
   };
   for (const droplet of droplets.values()) {
     const pendingBefore = report.pending.length;
@@ -105,6 +108,7 @@ export async function watchdogRound(
   const drills = await destroyStaleDrills(config, deps.api, now(), new Set(droplets.keys()));
   report.drills = drills.drills;
   report.drillsDestroyed = drills.destroyed;
+  report.drillEgressClosed = drills.egressClosed;
   report.pending.push(...drills.problems);
   return report;
 }

@@ -12,6 +12,8 @@ import type {
   DropletApi,
   DropletBackup,
   DropletBackupPolicy,
+  DropletFirewall,
+  DropletFirewallSpec,
   DropletSelector,
   DropletSize,
   DropletSnapshot,
@@ -24,6 +26,7 @@ import { type Clock, systemClock } from "./clock";
 import { DigitalOceanError } from "./errors";
 import { createDots, createHttpClient, type Dots } from "./http";
 import {
+  dropletFirewallBody,
   firewallRules,
   firewallRulesKey,
   toAccount,
@@ -31,6 +34,7 @@ import {
   toBackup,
   toBackupPolicy,
   toDroplet,
+  toDropletFirewall,
   toFirewall,
   toImage,
   toImageAction,
@@ -438,6 +442,39 @@ export class DigitalOceanClient implements DropletApi {
         this.dots.firewall.updateFirewall({ id: found.id, droplet_ids: found.droplet_ids ?? [], ...wanted } as never),
     });
     return toFirewall(res.data.firewall, spec.tag);
+  }
+
+  async createDropletFirewall(spec: DropletFirewallSpec): Promise<DropletFirewall> {
+    const res = await this.call<Json>({
+      operation: `create firewall ${spec.name}`,
+      send: () => this.dots.firewall.createFirewall(dropletFirewallBody(spec) as never),
+      // A retry would make a second firewall of the same name: look for the first.
+      recover: async () => {
+        const made = await this.firewallNamed(spec.name);
+        return made ? ({ data: { firewall: made } } as Answer<Json>) : undefined;
+      },
+    });
+    return toDropletFirewall(res.data.firewall);
+  }
+
+  async listFirewalls(): Promise<DropletFirewall[]> {
+    const list = await this.allPages("list firewalls", "firewalls", (page) =>
+      this.dots.firewall.listFirewalls({ page, per_page: PER_PAGE }),
+    );
+    return list.map(toDropletFirewall);
+  }
+
+  async deleteFirewall(firewallId: string): Promise<void> {
+    try {
+      await this.call({
+        operation: `delete firewall ${firewallId}`,
+        send: () => this.dots.firewall.deleteFirewall({ firewall_id: firewallId }),
+      });
+    } catch (error) {
+      // Gone already (a retry after a lost answer, or deleted by someone else): the outcome we wanted.
+      if (error instanceof DigitalOceanError && error.status === 404) return;
+      throw error;
+    }
   }
 
   private async firewallNamed(name: string): Promise<Json | undefined> {

@@ -8,6 +8,8 @@ import type {
   DropletSize,
   DropletSnapshot,
   DropletStatus,
+  DropletFirewall,
+  DropletFirewallSpec,
   Firewall,
   FirewallSpec,
   Image,
@@ -177,5 +179,31 @@ export function toFirewall(f: Json, tag: string): Firewall {
     tag,
     inboundTcpPorts: tcpPorts(f.inbound_rules),
     outboundTcpPorts: tcpPorts(f.outbound_rules),
+  };
+}
+
+/** DO's body for a firewall on droplet ids: outbound only (an inbound rule would open the droplet to more). */
+export function dropletFirewallBody(spec: DropletFirewallSpec) {
+  return {
+    name: spec.name,
+    droplet_ids: spec.dropletIds,
+    outbound_rules: spec.outbound.map((r) => ({
+      protocol: r.protocol,
+      ports: String(r.port),
+      destinations: { addresses: ANYWHERE },
+    })),
+  };
+}
+
+/** A firewall as applied to droplet ids: its single-port TCP and UDP outbound rules. */
+export function toDropletFirewall(f: Json): DropletFirewall {
+  return {
+    id: String(f.id),
+    name: String(f.name),
+    createdAt: String(f.created_at ?? ""),
+    dropletIds: ((f.droplet_ids ?? []) as unknown[]).map(Number),
+    outbound: ((f.outbound_rules ?? []) as Json[])
+      .filter((r) => (r.protocol === "tcp" || r.protocol === "udp") && /^\d+$/.test(String(r.ports)))
+      .map((r) => ({ protocol: r.protocol as "tcp" | "udp", port: Number(r.ports) })),
   };
 }

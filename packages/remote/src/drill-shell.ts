@@ -5,11 +5,19 @@
  * installed (given at runtime, never from the config).
  */
 import type { Readable } from "node:stream";
-import type { DrillCheckResult, DrillHostKey, DrillShell, DrillVolume, ScratchAccess } from "@lifeboat/core";
+import type {
+  ArchiveDownloadUrls,
+  DrillCheckResult,
+  DrillHostKey,
+  DrillShell,
+  DrillVolume,
+  ScratchAccess,
+} from "@lifeboat/core";
 import ssh2 from "ssh2";
 import { decompressStage } from "./compression";
 import { connect, hostKeyFingerprint } from "./connect";
 import { restartContainers } from "./containers";
+import { stageDownloaded } from "./drill-download";
 import { runHooks } from "./hooks";
 import { containerName, imageRef, volumeName } from "./names";
 import type { Logger, RemoteSession } from "./session";
@@ -23,8 +31,12 @@ export interface DrillShellOptions {
   port?: number;
   /** Where an address is reached; default the address itself on `port` (tests map it to a harness sshd). */
   endpoint?: (address: string) => { host: string; port: number } | Promise<{ host: string; port: number }>;
-  /** A stored archive's bytes, by its key in the manifest (e.g. `sink.get`); absent: volumes cannot be restored. */
-  openArchive?: (key: string) => Promise<Readable>;
+  /**
+   * A local store's archive, by its key (`sink.get` of a `local` storage): streamed over the SSH
+   * session from this process, the one case the droplet has no URL to download from. Leave it
+   * out for S3 or Spaces: the droplet downloads those itself, and no archive byte passes here.
+   */
+  localArchive?: (key: string) => Promise<Readable>;
   /** Image whose `sh`, `tar` and `find` fill and count the scratch volumes: the plan's `volumes.helperImage`. */
   helperImage: string;
   /** How long a started container must keep running to count as running. Default 5 s. */
@@ -36,7 +48,7 @@ export interface DrillShellOptions {
 export const drillVolumeName = (volume: string) => volumeName(`lifeboat-drill-${volume}`);
 
 /**
- * @example const shell = drillShell({ privateKey: async () => key, helperImage: "busybox:1.36", openArchive: (k) => sink.get(k) });
+ * @example const shell = drillShell({ privateKey: async () => key, helperImage: "busybox:1.36" });
  */
 export function drillShell(options: DrillShellOptions): DrillShell {
   const open = async (access: ScratchAccess, attempts: number): Promise<RemoteSession> => {
@@ -134,10 +146,27 @@ export function drillShell(options: DrillShellOptions): DrillShell {
         }),
       ),
 
-    restoreVolumes: (access, volumes) =>
+    stopContainers: (access) =>
+      within(access, async (session) => {
+        const running = async () =>
+          (
+            await session.run(sh`docker ps --format ${"{{.Names}}"}`, { what: "list running containers" })
+          ).stdout
+            .split("\n")
+            .filter(Boolean);
+        const names = await running();
+        if (names.length > 0) {
+          await session.run(sh`docker stop -t 30 ${names}`, { what: "stop the containers", check: false });
+        }
+        const left = await running();
+        if (left.length > 0) throw new Error(`still running after docker stop: ${left.join(", ")}`);
+        return names;
+      }),
+
+    restoreVolumes: (access, volumes, downloads) =>
       within(access, async (session) => {
         const results: DrillCheckResult[] = [];
-        for (const volume of volumes) results.push(await restoreOne(session, volume, options));
+        for (const volume of volumes) results.push(await restoreOne(session, volume, options, downloads));
         return results;
       }),
   };
@@ -169,19 +198,19 @@ async function restoreOne(
   session: RemoteSession,
   entry: DrillVolume,
   options: DrillShellOptions,
+  downloads: ArchiveDownloadUrls | undefined,
 ): Promise<DrillCheckResult> {
   const name = `volume ${entry.volume}`;
-  if (!options.openArchive) return { name, passed: false, detail: "no archive store is wired to read it from" };
+  const url = downloads?.byKey[entry.key];
+  if (!url && !options.localArchive) return { name, passed: false, detail: "no archive store is wired to read it from" };
   const volume = drillVolumeName(entry.volume);
   const helper = imageRef(options.helperImage);
+  const what = `archive of ${entry.volume}`;
   let staged: string | undefined;
   try {
-    staged = await stageVerified(
-      session,
-      await options.openArchive(entry.key),
-      entry.sha256,
-      `archive of ${entry.volume}`,
-    );
+    staged = url
+      ? await stageDownloaded(session, url, entry.sha256, what, downloads?.withinSeconds ?? 900)
+      : await stageVerified(session, await options.localArchive!(entry.key), entry.sha256, what);
     const listed = await session.run(
       bash(sh`${decompressStage(entry.compression)} < ${staged} | tar t | grep -v -x -e ./ -e . | wc -l`),
       { what: `list the archive of ${entry.volume}` },

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { RouteResult } from "./routes";
-import type { SandboxFirewall, SandboxFirewallRule, SandboxState } from "./state";
+import type { SandboxFirewall, SandboxFirewallChange, SandboxFirewallRule, SandboxState } from "./state";
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]+$/;
 const PROTOCOLS = new Set(["tcp", "udp", "icmp"]);
@@ -59,3 +59,12 @@ export function newFirewallBase(state: SandboxState, now: number): Pick<SandboxF
 
 /** A deep copy: what a firewall was at one moment, not what it becomes. */
 export const firewallCopy = (f: SandboxFirewall): SandboxFirewall => structuredClone(f);
+
+/** Notes a change in `state.firewallChanges`, at the sandbox's time. */
+export function recordFirewallChange(
+  state: SandboxState,
+  change: SandboxFirewallChange["change"],
+  firewall: SandboxFirewall,
+): void {
+  state.firewallChanges.push({ at: state.now(), change, firewall: firewallCopy(firewall) });
+}

@@ -3,7 +3,7 @@
  * handlers over the sandbox state.
  */
 import type { Fault } from "./faults";
-import { firewallCopy, newFirewallBase, readFirewall } from "./firewalls";
+import { firewallCopy, newFirewallBase, readFirewall, recordFirewallChange } from "./firewalls";
 import {
   paginate,
   renderAccount,
@@ -136,6 +136,7 @@ export const routes: Route[] = [
     if ("status" in read) return read;
     for (const tag of read.tags) state.tags.add(tag);
     state.firewalls.set(read.id, read);
+    recordFirewallChange(state, "created", read);
     return { status: 202, body: { firewall: renderFirewall(read) } };
   }),
   route("GET", "/v2/firewalls/{firewall_id}", "firewalls_get", ({ state, params }) => {
@@ -150,11 +151,16 @@ export const routes: Route[] = [
     if ("status" in read) return read;
     for (const tag of read.tags) state.tags.add(tag);
     state.firewalls.set(read.id, read);
+    recordFirewallChange(state, "updated", read);
     return { status: 200, body: { firewall: renderFirewall(read) } };
   }),
-  route("DELETE", "/v2/firewalls/{firewall_id}", "firewalls_delete", ({ state, params }) =>
-    state.firewalls.delete(params.firewall_id!) ? { status: 204 } : notFound(),
-  ),
+  route("DELETE", "/v2/firewalls/{firewall_id}", "firewalls_delete", ({ state, params }) => {
+    const f = state.firewalls.get(params.firewall_id!);
+    if (!f) return notFound();
+    state.firewalls.delete(f.id);
+    recordFirewallChange(state, "deleted", f);
+    return { status: 204 };
+  }),
   route("GET", "/v2/droplets/{droplet_id}/backups", "droplets_list_backups", (ctx) =>
     dropletOf(ctx) ? { status: 200, body: paginate("backups", [], ctx.url) } : notFound(),
   ),

@@ -50,6 +50,13 @@ export interface SandboxFirewall {
   outboundRules: SandboxFirewallRule[];
 }
 
+/** A firewall made, replaced or deleted through the API, at sandbox time (a copy of it then). */
+export interface SandboxFirewallChange {
+  at: number;
+  change: "created" | "updated" | "deleted";
+  firewall: SandboxFirewall;
+}
+
 export interface SandboxAccount {
   /** How many droplets the account may have; a create beyond it answers 422. */
   dropletLimit: number;
@@ -123,6 +130,8 @@ export class SandboxState {
   readonly snapshots = new Map<number, SandboxSnapshot>();
   readonly tags = new Set<string>();
   readonly firewalls = new Map<string, SandboxFirewall>();
+  /** Every firewall change, in order: what a test asks "when was outbound traffic open?". */
+  readonly firewallChanges: SandboxFirewallChange[] = [];
   /** Droplets destroyed through the API, with when (sandbox time): what a test asks "was it cleaned up?". */
   readonly destroyed = new Map<number, { droplet: SandboxDroplet; at: number }>();
   readonly account: SandboxAccount = { dropletLimit: 25, status: "active" };

@@ -122,6 +122,20 @@ export class S3Sink implements Sink {
     return out.Body as Readable;
   }
 
+  /**
+   * A presigned GET URL of one object, valid for `expiresSeconds`, signed with this sink's
+   * credentials: whoever holds it reads the object, so it is a secret (never logged).
+   */
+  async downloadUrl(key: string, expiresSeconds: number): Promise<string> {
+    const [{ s3, client }, { getSignedUrl }] = await Promise.all([
+      this.connect(),
+      import("@aws-sdk/s3-request-presigner"),
+    ]);
+    const command = new s3.GetObjectCommand({ Bucket: this.options.bucket, Key: this.full(key) });
+    // The presigner is a release or two apart from client-s3; the client it takes is the same shape.
+    return getSignedUrl(client as never, command as never, { expiresIn: expiresSeconds });
+  }
+
   async head(key: string): Promise<{ bytes: number } | undefined> {
     const { s3, client } = await this.connect();
     try {

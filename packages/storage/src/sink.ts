@@ -47,6 +47,11 @@ export interface Sink {
   delete(key: string): Promise<void>;
   /** Present when others can upload to this store straight (S3/Spaces); absent for a local directory. */
   direct?(): DirectTarget;
+  /**
+   * A short-lived GET URL others (a drill droplet) download `key` from themselves: S3/Spaces
+   * only. The URL is a bearer credential: hand it over stdin, never log it.
+   */
+  downloadUrl?(key: string, expiresSeconds: number): Promise<string>;
   /** Multipart uploads still open under `prefix` (stores that have them). */
   openUploads?(prefix: string): Promise<OpenUpload[]>;
   /** Aborts an open multipart upload, dropping its parts. */

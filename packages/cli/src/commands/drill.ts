@@ -33,6 +33,7 @@ export function drillCommand(droplet: string, options: DrillCommandOptions): Pro
   return withContext(options, async (ctx) => {
     const plan = await planOf(ctx, droplet, options.plan);
     const steps = new LocalSteps(ctx.env.time);
+    const storage = openStorage(ctx.config);
     const result = await runDrill(
       steps,
       {
@@ -43,9 +44,11 @@ export function drillCommand(droplet: string, options: DrillCommandOptions): Pro
           username: ctx.config.ssh.user,
           port: ctx.config.ssh.port,
           helperImage: plan.volumes.helperImage,
-          openArchive: (key) => openStorage(ctx.config).get(key),
+          // S3 or Spaces: the scratch droplet downloads each archive itself. A local directory
+          // has no URL it could reach, so only then does an archive come over SSH from here.
+          ...(ctx.config.storage.type === "local" ? { localArchive: (key: string) => storage.get(key) } : {}),
         }),
-        backups: drillBackups(openStorage(ctx.config)),
+        backups: drillBackups(storage),
         now: () => ctx.env.time.now(),
       },
       ctx.config,

@@ -75,6 +75,7 @@ async function round(ctx: CommandContext, json: boolean): Promise<WatchdogReport
     );
   }
   for (const d of report.drillsDestroyed) ctx.say(`  ${d}: destroyed (a drill droplet past its limit)`);
+  for (const f of report.drillEgressClosed) ctx.say(`  firewall ${f}: deleted (outbound traffic a drill left open)`);
   for (const p of report.pending) ctx.say(`  not done yet (the next round tries again): ${p}`);
   if (report.marked.length + report.cleared.length + report.pending.length + report.drills.length === 0) {
     ctx.say("  nothing to do: no droplet lifeboat powered off, no expired claim, and no drill droplet");

@@ -46,16 +46,47 @@ export interface DrillShell {
     checks: Array<{ command: string; timeoutSeconds: number }>,
   ): Promise<DrillCheckResult[]>;
   /**
-   * Each archive into a new scratch volume on the droplet (sha256 checked before extracting,
-   * extracted files counted against the archive's entries); the droplet needs no outbound
-   * traffic for it.
+   * Stops every container running on the scratch droplet (the clone's whole workload, not only
+   * what the manifest names), so none runs while outbound traffic is open for a restore's
+   * download. Returns the names it stopped; throws when one still runs afterwards.
    */
-  restoreVolumes(access: ScratchAccess, volumes: DrillVolume[]): Promise<DrillCheckResult[]>;
+  stopContainers(access: ScratchAccess): Promise<string[]>;
+  /**
+   * Each archive into a new scratch volume on the droplet (sha256 checked before extracting,
+   * extracted files counted against the archive's entries). With `downloads` the droplet
+   * fetches each archive itself from its URL (needs outbound traffic to the store); without,
+   * the archive comes over the SSH session from this process (a local store only).
+   */
+  restoreVolumes(
+    access: ScratchAccess,
+    volumes: DrillVolume[],
+    downloads?: ArchiveDownloadUrls,
+  ): Promise<DrillCheckResult[]>;
+}
+
+/**
+ * Short-lived GET URLs of archives, by key. Each is a bearer credential: made inside the step
+ * that uses it, handed to the droplet over stdin, never logged, never in a step's result.
+ */
+export interface ArchiveDownloadUrls {
+  byKey: Record<string, string>;
+  /** The URLs expire after this long; each download must finish within it. */
+  withinSeconds: number;
+}
+
+/** How the scratch droplet downloads archives from the store itself (S3 or Spaces). */
+export interface ArchiveDownloads {
+  /** The TCP ports those downloads connect to: 443 for https, else the endpoint's own. */
+  ports: number[];
+  /** A GET URL per key, valid for `expiresSeconds`. */
+  urls(keys: string[], expiresSeconds: number): Promise<ArchiveDownloadUrls>;
 }
 
 export interface DrillBackups {
   /** The latest complete archive run of this droplet (any plan's), or undefined when there is none. */
   latest(droplet: string): Promise<DrillBackup | undefined>;
+  /** Absent for a store the droplet cannot reach (a local directory): archives are then streamed over SSH. */
+  downloads?: ArchiveDownloads;
 }
 
 export interface DrillDeps {
@@ -77,6 +108,11 @@ export interface DrillLimits {
   sshSeconds: number;
   /** Seconds between looks. */
   pollSeconds: number;
+  /**
+   * How long a volume restore's download URLs last, and so each download; outbound traffic
+   * open longer than twice this is a leftover the watchdog closes.
+   */
+  restoreSeconds: number;
 }
 
-export const DRILL_LIMITS: DrillLimits = { activeSeconds: 600, sshSeconds: 300, pollSeconds: 10 };
+export const DRILL_LIMITS: DrillLimits = { activeSeconds: 600, sshSeconds: 300, pollSeconds: 10, restoreSeconds: 900 };

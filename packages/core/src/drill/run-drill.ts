@@ -11,8 +11,9 @@
  *   3. create the scratch droplet from the snapshot, tagged from creation, with user data that
  *      installs this drill's host key and lifeboat's public key;
  *   4. wait (bounded) for `active`, then for SSH with the pinned host key;
- *   5. check: volume archives restored (with `restoreVolumes`), the containers that ran at
- *      backup time running, each `drill.checks` command;
+ *   5. check: volume archives restored (with `restoreVolumes`: downloaded by the droplet while
+ *      its containers are stopped, see ./restore-volumes.ts), the containers that ran at backup
+ *      time running, each `drill.checks` command;
  *   6. finally destroy it (unless `keep`), and report with the restore time and the cost.
  */
 import { planNamed } from "../config/plan-named";
@@ -27,6 +28,7 @@ import { pollUntil } from "../routine/poll";
 import { chooseSize } from "./choose-size";
 import { chooseSnapshot } from "./choose-snapshot";
 import { DRILL_LIMITS, type DrillDeps, type DrillLimits, type ScratchAccess } from "./ports";
+import { restoreVolumesIsolated } from "./restore-volumes";
 import { DRILL_TAG, drillDropletName, drillFirewall, drillIdTag, drillTags } from "./tags";
 import { drillUserData } from "./user-data";
 
@@ -286,7 +288,12 @@ async function drillDroplet(
       const volumes = backup?.volumes ?? [];
       checks.push(
         ...(volumes.length > 0
-          ? await ctx.step("restore volumes", () => deps.shell.restoreVolumes(access, volumes), runOnce)
+          ? await restoreVolumesIsolated(ctx, deps, {
+              scratchDropletId: created.id,
+              access,
+              volumes,
+              limits: run.limits,
+            })
           : [
               { name: "volume restore", passed: false, detail: noBackup(droplet.name, backup, deps, "volume archive") },
             ]),

@@ -9,7 +9,7 @@
  * are slugs and drill ids execution names (`[A-Za-z0-9_-]`, ≤ 64), so the tag stays under 110.
  */
 import type { LifeboatConfig } from "../config/schema";
-import type { FirewallSpec } from "../ports/digitalocean";
+import type { DropletFirewallSpec, FirewallSpec } from "../ports/digitalocean";
 
 /** The tag every drill droplet carries; the firewall applies to it, the watchdog looks for it. */
 export const DRILL_TAG = "lifeboat-drill";
@@ -67,6 +67,25 @@ export function drillDropletName(droplet: string, drillId: string): string {
  */
 export function drillFirewall(outboundTcpPorts: number[] = []): FirewallSpec {
   return { name: DRILL_FIREWALL_NAME, tag: DRILL_TAG, inboundTcpPorts: [22], outboundTcpPorts };
+}
+
+/** Every per-drill egress firewall's name starts so; the scratch droplet's id follows. */
+export const DRILL_EGRESS_FIREWALL_PREFIX = "lifeboat-drill-egress-";
+
+/**
+ * Outbound traffic for one scratch droplet, by its id (no other droplet, not the drill tag),
+ * while its containers are stopped for a volume restore's download: TCP to the store's ports,
+ * and DNS (UDP and TCP 53) to find the store. Firewall names allow letters, digits, "." and
+ * "-" only, so the droplet's id names it, not the drill id.
+ * @example drillEgressFirewall(4711, [443]).name // "lifeboat-drill-egress-4711"
+ */
+export function drillEgressFirewall(scratchDropletId: number, storePorts: number[]): DropletFirewallSpec {
+  const tcp = [...new Set([...storePorts, 53])].sort((a, b) => a - b);
+  return {
+    name: `${DRILL_EGRESS_FIREWALL_PREFIX}${scratchDropletId}`,
+    dropletIds: [scratchDropletId],
+    outbound: [...tcp.map((port) => ({ protocol: "tcp" as const, port })), { protocol: "udp", port: 53 }],
+  };
 }
 
 /** The age limit of a droplet with these tags, in seconds: its plan's `drill.maxAge`, else 2h. */

@@ -123,6 +123,29 @@ export interface Firewall extends FirewallSpec {
   id: string;
 }
 
+/** One outbound opening: a protocol and a single port, towards any address. */
+export interface OutboundRule {
+  protocol: "tcp" | "udp";
+  port: number;
+}
+
+/**
+ * A Cloud Firewall applied to droplets by id, not by tag: what opens outbound traffic for one
+ * drill droplet and no other (#15 §2). DigitalOcean unites the rules of every firewall on a
+ * droplet, so this adds to the isolating firewall on the drill tag without changing it.
+ */
+export interface DropletFirewallSpec {
+  name: string;
+  dropletIds: number[];
+  outbound: OutboundRule[];
+}
+
+export interface DropletFirewall extends DropletFirewallSpec {
+  id: string;
+  /** ISO time DigitalOcean made it. */
+  createdAt: string;
+}
+
 /**
  * A droplet just created (status `new`), with its create action: `getAction` tells a create
  * that ended `errored` (the droplet then never becomes active) without waiting out a timeout.
@@ -173,6 +196,12 @@ export interface DropletApi {
   getAccount(): Promise<Account>;
   /** The firewall named `spec.name`, made or updated to match `spec` (found by name, so it is made once). */
   ensureFirewall(spec: FirewallSpec): Promise<Firewall>;
+  /** Makes a firewall on these droplet ids (one call; a retry after a lost answer finds it by name). */
+  createDropletFirewall(spec: DropletFirewallSpec): Promise<DropletFirewall>;
+  /** Every firewall of the account (every page), read as applied to droplet ids; tags and inbound rules are not read. */
+  listFirewalls(): Promise<DropletFirewall[]>;
+  /** Deletes one firewall. A firewall already gone is not an error. */
+  deleteFirewall(firewallId: string): Promise<void>;
 
   // DigitalOcean Backups (#16 §1)
   /** Every droplet's backup policy, in one listing (every page). */
