@@ -33,19 +33,24 @@ export {
 export { chooseSize } from "./drill/choose-size";
 export { chooseSnapshot } from "./drill/choose-snapshot";
 export type {
+  ArchiveDownloads,
+  ArchiveDownloadUrls,
   DrillBackup,
   DrillBackups,
   DrillDeps,
+  DrillLimits,
   DrillShell,
   DrillVolume,
   ScratchAccess,
 } from "./drill/ports";
 export { type DrillResult, runDrill } from "./drill/run-drill";
 export {
+  DRILL_EGRESS_FIREWALL_PREFIX,
   DRILL_FIREWALL_NAME,
   DRILL_TAG,
   drillDropletAge,
   drillDropletName,
+  drillEgressFirewall,
   drillFirewall,
   drillIdTag,
   drillTags,
@@ -87,6 +92,8 @@ export type {
   DropletApi,
   DropletBackup,
   DropletBackupPolicy,
+  DropletFirewall,
+  DropletFirewallSpec,
   DropletSize,
   DropletSnapshot,
   DropletStatus,
@@ -94,6 +101,7 @@ export type {
   FirewallSpec,
   Image,
   ImageAction,
+  OutboundRule,
 } from "./ports/digitalocean";
 export type { Pinger, PingRequest, PingResult, PingSignal } from "./ports/pinger";
 export type { RunHistory } from "./ports/run-history";
@@ -177,7 +185,3 @@ export { nextRuns, parseSchedule, type Schedule } from "./schedule";
 export { parseSnapshotName, snapshotName } from "./snapshot-name";
 export * from "./verify/index";
 export { type WatchdogReport, watchdogRound } from "./watchdog";
-// A drill's volume restore downloads on the scratch droplet, outbound open only for it (#15 §2).
-export type { ArchiveDownloads, ArchiveDownloadUrls, DrillLimits } from "./drill/ports";
-export { DRILL_EGRESS_FIREWALL_PREFIX, drillEgressFirewall } from "./drill/tags";
-export type { DropletFirewall, DropletFirewallSpec, OutboundRule } from "./ports/digitalocean";

@@ -41,6 +41,8 @@ export interface DrillShellOptions {
   helperImage: string;
   /** How long a started container must keep running to count as running. Default 5 s. */
   settleMs?: number;
+  /** How long `docker stop` gives a container to end before it is killed (before a restore's download). Default 30 s. */
+  stopSeconds?: number;
   log?: Logger;
 }
 
@@ -149,14 +151,15 @@ export function drillShell(options: DrillShellOptions): DrillShell {
     stopContainers: (access) =>
       within(access, async (session) => {
         const running = async () =>
-          (
-            await session.run(sh`docker ps --format ${"{{.Names}}"}`, { what: "list running containers" })
-          ).stdout
+          (await session.run(sh`docker ps --format ${"{{.Names}}"}`, { what: "list running containers" })).stdout
             .split("\n")
             .filter(Boolean);
         const names = await running();
         if (names.length > 0) {
-          await session.run(sh`docker stop -t 30 ${names}`, { what: "stop the containers", check: false });
+          await session.run(sh`docker stop -t ${options.stopSeconds ?? 30} ${names}`, {
+            what: "stop the containers",
+            check: false,
+          });
         }
         const left = await running();
         if (left.length > 0) throw new Error(`still running after docker stop: ${left.join(", ")}`);
@@ -202,7 +205,8 @@ async function restoreOne(
 ): Promise<DrillCheckResult> {
   const name = `volume ${entry.volume}`;
   const url = downloads?.byKey[entry.key];
-  if (!url && !options.localArchive) return { name, passed: false, detail: "no archive store is wired to read it from" };
+  if (!url && !options.localArchive)
+    return { name, passed: false, detail: "no archive store is wired to read it from" };
   const volume = drillVolumeName(entry.volume);
   const helper = imageRef(options.helperImage);
   const what = `archive of ${entry.volume}`;

@@ -2,12 +2,15 @@
  * Restore drills end to end: the sandbox serves DigitalOcean (through the real client), the
  * scratch droplet's address leads to a second harness sshd set up the way the drill's user data
  * says (its host key, lifeboat's key), Docker is the harness's dockerd and the latest run's
- * manifest and volume archive are in s3rver. A few drills, each asserting a lot.
+ * manifest and volume archive are in s3rver, which the scratch droplet downloads the archive
+ * from itself (a presigned URL; nothing streams through this process). A few drills, each
+ * asserting a lot.
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
+  DRILL_EGRESS_FIREWALL_PREFIX,
   DRILL_TAG,
   type DrillResult,
   type DrillShell,
@@ -21,7 +24,7 @@ import {
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { drillShell, drillVolumeName } from "@lifeboat/remote";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
-import { drillBackups, type S3Sink, writeManifest } from "@lifeboat/storage";
+import { drillBackups, type S3Sink, type Sink, writeManifest } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalSteps } from "../../../packages/cli/src/run/local-steps";
 import type { TimeBase } from "../../../packages/cli/src/run/time-base";
@@ -92,12 +95,25 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
     return sink;
   }
 
+  /** What the drill did on the scratch droplet, and how many firewall changes the sandbox had seen by then. */
+  interface ShellMark {
+    what: "stopped" | "starting";
+    at: number;
+    firewallChanges: number;
+    names: string[];
+  }
+
   interface Drilled {
     result: DrillResult;
     events: LifeboatEvent[];
     sandbox: Sandbox;
     gitlabId: number;
     userData: string[];
+    marks: ShellMark[];
+    /** Keys this process read from the store (manifests only: archives go to the droplet straight). */
+    read: string[];
+    /** The SSH side's log: every command sent to the scratch droplet. */
+    logged: string[];
   }
 
   async function drill(o: {
@@ -134,12 +150,21 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
       };
       const silentPort = await freePort();
       const started = new Map<string, Promise<number>>();
-      const shell: DrillShell = drillShell({
+      const read: string[] = [];
+      const store: Sink = Object.assign(Object.create(o.sink) as S3Sink, {
+        get: (key: string) => {
+          read.push(key);
+          return o.sink.get(key);
+        },
+      });
+      const logged: string[] = [];
+      const real: DrillShell = drillShell({
+        log: (line) => logged.push(line),
         privateKey: async () => privateKey,
         username: h.ssh!.user,
         helperImage: h.docker!.baseImage,
-        openArchive: (key) => o.sink.get(key),
         settleMs: 1_500,
+        stopSeconds: 1,
         // The scratch droplet's address → a second sshd made from the user data DigitalOcean got.
         endpoint: async (address) => {
           if (o.silent) return { host: "127.0.0.1", port: silentPort };
@@ -163,6 +188,21 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
           return { host: "127.0.0.1", port: await port };
         },
       });
+      const marks: ShellMark[] = [];
+      const mark = (what: ShellMark["what"], names: string[]) =>
+        marks.push({ what, at: sandbox.clock.now(), firewallChanges: sandbox.state.firewallChanges.length, names });
+      const shell: DrillShell = {
+        ...real,
+        stopContainers: async (access) => {
+          const stopped = await real.stopContainers(access);
+          mark("stopped", stopped);
+          return stopped;
+        },
+        startContainers: (access, names) => {
+          mark("starting", names);
+          return real.startContainers(access, names);
+        },
+      };
       const events: LifeboatEvent[] = [];
       const config: LifeboatConfigInput = {
         plans: [
@@ -200,7 +240,7 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
           api,
           events: { emit: async (e) => void events.push(e) },
           shell,
-          backups: drillBackups(o.sink),
+          backups: drillBackups(store),
           now: () => sandbox.clock.now(),
           limits: { activeSeconds: 600, sshSeconds: 60, pollSeconds: 10 },
         },
@@ -221,7 +261,7 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
       ]
         .map((d) => d.createdWith?.userData)
         .filter((u): u is string => !!u);
-      return { result, events, sandbox, gitlabId: gitlab.id, userData };
+      return { result, events, sandbox, gitlabId: gitlab.id, userData, marks, read, logged };
     } finally {
       await sandbox.close();
     }
@@ -239,6 +279,10 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
       expect(covering[0]?.inboundRules.map((r) => r.ports)).toEqual(["22"]);
     }
     expect(d.sandbox.state.droplets.size).toBe(1); // only the original is left
+    // No outbound traffic left open: every firewall but the isolating one is gone.
+    expect([...d.sandbox.state.firewalls.values()].map((f) => f.tags)).toEqual([[DRILL_TAG]]);
+    // No archive byte came through this process: it read manifests only.
+    expect(d.read.filter((k) => k.includes("/volumes/"))).toEqual([]);
     const original = d.sandbox.state.droplets.get(d.gitlabId);
     expect(original?.tags).toEqual([]);
     const touched = d.sandbox.log.filter(
@@ -253,12 +297,50 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
     }
   }
 
+  /**
+   * Outbound traffic was open for the scratch droplet alone, to the store's port, only between
+   * the containers' stop and their start, and closed at the end.
+   */
+  function expectEgressOnlyWhileStopped(d: Drilled) {
+    const changes = d.sandbox.state.firewallChanges;
+    const egress = changes.filter((c) => c.firewall.name.startsWith(DRILL_EGRESS_FIREWALL_PREFIX));
+    expect(egress.map((c) => c.change)).toEqual(["created", "deleted"]);
+    const scratchId = d.result.drills[0]?.scratch?.id;
+    expect(egress[0]?.firewall).toMatchObject({ dropletIds: [scratchId], tags: [], inboundRules: [] });
+    const storePort = new URL(harness().s3!.endpoint).port;
+    expect(egress[0]?.firewall.outboundRules.map((r) => `${r.protocol}/${r.ports}`).sort()).toEqual(
+      [`tcp/${storePort}`, "tcp/53", "udp/53"].sort(),
+    );
+    const opened = changes.indexOf(egress[0]!);
+    const closed = changes.indexOf(egress[1]!);
+    const stopped = d.marks.find((m) => m.what === "stopped");
+    const starting = d.marks.find((m) => m.what === "starting");
+    expect(stopped).toBeDefined();
+    expect(stopped!.firewallChanges).toBeLessThanOrEqual(opened); // stopped before it opened
+    if (starting) expect(starting.firewallChanges).toBeGreaterThan(closed); // closed before any start
+    expect(egress[0]!.at).toBeGreaterThanOrEqual(stopped!.at);
+    if (starting) expect(egress[1]!.at).toBeLessThanOrEqual(starting.at);
+    // The droplet fetched the archive; its URL (a bearer credential) is in no command, log, event or result.
+    const volumes = d.result.drills[0]?.checks.filter((c) => c.name.startsWith("volume ")) ?? [];
+    expect(d.logged.filter((l) => l.includes("download archive of"))).toHaveLength(volumes.length);
+    expect(JSON.stringify({ logged: d.logged, events: d.events, result: d.result })).not.toMatch(
+      /X-Amz-|127\.0\.0\.1:\d+\/[^ ]*drill-/,
+    );
+  }
+
   it("passes: volume restored with its sha256 and file count, the container runs, the check passes; then destroyed", async () => {
     const sink = await storedRun(`drill-ok-${id}/`, [WEB]);
+    // As a container with a restart policy would be after the clone booted: running.
+    harnessDocker("start", WEB);
     const d = await drill({
       sink,
       drill: { checks: [{ command: "test -d /", timeout: "30s" }], restoreVolumes: true },
     });
+    expect(d.marks.map((m) => [m.what, m.names])).toEqual([
+      ["stopped", [WEB]],
+      ["starting", [WEB]],
+    ]);
+    expectEgressOnlyWhileStopped(d);
     const [one] = d.result.drills;
     expect(one?.checks).toEqual([
       { name: "SSH with the drill's host key", passed: true, detail: expect.stringContaining("answered with SHA256:") },
@@ -291,8 +373,10 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
     expect(byName[`volume ${VOLUME}`]).toMatchObject({
       passed: false,
-      detail: expect.stringContaining("the manifest says"),
+      detail: expect.stringContaining("as downloaded: sha256 is"),
     });
+    expect(byName[`volume ${VOLUME}`]?.detail).toContain("the manifest says");
+    expectEgressOnlyWhileStopped(d);
     expect(byName[`container ${WEB}`]).toMatchObject({ passed: true });
     expect(byName[`container ${CRASH}`]).toMatchObject({
       passed: false,

@@ -6,6 +6,7 @@
 import {
   chooseSize,
   chooseSnapshot,
+  DRILL_EGRESS_FIREWALL_PREFIX,
   DRILL_TAG,
   type DrillBackup,
   type DrillCheckResult,
@@ -13,6 +14,7 @@ import {
   type DrillShell,
   type Droplet,
   type DropletApi,
+  type DropletFirewall,
   type DropletSize,
   type DropletSnapshot,
   drillUserData,
@@ -152,7 +154,7 @@ describe("drillUserData", () => {
 });
 
 /** An in-memory DigitalOcean with what a drill calls, recording every call. */
-function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["status"] }) {
+function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["status"]; closeFails?: boolean }) {
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const droplets = new Map<number, Droplet>();
   const original: Droplet = {
@@ -167,6 +169,7 @@ function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["sta
   };
   droplets.set(original.id, original);
   let firewall: (FirewallSpec & { id: string }) | undefined;
+  const dropletFirewalls = new Map<string, DropletFirewall>();
   let nextId = 100;
   const looked = new Map<number, number>();
   const api: Partial<DropletApi> = {
@@ -208,6 +211,16 @@ function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["sta
     },
     listDropletsByTag: async (tag) => [...droplets.values()].filter((d) => d.tags.includes(tag)),
     destroyDroplet: async (id) => void droplets.delete(id),
+    createDropletFirewall: async (spec) => {
+      const made = { ...spec, id: `fw-${spec.name}`, createdAt: "2026-01-10T05:00:00Z" };
+      dropletFirewalls.set(made.id, made);
+      return made;
+    },
+    listFirewalls: async () => [...dropletFirewalls.values()],
+    deleteFirewall: async (id) => {
+      if (o.closeFails) throw new Error("HTTP 500 from DigitalOcean");
+      dropletFirewalls.delete(id);
+    },
   };
   const recorded = new Proxy(api as DropletApi, {
     get(target, prop: string) {
@@ -219,10 +232,10 @@ function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["sta
       };
     },
   });
-  return { api: recorded, calls, droplets, original, firewall: () => firewall };
+  return { api: recorded, calls, droplets, original, firewall: () => firewall, dropletFirewalls };
 }
 
-function fakeShell(o: { answers?: boolean; checkFails?: string } = {}) {
+function fakeShell(o: { answers?: boolean; checkFails?: string; stopFails?: boolean; restoreThrows?: boolean } = {}) {
   const seen: string[] = [];
   const shell: DrillShell = {
     newHostKey: async () => HOST_KEY,
@@ -241,8 +254,14 @@ function fakeShell(o: { answers?: boolean; checkFails?: string } = {}) {
           detail: c.command === o.checkFails ? "exited 1" : "exited 0",
         }),
       ),
-    restoreVolumes: async (_a, volumes) =>
-      volumes.map((v) => ({ name: `volume ${v.volume}`, passed: true, detail: `sha256 ${v.sha256}` })),
+    stopContainers: async () => {
+      if (o.stopFails) throw new Error("still running after docker stop: gitlab");
+      return ["gitlab"];
+    },
+    restoreVolumes: async (_a, volumes) => {
+      if (o.restoreThrows) throw new Error("the SSH connection to 198.51.100.9 dropped");
+      return volumes.map((v) => ({ name: `volume ${v.volume}`, passed: true, detail: `sha256 ${v.sha256}` }));
+    },
   };
   return { shell, seen };
 }
@@ -274,11 +293,17 @@ const BACKUP: DrillBackup = {
   ],
 };
 
+/** A presigned URL's signature: a bearer credential that must reach the restore call only. */
+const URL_SENTINEL = "X-Amz-Signature=URL-SENTINEL-51c2";
+
 async function drill(options: {
   drill?: Record<string, unknown>;
   shell?: Parameters<typeof fakeShell>[0];
   createdStatus?: Droplet["status"];
   keep?: boolean;
+  /** The store is a local directory: no download URLs. */
+  localStore?: boolean;
+  closeFails?: boolean;
 }) {
   let clock = Date.parse("2026-01-10T05:00:00Z");
   const time: TimeBase = {
@@ -295,8 +320,20 @@ async function drill(options: {
   const world = fakeApi({
     snapshots: [snap(older), snap(newer)],
     ...(options.createdStatus ? { createdStatus: options.createdStatus } : {}),
+    ...(options.closeFails ? { closeFails: true } : {}),
   });
-  const { shell, seen } = fakeShell(options.shell);
+  const fake = fakeShell(options.shell);
+  const seen = fake.seen;
+  // Shell calls go into the API's call list too: one order across DigitalOcean and the droplet.
+  const shell = new Proxy(fake.shell, {
+    get(target, prop: string) {
+      const fn = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop];
+      return (...args: unknown[]) => {
+        world.calls.push({ method: `shell.${prop}`, args });
+        return fn?.(...args);
+      };
+    },
+  });
   const events: LifeboatEvent[] = [];
   const steps = new LocalSteps(time);
   const results: string[] = [];
@@ -317,7 +354,20 @@ async function drill(options: {
     api: world.api,
     events: { emit: async (e) => void events.push(e) },
     shell,
-    backups: { latest: async () => BACKUP },
+    backups: {
+      latest: async () => BACKUP,
+      ...(options.localStore
+        ? {}
+        : {
+            downloads: {
+              ports: [443],
+              urls: async (keys: string[], expiresSeconds: number) => ({
+                byKey: Object.fromEntries(keys.map((k) => [k, `https://store.example/${k}?${URL_SENTINEL}`])),
+                withinSeconds: expiresSeconds,
+              }),
+            },
+          }),
+    },
     now: () => clock,
     limits: { activeSeconds: 120, sshSeconds: 60, pollSeconds: 10 },
   };
@@ -418,6 +468,95 @@ describe("runDrill", () => {
     expect(result.drills[0]).toMatchObject({ passed: false, destroyed: true, error: "failed: check false" });
     expect(result.drills[0]?.restoreSeconds).toBeUndefined();
     expect(events.at(-1)).toMatchObject({ type: "drill.failed", error: "failed: check false" });
+  });
+
+  describe("volume restore: downloaded by the scratch droplet, outbound open only while its containers are stopped", () => {
+    const restoring = { restoreVolumes: true, checks: [{ command: "true" }] };
+    const order = (calls: Array<{ method: string }>) =>
+      calls
+        .map((c) => c.method)
+        .filter(
+          (m) => /^shell\.(stop|restore|start|runChecks)|Firewall$|^listFirewalls$/.test(m) && m !== "ensureFirewall",
+        );
+
+    it("stops the containers, opens egress for this droplet alone, restores, closes it, then starts them", async () => {
+      const { result, world, events, results } = await drill({ drill: restoring });
+      expect(result.passed).toBe(true);
+      expect(order(world.calls)).toEqual([
+        "shell.stopContainers",
+        "createDropletFirewall",
+        "shell.restoreVolumes",
+        "deleteFirewall",
+        "shell.startContainers",
+        "shell.runChecks",
+      ]);
+      const scratchId = result.drills[0]?.scratch?.id;
+      const opened = world.calls.find((c) => c.method === "createDropletFirewall")?.args[0];
+      expect(opened).toEqual({
+        name: `${DRILL_EGRESS_FIREWALL_PREFIX}${scratchId}`,
+        dropletIds: [scratchId],
+        outbound: [
+          { protocol: "tcp", port: 53 },
+          { protocol: "tcp", port: 443 },
+          { protocol: "udp", port: 53 },
+        ],
+      });
+      expect(world.dropletFirewalls.size).toBe(0);
+      // The drill-tag firewall stays shut: egress is a firewall of its own on the droplet's id.
+      expect(world.firewall()?.outboundTcpPorts).toEqual([]);
+      // The URLs reach the restore call only: no step result, event or result holds one.
+      const restore = world.calls.find((c) => c.method === "shell.restoreVolumes");
+      expect(JSON.stringify(restore?.args[2])).toContain(URL_SENTINEL);
+      expect(restore?.args[2]).toMatchObject({ withinSeconds: 900 });
+      expect(JSON.stringify({ events, results, result })).not.toContain("URL-SENTINEL");
+    });
+
+    it("closes egress when the restore fails, and then starts no container", async () => {
+      const { result, world } = await drill({ drill: restoring, shell: { restoreThrows: true } });
+      expect(result.drills[0]).toMatchObject({
+        passed: false,
+        destroyed: true,
+        error: "the SSH connection to 198.51.100.9 dropped",
+      });
+      expect(order(world.calls)).toEqual([
+        "shell.stopContainers",
+        "createDropletFirewall",
+        "shell.restoreVolumes",
+        "deleteFirewall",
+      ]);
+      expect(world.dropletFirewalls.size).toBe(0);
+    });
+
+    it("starts no container while egress could not be closed; the droplet is destroyed all the same", async () => {
+      const { result, world } = await drill({ drill: restoring, closeFails: true });
+      expect(result.drills[0]).toMatchObject({ passed: false, destroyed: true });
+      expect(result.drills[0]?.error).toContain("HTTP 500");
+      expect(world.calls.map((c) => c.method)).not.toContain("shell.startContainers");
+      expect([...world.droplets.keys()]).toEqual([world.original.id]);
+    });
+
+    it("opens nothing when a container cannot be stopped, and says why the volume was not restored", async () => {
+      const { result, world } = await drill({ drill: restoring, shell: { stopFails: true } });
+      expect(order(world.calls)).toEqual(["shell.stopContainers", "shell.startContainers", "shell.runChecks"]);
+      expect(result.drills[0]?.checks.find((c) => c.name === "volume gitlab-data")).toEqual({
+        name: "volume gitlab-data",
+        passed: false,
+        detail:
+          "not restored: the scratch droplet's containers could not all be stopped, so no outbound traffic was opened for the download (still running after docker stop: gitlab)",
+      });
+    });
+
+    it("opens nothing for a local store: its archives come over SSH", async () => {
+      const { result, world } = await drill({ drill: restoring, localStore: true });
+      expect(result.passed).toBe(true);
+      expect(order(world.calls)).toEqual([
+        "shell.stopContainers",
+        "shell.restoreVolumes",
+        "shell.startContainers",
+        "shell.runChecks",
+      ]);
+      expect(world.calls.find((c) => c.method === "shell.restoreVolumes")?.args[2]).toBeUndefined();
+    });
   });
 
   it("with keep, leaves the scratch droplet and says how to destroy it", async () => {

@@ -1,4 +1,4 @@
-import { DRILL_FIREWALL_NAME, DRILL_TAG, drillFirewall } from "@lifeboat/core";
+import { DRILL_FIREWALL_NAME, DRILL_TAG, drillEgressFirewall, drillFirewall } from "@lifeboat/core";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectSpecCompliant } from "../sandbox/openapi-check";
@@ -173,6 +173,55 @@ describe("DigitalOcean client: what a drill calls", () => {
     expect(requestsFor(sandbox, "firewalls_update")).toHaveLength(3);
     expect(requestsFor(sandbox, "firewalls_create")).toHaveLength(1);
     expect(sandbox.state.firewalls.size).toBe(1);
+  });
+
+  it("opens outbound traffic for one droplet by its id, lists it, and deletes it (gone already is no error)", async () => {
+    const { client } = clientFor(sandbox);
+    await client.ensureFirewall(drillFirewall());
+    const scratch = sandbox.addDroplet({ name: "drill-gitlab-d1", tags });
+    const other = sandbox.addDroplet({ name: "drill-gitlab-d2", tags });
+    const spec = drillEgressFirewall(scratch.id, [443]);
+    const opened = await client.createDropletFirewall(spec);
+    expect(opened).toEqual({ ...spec, id: expect.any(String), createdAt: expect.any(String) });
+    expect(sandbox.state.firewalls.get(opened.id)).toMatchObject({
+      name: `lifeboat-drill-egress-${scratch.id}`,
+      tags: [],
+      dropletIds: [scratch.id],
+      inboundRules: [],
+      outboundRules: [
+        { protocol: "tcp", ports: "53", addresses: ["0.0.0.0/0", "::/0"] },
+        { protocol: "tcp", ports: "443", addresses: ["0.0.0.0/0", "::/0"] },
+        { protocol: "udp", ports: "53", addresses: ["0.0.0.0/0", "::/0"] },
+      ],
+    });
+    // The scratch droplet alone: the other drill droplet has only the isolating firewall.
+    const covering = (id: number) =>
+      sandbox.state.firewallsCovering(sandbox.state.droplets.get(id)!).flatMap((f) => f.outboundRules);
+    expect(covering(scratch.id)).toHaveLength(3);
+    expect(covering(other.id)).toEqual([]);
+
+    const listed = await client.listFirewalls();
+    expect(listed.find((f) => f.id === opened.id)).toEqual(opened);
+    expect(listed.find((f) => f.name === DRILL_FIREWALL_NAME)?.outbound).toEqual([]);
+
+    await client.deleteFirewall(opened.id);
+    await client.deleteFirewall(opened.id); // a retry after a lost answer: 404, the outcome wanted
+    expect(covering(scratch.id)).toEqual([]);
+    expect(sandbox.state.firewallChanges.map((c) => `${c.change} ${c.firewall.name}`)).toEqual([
+      `created ${DRILL_FIREWALL_NAME}`,
+      `created lifeboat-drill-egress-${scratch.id}`,
+      `deleted lifeboat-drill-egress-${scratch.id}`,
+    ]);
+    expect(requestsFor(sandbox, "firewalls_delete").map((x) => x.status)).toEqual([204, 404]);
+  });
+
+  it("does not open egress twice when the create's answer is lost", async () => {
+    sandbox.inject({ operationId: "firewalls_create", fault: { kind: "drop", when: "after" } });
+    const scratch = sandbox.addDroplet({ name: "drill-gitlab-d1", tags });
+    const { client } = clientFor(sandbox);
+    const made = await client.createDropletFirewall(drillEgressFirewall(scratch.id, [443]));
+    expect([...sandbox.state.firewalls.keys()]).toEqual([made.id]);
+    expect(requestsFor(sandbox, "firewalls_create")).toHaveLength(1);
   });
 
   it("does not make a second firewall when the create's answer is lost", async () => {

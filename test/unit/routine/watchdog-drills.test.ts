@@ -1,4 +1,4 @@
-import { DRILL_TAG, drillTags, validateConfig, watchdogRound } from "@lifeboat/core";
+import { DRILL_TAG, drillEgressFirewall, drillTags, validateConfig, watchdogRound } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { startSandbox } from "@lifeboat/sandbox";
 import { describe, expect, it } from "vitest";
@@ -65,6 +65,70 @@ describe("watchdog: drill droplets", () => {
         [stale, defaultStale, orphan].map((d) => `DELETE /v2/droplets/${d.id}`).sort(),
       );
       expect(sandbox.log.some((r) => r.path.endsWith(`/${lookalike.id}`))).toBe(false);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("closes outbound traffic a drill left open: egress older than twice the restore's limit, or on no live drill droplet", async () => {
+    const sandbox = await startSandbox({ startAt: Date.parse("2026-12-01T12:00:00Z") });
+    try {
+      const clock = sandbox.clock;
+      const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock });
+      const config = validateConfig({
+        plans: [plan("weekly", { drill: { schedule: "cron(0 5 ? * SAT *)" } })],
+      } as never);
+      const drillDroplet = (name: string, ageMinutes: number) => {
+        const d = sandbox.addDroplet({ name, tags: drillTags("weekly", name.slice(-2)) });
+        d.createdAt = clock.now() - ageMinutes * 60_000;
+        return d;
+      };
+      const egress = async (dropletId: number, ageMinutes: number) => {
+        const made = await api.createDropletFirewall(drillEgressFirewall(dropletId, [443]));
+        sandbox.state.firewalls.get(made.id)!.createdAt = clock.now() - ageMinutes * 60_000;
+        return made.name;
+      };
+      const restoring = drillDroplet("drill-gitlab-d1", 20);
+      const killedMidRestore = drillDroplet("drill-gitlab-d2", 50);
+      const stale = drillDroplet("drill-gitlab-d3", 121);
+      const open = await egress(restoring.id, 5); // a restore downloading now: left alone
+      const leftOver = await egress(killedMidRestore.id, 31); // its URLs expired 16 minutes ago
+      const onStale = await egress(stale.id, 100);
+      const onGone = await egress(3_100_000, 1); // its droplet was destroyed already
+      // Not lifeboat's egress (another name on a drill droplet): never touched.
+      await api.createDropletFirewall({
+        name: "someone-elses",
+        dropletIds: [restoring.id],
+        outbound: [{ protocol: "tcp", port: 80 }],
+      });
+
+      const report = await watchdogRound(config, {
+        api,
+        events: { emit: async () => undefined },
+        now: () => clock.now(),
+        sleep: (ms) => clock.sleep(ms),
+      });
+
+      expect(report.drillsDestroyed).toEqual(["drill-gitlab-d3"]);
+      expect(report.drillEgressClosed.sort()).toEqual([leftOver, onStale, onGone].sort());
+      expect([...sandbox.state.firewalls.values()].map((f) => f.name).sort()).toEqual([open, "someone-elses"].sort());
+      expect(report.pending).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("lists no firewall while no drill droplet exists", async () => {
+    const sandbox = await startSandbox();
+    try {
+      const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock: sandbox.clock });
+      await watchdogRound(validateConfig({ plans: [plan("weekly")] } as never), {
+        api,
+        events: { emit: async () => undefined },
+        now: () => sandbox.clock.now(),
+        sleep: (ms) => sandbox.clock.sleep(ms),
+      });
+      expect(sandbox.log.filter((r) => r.operationId === "firewalls_list")).toEqual([]);
     } finally {
       await sandbox.close();
     }

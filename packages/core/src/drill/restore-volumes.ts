@@ -54,7 +54,10 @@ export async function restoreVolumesIsolated(
   const egress = drillEgressFirewall(restore.scratchDropletId, downloads.ports);
   let opened: string | undefined;
   try {
-    opened = await ctx.step("open egress for the restore", async () => (await deps.api.createDropletFirewall(egress)).id);
+    opened = await ctx.step(
+      "open egress for the restore",
+      async () => (await deps.api.createDropletFirewall(egress)).id,
+    );
     // The URLs are made inside the step that uses them: they never reach a checkpoint.
     return await ctx.step(
       "restore volumes",

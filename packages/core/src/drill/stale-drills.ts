@@ -82,9 +82,7 @@ export async function destroyStaleDrills(
     }
   }
   if (report.drills.length > 0) {
-    const live = new Set(
-      report.drills.filter((d) => !report.destroyed.includes(d.droplet)).map((d) => d.dropletId),
-    );
+    const live = new Set(report.drills.filter((d) => !report.destroyed.includes(d.droplet)).map((d) => d.dropletId));
     await closeLeftoverEgress(api, now, live, restoreSeconds, report);
   }
   return report;
