@@ -38,7 +38,6 @@ export type {
   DrillBackup,
   DrillBackups,
   DrillDeps,
-  DrillLimits,
   DrillShell,
   DrillVolume,
   ScratchAccess,
@@ -101,7 +100,6 @@ export type {
   FirewallSpec,
   Image,
   ImageAction,
-  OutboundRule,
 } from "./ports/digitalocean";
 export type { Pinger, PingRequest, PingResult, PingSignal } from "./ports/pinger";
 export type { RunHistory } from "./ports/run-history";
