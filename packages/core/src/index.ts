@@ -127,6 +127,7 @@ export {
 export type { RoutineDeps } from "./routine/deps";
 
 export { bytesText, previewLines } from "./routine/dry-run-text";
+export { type DuplicityVerifyInput, followDuplicityVerify } from "./routine/duplicity-verify-step";
 export {
   type ConditionOptions,
   type DurableSteps,
@@ -137,7 +138,7 @@ export {
   type StepOptions,
   type Wait,
 } from "./routine/durable";
-
+export type { DuplicityVerifyJob, JobStopped } from "./routine/host";
 export {
   type ArchiveRetention,
   type DropletHost,
