@@ -138,12 +138,12 @@ export {
   type StepOptions,
   type Wait,
 } from "./routine/durable";
-export type { DuplicityVerifyJob, JobStopped } from "./routine/host";
 export {
   type ArchiveRetention,
   type DropletHost,
   type DropletHosts,
   type DuplicityResult,
+  type DuplicityVerifyJob,
   type HookOutcome,
   type HostPreview,
   type HostRun,
@@ -152,6 +152,8 @@ export {
   type JobKind,
   type JobStart,
   type JobStatus,
+  type JobStopped,
+  noHostReason,
   type StoredArchive,
 } from "./routine/host";
 export { offMarkerTag, parseOffMarker } from "./routine/off-marker";
