@@ -11,6 +11,7 @@ import {
   parseDuplicityVerify,
 } from "@lifeboat/remote";
 import { describe, expect, it } from "vitest";
+import { logEnd } from "../../../packages/remote/src/job/duplicity-verify-job";
 
 /** What `duplicity verify --compare-data` printed for a changed tree (0.8.22, captured). */
 const OUTPUT = `Local and Remote metadata are synchronized, no sync needed.
@@ -54,6 +55,21 @@ describe("duplicity verify: its output", () => {
   it("output without its end is an error, not a pass", () => {
     expect(() => parseDuplicityVerify("Last full backup date: none\n", "/srv/app")).toThrow(
       /duplicity verify of \/srv\/app gave no "Verify complete:" line/,
+    );
+  });
+});
+
+describe("duplicity verify: a failed job's log", () => {
+  it("ends with duplicity's (gpg's) words, not the runner's own lines", () => {
+    const log = `Synchronizing remote metadata to local cache...
+===== Begin GnuPG log =====
+gpg: AES256.CFB encrypted data
+gpg: decryption failed: Bad session key
+===== End GnuPG log =====
+2026-11-30T15:39:03Z runner: the job failed: verify failed (exit code 1); see the job's log
+`;
+    expect(logEnd(log)).toBe(
+      "Synchronizing remote metadata to local cache... | gpg: AES256.CFB encrypted data | gpg: decryption failed: Bad session key",
     );
   });
 });

@@ -54,7 +54,8 @@ export function duplicityVerifyJob(o: DuplicityVerifyHostOptions): DuplicityVeri
         if (status.state !== "failed" && status.state !== "lost") return status;
         // The runner says only "verify failed (exit code 23)"; duplicity's own words are in the log.
         const end = logEnd((await readJob(session, jobId, o.root)).logTail);
-        return end ? { ...status, error: `${status.error ?? "it failed"}: ${end}` } : status;
+        const said = (status.error ?? "it failed").replace(/; see the job's log$/, "");
+        return end ? { ...status, error: `${said}; its log ends: ${end}` } : status;
       }),
     finish: () =>
       o.withSession("work", async (session) => {

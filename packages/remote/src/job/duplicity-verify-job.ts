@@ -134,12 +134,12 @@ export async function startDuplicityVerify(
   return { started, removed };
 }
 
-/** The end of a job's log for a report: its last few non-empty lines, bounded. */
+/** duplicity's last words in a job's log, for a report: its last few lines, not the runner's own nor gpg's frames, bounded. */
 export function logEnd(log: string, lines = 3): string {
   return log
     .split("\n")
     .map((l) => l.trim())
-    .filter(Boolean)
+    .filter((l) => l && !/^\S+ runner: /.test(l) && !/^=+ (Begin|End) GnuPG log =+$/.test(l))
     .slice(-lines)
     .join(" | ")
     .slice(-600);
