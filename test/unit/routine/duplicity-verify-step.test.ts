@@ -130,6 +130,20 @@ describe("routine: duplicity verify of verify.duplicityPath", () => {
     expect(calls).not.toContain("finish");
   });
 
+  it("a job that cannot start is named once, whatever stopping it says", async () => {
+    const noKey = () => Promise.reject(Object.assign(new Error("set SSH_PRIVATE_KEY"), { retryable: false }));
+    const host: DropletHost = {
+      ...scriptedHost({}, () => 0),
+      duplicityVerify: () => ({ start: noKey, poll: noKey, finish: noKey, stop: noKey }),
+    };
+    const world = await makeWorld({ config, hosts: () => host });
+    seedGitlab(world.sandbox);
+    const verify = (await world.run()).getResult()!.verify!;
+    expect(verify.findings.map((f) => [f.ok, f.detail])).toEqual([
+      [false, "duplicity verify of /srv/app could not run: the job could not be started: set SSH_PRIVATE_KEY"],
+    ]);
+  });
+
   it("a droplet without SSH is named, not skipped", async () => {
     const world = await makeWorld({ config, hosts: () => ({ skipped: "no address for it" }) });
     seedGitlab(world.sandbox);

@@ -47,7 +47,11 @@ export async function followDuplicityVerify(
       await ctx.step(`verify duplicity stop ${name}`, () => job.stop(why), sshStep);
       return failed(why);
     } catch (error) {
-      return failed(`${why}; stopping the job failed too (${messageOf(error)}): the next verify removes it`);
+      // The same cause (no SSH key, the droplet unreachable) is said once.
+      const also = messageOf(error);
+      return failed(
+        why.includes(also) ? why : `${why}; stopping the job failed too (${also}): the next verify removes it`,
+      );
     }
   };
 
