@@ -133,6 +133,7 @@ export {
 export type { RoutineDeps } from "./routine/deps";
 
 export { bytesText, previewLines } from "./routine/dry-run-text";
+export { type DuplicityVerifyInput, followDuplicityVerify } from "./routine/duplicity-verify-step";
 export {
   type ConditionOptions,
   type DurableSteps,
@@ -143,12 +144,12 @@ export {
   type StepOptions,
   type Wait,
 } from "./routine/durable";
-
 export {
   type ArchiveRetention,
   type DropletHost,
   type DropletHosts,
   type DuplicityResult,
+  type DuplicityVerifyJob,
   type HookOutcome,
   type HostPreview,
   type HostRun,
@@ -157,6 +158,8 @@ export {
   type JobKind,
   type JobStart,
   type JobStatus,
+  type JobStopped,
+  noHostReason,
   type StoredArchive,
 } from "./routine/host";
 export { offMarkerTag, parseOffMarker } from "./routine/off-marker";

@@ -29,6 +29,7 @@ import { type Inventory, inventory } from "./inventory";
 import { type ArchiveJobOptions, finishArchiveJob, possibleArchiveKeys, startArchiveJob } from "./job/archive-job";
 import { clearDebris, jobIdOf, pollDropletJob, stopDropletJob } from "./job/droplet-jobs";
 import { duplicityJob, duplicityJobResult, jobCredentials } from "./job/duplicity-job";
+import { duplicityVerifyJob } from "./job/duplicity-verify-host";
 import { removeJob, startJob } from "./job/lifecycle";
 import type { JobCredentials } from "./job/spec";
 import { finishLocalArchive, pollLocalArchive, startLocalArchive, stopLocalArchive } from "./local-archive";
@@ -303,6 +304,18 @@ export function sshDropletHost(options: DropletHostOptions): DropletHost {
       withSession("after boot", async (session) => {
         const report = await restartContainers(session, names, options.restart);
         return { restarted: report.restarted, failed: report.failed.map((f) => f.name) };
+      }),
+
+    duplicityVerify: (path) =>
+      duplicityVerifyJob({
+        droplet: options.droplet,
+        runId: run.runId,
+        plan,
+        path,
+        withSession,
+        ...(options.duplicity ? { access: options.duplicity } : {}),
+        ...root,
+        ...(options.log ? { log: options.log } : {}),
       }),
 
     checkSsh: async () => {

@@ -39,6 +39,14 @@ export {
   duplicityJobSpec,
   duplicityResultFrom,
 } from "./job/duplicity-job";
+export {
+  DuplicityVerifyRefused,
+  duplicityVerifyJobId,
+  duplicityVerifyJobSpec,
+  duplicityVerifyResult,
+  parseDuplicityVerify,
+  startDuplicityVerify,
+} from "./job/duplicity-verify-job";
 export { localSession } from "./local-transport";
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";
 export { dockerSize } from "./preview";

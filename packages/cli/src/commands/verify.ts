@@ -1,15 +1,17 @@
 /**
  * `lifeboat verify [plan|droplet] [--read-data[=FRACTION]] [--seed N] [--prune]`: the stored
  * backups are whole. For each droplet the plans name (or the one plan's, or the one droplet):
- * its latest complete archive run, its duplicity chain, its latest lifeboat snapshot. The
- * checks are core's (`verifyDroplet`); this file only picks the droplets and prints.
+ * its latest complete archive run, its duplicity chain, its latest lifeboat snapshot; with a plan's
+ * `verify.duplicityPath`, `duplicity verify` of it on the droplet (./verify-duplicity.ts). The
+ * checks are core's (`verifyDroplet`, `followDuplicityVerify`); this file picks the droplets and prints.
  */
 import { randomInt } from "node:crypto";
-import { UnknownVerifyTarget, verifyAll, verifyReportLines, verifyTargets } from "@lifeboat/core";
+import { UnknownVerifyTarget, verifyAll, verifyReport, verifyReportLines, verifyTargets } from "@lifeboat/core";
 import { storeVerifier } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { BadInput, type CommandContext, type GlobalOptions, withContext } from "./context";
+import { duplicityVerifyFindings } from "./verify-duplicity";
 
 export interface VerifyCommandOptions extends GlobalOptions {
   /** `--read-data` bare is `true` (everything); with a value, that fraction. */
@@ -43,12 +45,15 @@ export async function verifyCommand(target: string | undefined, options: VerifyC
   return withContext(
     options,
     async (ctx) => {
-      const store = storeVerifier(openStorage(ctx.config));
-      const report = await verifyAll({ api: ctx.env.api, store, now: Date.now() }, await targetsOf(ctx, target), {
+      const sink = openStorage(ctx.config);
+      const targets = await targetsOf(ctx, target);
+      const stored = await verifyAll({ api: ctx.env.api, store: storeVerifier(sink), now: Date.now() }, targets, {
         readData,
         seed,
         prune: options.prune,
       });
+      const onDroplets = await duplicityVerifyFindings(ctx.config, ctx.env, sink, targets);
+      const report = verifyReport([...stored.findings, ...onDroplets], seed, readData);
       if (options.json) writeJson(process.stdout, { ...report, exitCode: report.ok ? EXIT.ok : EXIT.failed });
       else for (const line of verifyReportLines(report)) ctx.say(line);
       return report.ok ? EXIT.ok : EXIT.failed;

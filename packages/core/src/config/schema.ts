@@ -11,6 +11,7 @@ import { parseDuration } from "../duration";
 import { parseSchedule } from "../schedule";
 import { timeZoneProblem } from "../time-zone";
 import { deploySchema } from "./deploy";
+import { duplicityPathProblem } from "./duplicity-path";
 
 const wholeNumber = (min: number) =>
   z
@@ -400,6 +401,16 @@ export const configSchema = z
           path: ["plans", i, "snapshot", "maxDowntime"],
           input: s.maxDowntime.text,
           message: `must be longer than shutdownTimeout (${s.shutdownTimeout.text}), or the watchdog powers the droplet on mid-snapshot`,
+        });
+      }
+      const duplicityPath = p.verify?.duplicityPath;
+      const pathProblem = duplicityPath === undefined ? undefined : duplicityPathProblem(duplicityPath, p.duplicity);
+      if (pathProblem) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["plans", i, "verify", "duplicityPath"],
+          input: duplicityPath,
+          message: pathProblem,
         });
       }
       for (const [j, name] of p.containers.stopDuringArchive.entries()) {

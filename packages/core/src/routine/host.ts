@@ -9,6 +9,7 @@
  */
 import type { Plan } from "../config/schema";
 import type { Droplet } from "../ports/digitalocean";
+import type { DuplicityVerifyResult } from "../verify/duplicity-verify";
 
 export interface ContainerInfo {
   name: string;
@@ -114,6 +115,20 @@ export interface JobStopped {
   done: string[];
 }
 
+/**
+ * `duplicity verify` of one path against the latest duplicity backup, as a job on the droplet
+ * (#15 §1), followed like the backup's jobs: started, polled, finished or stopped in short steps.
+ */
+export interface DuplicityVerifyJob {
+  /** Starts (or attaches to) the job; dead verify jobs of earlier runs are removed first. */
+  start(): Promise<JobStart>;
+  poll(): Promise<JobStatus>;
+  /** After it succeeded: what duplicity found (a difference is a result, not a failure). The job's directory is removed. */
+  finish(): Promise<DuplicityVerifyResult>;
+  /** Kills the job if it runs and removes its directory. */
+  stop(reason: string): Promise<JobStopped>;
+}
+
 export interface DropletHost {
   /** A dry run: what the SSH phases would do, learned with read-only commands only. Absent: not known. */
   preview?(): Promise<HostPreview>;
@@ -149,6 +164,8 @@ export interface DropletHost {
   restartContainers(names: string[]): Promise<{ restarted: string[]; failed: string[] }>;
   /** Step 7: whether the droplet answers over SSH again. */
   checkSsh(): Promise<boolean>;
+  /** The plan's `verify.duplicityPath` checked on the droplet (#15 §1). Absent: this host cannot. */
+  duplicityVerify?(path: string): DuplicityVerifyJob;
 }
 
 /** The run a host serves. */

@@ -149,7 +149,9 @@ export async function runPlan(
         phases: {},
       },
   );
-  const verify = ctx.interrupted ? undefined : await verifyStep(ctx, deps, plan, start.droplets, !!request.dryRun);
+  const verify = ctx.interrupted
+    ? undefined
+    : await verifyStep(ctx, deps, plan, start.droplets, !!request.dryRun, start.runId);
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();

@@ -1,5 +1,13 @@
 /** `verify` (#15 §1): the verdicts on what is stored, pure; the ports do the reading. */
 export { type DuplicityFile, duplicityChainVerdict } from "./duplicity-chain";
+export {
+  DIFFERENCES_SHOWN,
+  type DuplicityDifference,
+  type DuplicityVerifyResult,
+  duplicityVerifyFailure,
+  duplicityVerifyFinding,
+  duplicityVerifyItem,
+} from "./duplicity-verify";
 export { scheduleIntervalSeconds } from "./interval";
 export {
   type VerifyFinding,

@@ -165,7 +165,7 @@ function jobKeyring(importKey: boolean): Shell {
  * (also on SIGTERM). GNUPGHOME is a short link to the keyring: gpg-agent puts its sockets in it,
  * and a socket path over 107 bytes (a long $HOME or plan name) makes the agent fail to start.
  */
-function withJobGnupg(command: Shell): Shell {
+export function withJobGnupg(command: Shell): Shell {
   return join(
     [
       JOB_DIR,
