@@ -47,6 +47,8 @@ function distance(a: string, b: string): number {
 function suggest(key: string, known: Iterable<string>): string | undefined {
   let best: { key: string; d: number } | undefined;
   for (const candidate of known) {
+    // A key valid elsewhere in the config (`plan` inside dropletBackups) is not what was meant here.
+    if (candidate === key) continue;
     const d = distance(key.toLowerCase(), candidate.toLowerCase());
     if (d <= Math.max(1, Math.floor(candidate.length / 4)) && (!best || d < best.d)) best = { key: candidate, d };
   }
