@@ -87,7 +87,8 @@ function asTheSpecMeantIt(api: OpenAPIBackend, operationId: string, x: ExchangeR
   const b = x.body as { type?: unknown; backup_policy?: unknown } | undefined;
   if (operationId === "dropletActions_post" && b?.type === "change_backup_policy") {
     body = { ...b, type: "enable_backups" };
-    const check = (changePolicySchema ??= compileChangePolicy(api));
+    changePolicySchema ??= compileChangePolicy(api);
+    const check = changePolicySchema;
     if (!check(body)) for (const e of check.errors ?? []) extra.push(`${e.instancePath} ${e.message}`);
   }
   if (operationId === "imageActions_list") {
