@@ -50,6 +50,8 @@ describe("sandbox: images and image actions", () => {
     const other = sandbox.state.addBackup(d.id, sandbox.clock.now() - 2 * 86_400_000);
     const snap = sandbox.state.addSnapshot(d.id, "lifeboat-weekly-gitlab-1");
     expect((await call("POST", `/images/${snap.id}/actions`, { type: "convert" })).status).toBe(422);
+    const stays = await call("POST", `/images/${kept.id}/actions`, { type: "transfer", region: "ams3" });
+    expect([stays.status, stays.body.message]).toEqual([422, expect.stringMatching(/convert it to a snapshot first/)]);
 
     const started = await call("POST", `/images/${kept.id}/actions`, { type: "convert" });
     expect(started.status).toBe(201);
