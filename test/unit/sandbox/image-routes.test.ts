@@ -90,6 +90,12 @@ describe("sandbox: images and image actions", () => {
     expect(list.body.actions.map((a: { id: number; status: string }) => [a.id, a.status])).toEqual([
       [started.body.action.id, "completed"],
     ]);
+    // The account's action list and read show image actions too (resource_type image).
+    const account = await call("GET", `/actions/${started.body.action.id}`);
+    expect(account.body.action).toMatchObject({ resource_type: "image", resource_id: snap.id, status: "completed" });
+    expect((await call("GET", "/actions")).body.actions.map((a: { id: number }) => a.id)).toEqual([
+      started.body.action.id,
+    ]);
     expect((await call("POST", `/images/${snap.id}/actions`, { type: "transfer", region: "ams3" })).status).toBe(422);
     expect((await call("POST", `/images/${snap.id}/actions`, { type: "transfer" })).status).toBe(422);
     expect((await call("POST", "/images/999/actions", { type: "transfer", region: "fra1" })).status).toBe(404);
