@@ -15,11 +15,14 @@ export {
 export {
   type ApprovalAnswer,
   type ApprovalDecision,
+  type BackupRunInput,
   type DrillRequest,
   executionName,
   isApprovalAnswer,
   isDrillRequest,
+  isVerifyRequest,
   type RunRequest,
+  type VerifyRequest,
 } from "./contracts";
 export {
   type CostReport,
@@ -72,6 +75,7 @@ export {
   type EventOf,
   type EventSink,
   type LifeboatEvent,
+  type VerifyBrokenItem,
 } from "./events";
 export { fleetCost } from "./fleet-usage";
 export type { ContainerEntry, VolumeEntry } from "./manifest-entries";

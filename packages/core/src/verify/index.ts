@@ -1,5 +1,6 @@
 /** `verify` (#15 §1): the verdicts on what is stored, pure; the ports do the reading. */
 export { type DuplicityFile, duplicityChainVerdict } from "./duplicity-chain";
+export { VERIFY_EVENT_MAX_BROKEN, verifyFinishedFigures } from "./finished-event";
 export { scheduleIntervalSeconds } from "./interval";
 export {
   type VerifyFinding,
@@ -7,6 +8,7 @@ export {
   verifyReport,
   verifyReportLines,
 } from "./report";
+export { runVerify, type VerifyRunDeps, type VerifyRunResult, verifyPlanOf } from "./run-verify";
 export {
   classifyRuns,
   dataProblem,
