@@ -17,6 +17,6 @@ export {
   type RunDirectory,
 } from "./runs";
 export { pickArchives } from "./sample";
-export { snapshotVerdict } from "./snapshots";
+export { imageStatusProblem, latestSnapshotVerdict, snapshotVerdict } from "./snapshots";
 export { UnknownVerifyTarget, verifyTargets } from "./targets";
 export { type StoreVerifier, verifyAll } from "./verify-droplet";
