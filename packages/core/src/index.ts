@@ -75,7 +75,6 @@ export {
   type EventOf,
   type EventSink,
   type LifeboatEvent,
-  type VerifyBrokenItem,
 } from "./events";
 export { fleetCost } from "./fleet-usage";
 export type { ContainerEntry, VolumeEntry } from "./manifest-entries";

@@ -1,6 +1,5 @@
 /** `verify` (#15 §1): the verdicts on what is stored, pure; the ports do the reading. */
 export { type DuplicityFile, duplicityChainVerdict } from "./duplicity-chain";
-export { VERIFY_EVENT_MAX_BROKEN, verifyFinishedFigures } from "./finished-event";
 export { scheduleIntervalSeconds } from "./interval";
 export {
   type VerifyFinding,
@@ -8,7 +7,7 @@ export {
   verifyReport,
   verifyReportLines,
 } from "./report";
-export { runVerify, type VerifyRunDeps, type VerifyRunResult, verifyPlanOf } from "./run-verify";
+export { runVerify, type VerifyRunResult, verifyPlanOf } from "./run-verify";
 export {
   classifyRuns,
   dataProblem,
@@ -17,6 +16,6 @@ export {
   type RunDirectory,
 } from "./runs";
 export { pickArchives } from "./sample";
-export { imageStatusProblem, latestSnapshotVerdict, snapshotVerdict } from "./snapshots";
+export { snapshotVerdict } from "./snapshots";
 export { UnknownVerifyTarget, verifyTargets } from "./targets";
 export { type StoreVerifier, verifyAll } from "./verify-droplet";
