@@ -51,6 +51,8 @@ async function drillWithRoom(droplets: number, limit: number) {
         schedule: "cron(0 3 ? * SUN *)",
         droplets: [{ name: "gitlab" }],
         snapshot: { approval: { required: false } },
+        // Cheaper than any size: a drill past the account check stops at the size, creating nothing.
+        drill: { schedule: "cron(0 5 ? * MON *)", maxHourlyPrice: 0.000001 },
       },
     ],
   });
@@ -80,10 +82,10 @@ describe("drill: the account's droplet limit", () => {
     expect(sandbox.state.droplets.size).toBe(3);
   });
 
-  it("with room for one more: past the account check (it goes on to choose a size)", async () => {
-    const { events } = await drillWithRoom(2, 3);
-    const operations = sandbox.log.map((r) => r.operationId);
-    expect(operations).toContain("sizes_list");
-    expect(events[0]?.type).toBe("drill.started");
+  it("with room for one more: past the account check, on to the size (refused here by its price cap)", async () => {
+    const { result } = await drillWithRoom(2, 3);
+    expect(result.drills[0]?.error).toContain("above drill.maxHourlyPrice");
+    expect(sandbox.log.map((r) => r.operationId)).toContain("sizes_list");
+    expect(sandbox.state.droplets.size).toBe(2);
   });
 });
