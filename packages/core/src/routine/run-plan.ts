@@ -151,6 +151,9 @@ export async function runPlan(
       },
   );
   const verify = ctx.interrupted ? undefined : await verifyStep(ctx, deps, plan, start.droplets, !!request.dryRun);
+  // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
+  const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
+  const durationSeconds = await elapsed();
   if (verify) {
     // The run's thread and the CLI show what verify found (bounded: ../verify/finished-event.ts).
     await emit(ctx, deps, "verify finished", {
@@ -161,9 +164,6 @@ export async function runPlan(
       ...verifyFinishedFigures(verify, start.droplets.length),
     });
   }
-  // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
-  const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
-  const durationSeconds = await elapsed();
   const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
   const historyError = await recordRun(ctx, deps, request, start.at, ran); // before run.finished: the last event
   await emit(ctx, deps, "run finished", {
