@@ -1,7 +1,9 @@
 /**
  * `backup-run`: the durable Lambda function that runs one plan (packages/core/src/routine).
  * Input: a RunRequest, or a DrillRequest (`kind: "drill"`), which runs a restore drill instead
- * (packages/core/src/drill, wired in ./drill-deps.ts). Invoked asynchronously with the durable execution name
+ * (packages/core/src/drill, wired in ./drill-deps.ts), or a VerifyRequest (`kind: "verify"`),
+ * a verify of the stored backups (packages/core/src/verify/run-verify.ts); ./backup-dispatch.ts
+ * tells them apart. Invoked asynchronously with the durable execution name
  * `executionName(plan, scheduledTime)` (functions/schedule.ts, the Slack app), so a duplicate
  * delivery joins the existing run. Thin wiring only: config, DigitalOcean client, events, and
  * the SSH phases (./droplet-hosts.ts: SSH key secret, archive sink, STS-limited duplicity);
@@ -11,12 +13,13 @@
  */
 import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { EventBridgeSink } from "@lifeboat/aws";
-import type { DrillRequest, DrillResult, DurableSteps, RoutineDeps, RunRequest, RunResult } from "@lifeboat/core";
-import { API_CALLS_METRIC, executionName, isDrillRequest, runDrill, runPlan } from "@lifeboat/core";
+import type { BackupRunInput, DurableSteps, RoutineDeps } from "@lifeboat/core";
+import { API_CALLS_METRIC, executionName, isDrillRequest, isVerifyRequest, verifyPlanOf } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { httpPinger } from "@lifeboat/ping";
 import { runHistory, storeVerifier } from "@lifeboat/storage";
 import { deployedArchiveSink } from "./archive-sink";
+import { type BackupRunOutput, dispatchBackupRun } from "./backup-dispatch";
 import { config } from "./config";
 import { logClientEvent } from "./digitalocean-log";
 import { deployedDrillDeps } from "./drill-deps";
@@ -54,21 +57,25 @@ const lazyDeps = (): Promise<RoutineDeps> => {
 };
 
 let invocationPlan: string | undefined;
-const durable = withDurableExecution<RunRequest | DrillRequest, RunResult | DrillResult>(async (request, ctx) => {
-  invocationPlan = request.plan;
-  // A drill is named by its starter (functions/schedule.ts, Slack, the CLI); a run may be named by its schedule.
-  const runId = isDrillRequest(request)
-    ? request.runId
-    : (request.runId ?? (request.scheduledTime ? executionName(request.plan, request.scheduledTime) : undefined));
-  useRunKeys({ plan: request.plan, ...(runId ? { runId } : {}) });
-  if (isDrillRequest(request)) {
-    const drillDeps = deployedDrillDeps(config, request, await lazyDeps(), {
-      sink: deployedArchiveSink(config).sink,
-      log: (line) => logger.info(line),
-    });
-    return runDrill(fits(ctx), drillDeps, config, request);
-  }
-  return runPlan(fits(ctx), await lazyDeps(), config, request);
+const durable = withDurableExecution<BackupRunInput, BackupRunOutput>(async (request, ctx) => {
+  // A verify is filed under the plan it names, else "*" (no plan's ApiCalls metric).
+  const plan = isVerifyRequest(request) ? verifyPlanOf(config, request.target) : request.plan;
+  invocationPlan = plan === "*" ? undefined : plan;
+  // A drill or verify is named by its starter (functions/schedule.ts, Slack, the CLI); a run may be named by its schedule.
+  const runId =
+    isDrillRequest(request) || isVerifyRequest(request)
+      ? request.runId
+      : (request.runId ?? (request.scheduledTime ? executionName(request.plan, request.scheduledTime) : undefined));
+  useRunKeys({ plan, ...(runId ? { runId } : {}) });
+  return dispatchBackupRun(fits(ctx), request, {
+    config,
+    routine: lazyDeps,
+    drill: (drill, deps) =>
+      deployedDrillDeps(config, drill, deps, {
+        sink: deployedArchiveSink(config).sink,
+        log: (line) => logger.info(line),
+      }),
+  });
 });
 
 export const handler: typeof durable = async (event, context) => {

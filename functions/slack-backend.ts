@@ -3,9 +3,8 @@
  * DigitalOcean client (droplets, snapshots), the archive store's catalog, the durable
  * executions of backup-run (run status), and core's retention use case and prices.
  */
-import { randomInt } from "node:crypto";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { durableRuns, isDrillId } from "@lifeboat/aws";
+import { durableRuns, isDrillId, isVerifyId } from "@lifeboat/aws";
 import {
   type DropletApi,
   fleetCost,
@@ -16,11 +15,9 @@ import {
   planNamed,
   runRetention,
   selects,
-  verifyAll,
-  verifyTargets,
 } from "@lifeboat/core";
 import type { DropletBackups, DropletRef, PlanStatus, RunInfo, SlackBackend } from "@lifeboat/slack";
-import { archiveCatalog, listRuns, type Sink, storeVerifier } from "@lifeboat/storage";
+import { archiveCatalog, listRuns, type Sink } from "@lifeboat/storage";
 
 export interface BackendDeps {
   config: LifeboatConfig;
@@ -58,6 +55,8 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
     const names = config.plans.map((p) => p.name);
     const executions = await durableRuns({ lambda: deps.lambda, functionName: deps.backupFunction })();
     return executions.flatMap(({ name, ...run }) => {
+      // A verify (`/lifeboat verify`) is no run of a plan, even of one named "verify".
+      if (isVerifyId(name)) return [];
       const plan = planOfRun(name, names);
       const kind = isDrillId(name) ? { kind: "drill" as const } : {};
       return plan ? [{ runId: name, plan, ...kind, ...run } satisfies RunInfo] : [];
@@ -172,17 +171,6 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
         sizeSlug: original.sizeSlug,
       });
       return { restoreId: `droplet-${created.id}` };
-    },
-
-    // Read only: the Slack function may list and get the archives, never delete (no --prune here).
-    async verify(target, readData) {
-      const targets = await verifyTargets(droplets, config, target);
-      const seed = randomInt(0, 2 ** 32 - 1);
-      return verifyAll({ api: droplets, store: storeVerifier(archives), now: Date.now() }, targets, {
-        readData,
-        seed,
-        prune: false,
-      });
     },
   };
 }

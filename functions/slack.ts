@@ -12,6 +12,7 @@ import {
   runStarter,
   schedulerApi,
   scheduleSwitch,
+  verifyStarter,
 } from "@lifeboat/aws";
 import { createSlackHandler, type SlackBackend } from "@lifeboat/slack";
 import { config } from "./config";
@@ -61,6 +62,8 @@ const slackHandler = createSlackHandler({
     },
     startRun: runStarter({ lambda, functionName: backupFunction }),
     startDrill: drillStarter({ lambda, functionName: backupFunction }),
+    // `/lifeboat verify` reads archives back for longer than this function may run: backup-run does it.
+    startVerify: verifyStarter({ lambda, functionName: backupFunction }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({
       scheduler: schedulerApi(new SchedulerClient({})),

@@ -22,3 +22,4 @@ export { runStarter } from "./run-starter";
 export { scheduleSwitch } from "./schedule-switch";
 export { type ScheduleDefinition, schedulerApi } from "./scheduler-api";
 export { loadSecrets } from "./sst-secrets";
+export { isVerifyId, verifyId, verifyStarter } from "./verify-starter";

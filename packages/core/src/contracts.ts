@@ -53,8 +53,37 @@ export interface DrillRequest {
 }
 
 /** Whether `backup-run`'s input is a drill rather than a backup run. */
-export const isDrillRequest = (request: RunRequest | DrillRequest): request is DrillRequest =>
+export const isDrillRequest = (request: BackupRunInput): request is DrillRequest =>
   (request as DrillRequest).kind === "drill";
+
+/**
+ * A `verify` of the stored backups (#15 §1) run by `backup-run` (told apart by `kind`), from
+ * Slack's `/lifeboat verify`: reading archives back can take far longer than the Slack
+ * function may run, so it runs in durable steps and reports with `verify.finished`.
+ */
+export interface VerifyRequest {
+  kind: "verify";
+  /** A plan's or a droplet's name, as `lifeboat verify [plan|droplet]` takes it; absent: every plan's droplets. */
+  target?: string;
+  /** Share of the archives read back, 0…1 (0: manifests and sizes only). */
+  readData: number;
+  /** Picks the archives read back; absent: chosen in the run (the result names it, to repeat the pick). */
+  seed?: number;
+  trigger: "slack" | "cli";
+  /** Slack user id (or local user name) who asked, for the report. */
+  requestedBy?: string;
+  /** ISO-8601 UTC: when it was asked; with who and what it forms the verify id. */
+  scheduledTime?: string;
+  /** The verify id (durable execution name), chosen by whoever started it. */
+  runId?: string;
+}
+
+/** Everything `backup-run` takes. */
+export type BackupRunInput = RunRequest | DrillRequest | VerifyRequest;
+
+/** Whether `backup-run`'s input is a verify. */
+export const isVerifyRequest = (request: BackupRunInput): request is VerifyRequest =>
+  (request as VerifyRequest).kind === "verify";
 
 export type ApprovalDecision = "approve" | "postpone" | "skip" | "live";
 

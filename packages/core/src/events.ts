@@ -156,7 +156,43 @@ export type LifeboatEvent =
       error?: string;
       /** Whether the scratch droplet is gone (false only with --keep, or when destroying it failed). */
       destroyed: boolean;
+    })
+  | (Base & {
+      /**
+       * What `verify` found (#15 §1), `droplet` "*". `origin` "run": a plan's `verify` step at the
+       * end of run `runId`. `origin` "request": a verify asked for (`/lifeboat verify`), `runId`
+       * its verify id, `plan` the plan named or "*" (a droplet, or every plan). Bounded: the
+       * first VERIFY_EVENT_MAX_BROKEN broken items, their texts cut short.
+       */
+      type: "verify.finished";
+      origin: "run" | "request";
+      /** The plan or droplet verified; absent: every plan's droplets. */
+      target?: string;
+      /** Every check held (and verify could run). */
+      passed: boolean;
+      /** Droplets verified, checks made, and how many of those found something broken. */
+      droplets: number;
+      checks: number;
+      brokenCount: number;
+      /** Share of the archives read back (0: sizes only), and the seed that picked them. */
+      readData: number;
+      seed: number;
+      /** The broken items, named. */
+      broken: VerifyBrokenItem[];
+      /** Why verify could not run at all (a target that is neither a plan nor a droplet). */
+      error?: string;
+      durationSeconds?: number;
+      trigger?: "slack" | "cli";
+      requestedBy?: string;
     });
+
+/** One broken item of a `verify.finished`: which droplet, which check, the item (a key, a run, a snapshot), why. */
+export interface VerifyBrokenItem {
+  droplet: string;
+  check: string;
+  item: string;
+  detail: string;
+}
 
 /** One check of a drill: a name a person recognises, and why it failed. */
 export interface DrillCheckResult {
@@ -186,6 +222,7 @@ export const EVENT_TYPES = [
   "drill.started",
   "drill.passed",
   "drill.failed",
+  "verify.finished",
 ] as const satisfies readonly LifeboatEventType[];
 
 // The list above names every type of the union: a type added to LifeboatEvent but not listed fails here.

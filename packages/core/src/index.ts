@@ -15,11 +15,14 @@ export {
 export {
   type ApprovalAnswer,
   type ApprovalDecision,
+  type BackupRunInput,
   type DrillRequest,
   executionName,
   isApprovalAnswer,
   isDrillRequest,
+  isVerifyRequest,
   type RunRequest,
+  type VerifyRequest,
 } from "./contracts";
 export {
   type CostReport,

@@ -414,6 +414,23 @@ export class DigitalOceanClient implements DropletApi {
     return toAccount(res.data.account);
   }
 
+  async countDroplets(): Promise<number> {
+    // One page of one droplet: DO counts them all in `meta.total`.
+    const res = await this.call<Json>({
+      operation: "count droplets",
+      send: () => this.env.http.get("/droplets", { params: { page: 1, per_page: 1 } }),
+    });
+    const total = res.data?.meta?.total;
+    if (typeof total !== "number") {
+      throw new DigitalOceanError({
+        kind: "api",
+        operation: "count droplets",
+        detail: "the droplet listing has no meta.total",
+      });
+    }
+    return total;
+  }
+
   /**
    * One list call when the firewall is there and right; a create (after making sure its tag
    * exists) when it is missing; a PUT of the whole firewall when what it lets through differs.

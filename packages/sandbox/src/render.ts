@@ -188,7 +188,7 @@ export function renderImage(s: SandboxSnapshot, type: "snapshot" | "backup") {
     size_gigabytes: s.sizeGb,
     description: "",
     tags: [],
-    status: "available",
+    status: s.status ?? "available",
     error_message: "",
   };
 }

@@ -109,6 +109,8 @@ export interface SandboxSnapshot {
   sizeGb: number;
   minDiskGb: number;
   regions: string[];
+  /** The image's `status` (DO: NEW, available, pending, deleted, retired); absent: available. */
+  status?: "NEW" | "available" | "pending" | "deleted" | "retired";
 }
 
 /** How long actions take, in milliseconds of sandbox time. */

@@ -5,7 +5,7 @@
  * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
  * here: they are ports of their own (./ports.ts), implemented in @lifeboat/aws.
  */
-import type { CostReport, PriceList, Prices, RetentionReport, VerifyReport } from "@lifeboat/core";
+import type { CostReport, PriceList, Prices, RetentionReport } from "@lifeboat/core";
 
 /** One run of a plan, as the durable execution history knows it. */
 export interface RunInfo {
@@ -107,10 +107,4 @@ export interface SlackBackend {
   restoreOptions(droplet: DropletRef): Promise<RestoreOption[]>;
   /** Starts a restore (long work: the backend hands it off) and returns its id. */
   startRestore(request: RestoreRequest): Promise<{ restoreId: string }>;
-  /**
-   * `verify` of a plan's or a droplet's stored backups (all plans' droplets when absent), with
-   * `readData` of the archives read back; read only (no prune). Throws core's
-   * UnknownVerifyTarget for a name that is neither a plan nor a droplet.
-   */
-  verify(target: string | undefined, readData: number): Promise<VerifyReport>;
 }

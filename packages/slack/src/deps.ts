@@ -2,13 +2,22 @@
 import type { LifeboatConfig } from "@lifeboat/core";
 import type { Logger } from "@slack/logger";
 import type { SlackBackend } from "./backend";
-import type { ApprovalResponder, DeferredInvoker, DrillStarter, RunRecords, RunStarter, ScheduleSwitch } from "./ports";
+import type {
+  ApprovalResponder,
+  DeferredInvoker,
+  DrillStarter,
+  RunRecords,
+  RunStarter,
+  ScheduleSwitch,
+  VerifyStarter,
+} from "./ports";
 
 export interface SlackDeps {
   config: LifeboatConfig;
   backend: SlackBackend;
   startRun: RunStarter;
   startDrill: DrillStarter;
+  startVerify: VerifyStarter;
   answerApproval: ApprovalResponder;
   schedules: ScheduleSwitch;
   defer: DeferredInvoker;

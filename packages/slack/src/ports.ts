@@ -5,7 +5,7 @@
  * (@lifeboat/aws); tests pass the same ones pointed at a loopback AWS. This package imports
  * no AWS SDK.
  */
-import type { ApprovalAnswer, DrillRequest, RunRecord, RunRequest } from "@lifeboat/core";
+import type { ApprovalAnswer, DrillRequest, RunRecord, RunRequest, VerifyRequest } from "@lifeboat/core";
 import type { DeferredWork } from "./commands/deferred-work";
 
 export type StartRunResult = { started: true; runId: string } | { started: false; runId: string; reason: string };
@@ -15,6 +15,9 @@ export type RunStarter = (request: RunRequest) => Promise<StartRunResult>;
 
 /** Starts a restore drill (`backup-run` with a DrillRequest), named apart from every backup run. */
 export type DrillStarter = (request: DrillRequest) => Promise<StartRunResult>;
+
+/** Starts a verify of the stored backups (`backup-run` with a VerifyRequest), named apart from runs and drills. */
+export type VerifyStarter = (request: VerifyRequest) => Promise<StartRunResult>;
 
 /** "closed": the run no longer waits for this answer (answered already, or timed out). */
 export type AnswerResult = "accepted" | "closed";

@@ -177,6 +177,7 @@ function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["sta
       [...droplets.values()].filter((d) => "name" in selector && d.name === selector.name),
     listDropletSnapshots: async (id) => o.snapshots.filter((s) => s.dropletId === id),
     getAccount: async () => ({ dropletLimit: 10, status: "active" }),
+    countDroplets: async () => droplets.size,
     listSizes: async () => SIZES,
     ensureTag: async () => undefined,
     ensureFirewall: async (spec) => {

@@ -40,6 +40,14 @@ describe("DigitalOcean client: what a drill calls", () => {
     expect(sandbox.log.map((x) => x.operationId)).toEqual(["sizes_list", "account_get"]);
   });
 
+  it("counts the account's droplets in one call, from the listing's meta.total", async () => {
+    for (const name of ["gitlab", "drone", "web-1"]) sandbox.addDroplet({ name });
+    const { client } = clientFor(sandbox);
+    expect(await client.countDroplets()).toBe(3);
+    expect(sandbox.log.map((x) => x.operationId)).toEqual(["droplets_list"]);
+    expect(requestsFor(sandbox, "droplets_list")[0]?.query).toMatchObject({ per_page: "1" });
+  });
+
   it("creates a droplet from a snapshot with tags and user data, and gives its create action", async () => {
     const snap = snapshotOf();
     const { client } = clientFor(sandbox);

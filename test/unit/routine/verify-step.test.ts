@@ -65,6 +65,28 @@ describe("routine: the plan's verify step", () => {
     const names = execution.getOperations().map((o) => o.getName());
     expect(names.indexOf("verify gitlab")).toBeGreaterThan(-1);
     expect(names.indexOf("verify gitlab")).toBeLessThan(names.indexOf("event run finished"));
+    // Its result goes out as verify.finished, so the run's thread and the CLI show it.
+    const finished = world.events.filter((e) => e.type === "verify.finished");
+    expect(finished).toEqual([
+      expect.objectContaining({
+        runId: result.runId,
+        plan: "weekly",
+        droplet: "*",
+        origin: "run",
+        target: "weekly",
+        passed: false,
+        droplets: 1,
+        checks: 4,
+        brokenCount: 2,
+        readData: 1,
+        seed: result.verify!.seed,
+        broken: [
+          { droplet: "gitlab", check: "object", item: keys.logs, detail: "missing from the store" },
+          expect.objectContaining({ check: "manifest", item: "runs/gitlab/weekly-earlier/manifest.json" }),
+        ],
+      }),
+    ]);
+    expect(world.events.at(-1)?.type).toBe("run.finished");
   });
 
   it("not run without the plan's verify, nor in a dry run", async () => {
@@ -77,5 +99,6 @@ describe("routine: the plan's verify step", () => {
     });
     seedGitlab(dry.sandbox);
     expect((await dry.run({ dryRun: true })).getResult()!.verify).toBeUndefined();
+    expect(dry.events.map((e) => e.type)).not.toContain("verify.finished");
   });
 });

@@ -18,6 +18,7 @@ import {
 } from "./job-progress";
 import type { ApiWatcher } from "./observed-api";
 import type { TimeBase } from "./time-base";
+import { verifyLines } from "./verify-lines";
 
 interface Row {
   phase: string;
@@ -186,6 +187,9 @@ export class ProgressView implements EventSink, ApiWatcher {
       case "drill.failed":
         this.phase(d, event.type === "drill.started" ? "drill" : event.type.replace(".", " "));
         for (const line of drillLines(event)) this.line(d, line);
+        break;
+      case "verify.finished":
+        for (const line of verifyLines(event)) this.line(d, line);
         break;
     }
   }

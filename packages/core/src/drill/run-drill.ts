@@ -5,7 +5,8 @@
  * `lifeboat drill`. The original droplet is only read (its snapshots), never acted on.
  *
  * Per droplet, top to bottom:
- *   1. choose: its latest own snapshot (or the one named), the account's room for a droplet,
+ *   1. choose: its latest own snapshot (or the one named), the account's room for a droplet
+ *      (active, and fewer droplets than its limit),
  *      the cheapest size whose disk fits (or `drill.size`), refused above `drill.maxHourlyPrice`;
  *   2. isolate: the firewall on the drill tag, inbound SSH only, no outbound;
  *   3. create the scratch droplet from the snapshot, tagged from creation, with user data that
@@ -391,6 +392,13 @@ async function choose(deps: DrillDeps, run: DrillRun, droplet: Droplet): Promise
   if (account.status !== "active" || account.dropletLimit < 1) {
     return {
       refused: `the DigitalOcean account cannot create a droplet (status ${account.status}, droplet limit ${account.dropletLimit}); nothing was created`,
+      snapshot: snapshot.name,
+    };
+  }
+  const droplets = await deps.api.countDroplets();
+  if (droplets + 1 > account.dropletLimit) {
+    return {
+      refused: `the DigitalOcean account has ${droplets} droplets and may have ${account.dropletLimit}: a scratch droplet would be one too many; destroy a droplet you no longer need or ask DigitalOcean for a higher droplet limit; nothing was created`,
       snapshot: snapshot.name,
     };
   }

@@ -194,6 +194,8 @@ export interface DropletApi {
   /** Every size of the account's regions (every page). */
   listSizes(): Promise<DropletSize[]>;
   getAccount(): Promise<Account>;
+  /** How many droplets the account has (one call: the listing's `meta.total`), to compare with its droplet limit. */
+  countDroplets(): Promise<number>;
   /** The firewall named `spec.name`, made or updated to match `spec` (found by name, so it is made once). */
   ensureFirewall(spec: FirewallSpec): Promise<Firewall>;
   /** Makes a firewall on these droplet ids (one call; a retry after a lost answer finds it by name). */

@@ -9,6 +9,7 @@ import { executionName, type RunRequest } from "../contracts";
 import { planDroplets, unknownDroplets } from "../plan-droplets";
 import type { Droplet } from "../ports/digitalocean";
 import { type RunOutcome, runOutcomeOf } from "../run-outcome";
+import { verifyFinishedFigures } from "../verify/finished-event";
 import type { VerifyReport } from "../verify/report";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { startedBy } from "./claim-tag";
@@ -155,6 +156,16 @@ export async function runPlan(
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
+  if (verify) {
+    // The run's thread and the CLI show what verify found (bounded: ../verify/finished-event.ts).
+    await emit(ctx, deps, "verify finished", {
+      ...base,
+      type: "verify.finished",
+      origin: "run",
+      target: plan.name,
+      ...verifyFinishedFigures(verify, start.droplets.length),
+    });
+  }
   const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
   const historyError = await recordRun(ctx, deps, request, start.at, ran); // before run.finished: the last event
   await emit(ctx, deps, "run finished", {

@@ -15,6 +15,7 @@ export {
   verifyReport,
   verifyReportLines,
 } from "./report";
+export { runVerify, type VerifyRunResult, verifyPlanOf } from "./run-verify";
 export {
   classifyRuns,
   dataProblem,

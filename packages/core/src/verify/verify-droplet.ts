@@ -9,7 +9,7 @@ import type { Droplet, DropletApi } from "../ports/digitalocean";
 import { type DuplicityFile, duplicityChainVerdict } from "./duplicity-chain";
 import { scheduleIntervalSeconds } from "./interval";
 import { type VerifyFinding, type VerifyReport, verifyReport } from "./report";
-import { snapshotVerdict } from "./snapshots";
+import { latestSnapshotVerdict } from "./snapshots";
 
 export interface VerifyOptions {
   /** Share of the archives read back, 0…1. */
@@ -32,7 +32,7 @@ export interface StoreVerifier {
 }
 
 export interface VerifyDeps {
-  api: Pick<DropletApi, "listDropletSnapshots">;
+  api: Pick<DropletApi, "listDropletSnapshots" | "getImage">;
   store: StoreVerifier;
   /** ms since the epoch. */
   now: number;
@@ -52,7 +52,7 @@ export async function verifyDroplet(
 
   const snapshotPlans = plans.map((p) => p.name);
   if (snapshotPlans.length > 0) {
-    const verdict = snapshotVerdict(await deps.api.listDropletSnapshots(droplet.id), snapshotPlans, droplet);
+    const verdict = await latestSnapshotVerdict(deps.api, snapshotPlans, droplet);
     findings.push({
       droplet: droplet.name,
       check: "snapshot",

@@ -2,7 +2,7 @@
  * The second half of slow commands: runs in the Slack function's own asynchronous
  * invocation, asks the backend, and answers through the command's `response_url`.
  */
-import { findPlan, UnknownVerifyTarget, verifyReportLines } from "@lifeboat/core";
+import { findPlan } from "@lifeboat/core";
 import type { DropletRef } from "../backend";
 import type { SlackDeps } from "../deps";
 import { problemMessage, type SlackMessage } from "../message";
@@ -11,6 +11,7 @@ import type { DeferredWork } from "./deferred-work";
 import { answerDrill } from "./drill";
 import { USAGE } from "./parse";
 import { withRecords } from "./status-records";
+import { answerVerify } from "./verify";
 import { backupsView, costView, restoreOptionsView, retentionView, statusView } from "./views";
 
 type Lookup = { ok: true; droplet: DropletRef } | { ok: false; message: SlackMessage };
@@ -126,16 +127,8 @@ export async function answerDeferred(work: DeferredWork, deps: SlackDeps): Promi
     }
     case "drill":
       return answerDrill(command, userId, deps);
-    case "verify": {
-      try {
-        const report = await deps.backend.verify(command.target, command.readData);
-        const [head, ...lines] = verifyReportLines(report);
-        return { text: [`<@${userId}> ${head}`, ...lines].join("\n"), inChannel: true };
-      } catch (error) {
-        if (error instanceof UnknownVerifyTarget) return problemMessage(error.message, USAGE.verify);
-        throw error;
-      }
-    }
+    case "verify":
+      return answerVerify(command, userId, deps);
     default:
       return problemMessage(`\`${command.name}\` is answered at once, not deferred`);
   }

@@ -10,6 +10,7 @@ import { isApprover, notApproverProblem, powersOff } from "../plans";
 import { DEFERRED_KIND } from "./deferred-work";
 import { DRILL_ACTION, drillRefusedEarly } from "./drill";
 import { type Command, helpText, parseCommand, USAGE } from "./parse";
+import { verifyAtOnce } from "./verify";
 
 export interface CommandRequest {
   text: string;
@@ -84,6 +85,11 @@ export async function handleCommand(request: CommandRequest, deps: SlackDeps): P
           : `<@${user}> resumed plan *${command.plan}*: its schedule \`${schedule}\` is on again.`,
       inChannel: true,
     };
+  }
+
+  if (command.name === "verify") {
+    const started = await verifyAtOnce(command, user, deps);
+    if (started) return started;
   }
 
   await deps.defer({

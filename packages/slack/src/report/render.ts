@@ -10,6 +10,7 @@ import type { SlackMessage } from "../message";
 import { drillParentMessage, drillResultMessage } from "./drill-render";
 import { jobProgressText } from "./job-progress";
 import type { DropletState, RunState } from "./state";
+import { verifyParentMessage, verifyResultMessage } from "./verify-render";
 
 const PHASE_ICON: Record<string, string> = {
   succeeded: ":white_check_mark:",
@@ -39,6 +40,7 @@ const runWord = (state: RunState) => (state.dryRun ? "dry run (nothing changed)"
 /** The parent message of a run's thread. */
 export function parentMessage(state: RunState): SlackMessage {
   if (state.drills) return drillParentMessage(state);
+  if (state.verify?.origin === "request") return verifyParentMessage(state);
   const names = Object.keys(state.droplets)
     .filter((n) => n !== "*")
     .sort();
@@ -99,6 +101,8 @@ export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
     case "drill.passed":
     case "drill.failed":
       return drillResultMessage(event);
+    case "verify.finished":
+      return verifyResultMessage(event);
     case "watchdog.recovered":
       return {
         text: `:rotating_light: the watchdog powered ${event.droplet} back on: it had been off ${formatDuration(event.offSinceSeconds)}, past its ${formatDuration(event.maxDowntimeSeconds)} budget.`,

@@ -8,6 +8,7 @@ import type { LifeboatEvent } from "@lifeboat/core";
 import type { CardInfo } from "../approval/card";
 import { applyDrillEvent, type DrillState } from "./drill-state";
 import { endJobs, JOB_PHASE, type JobProgressState, takeProgress } from "./job-progress";
+import { applyVerifyEvent, type VerifyState } from "./verify-state";
 
 export interface DropletState {
   phase: string;
@@ -48,6 +49,8 @@ export interface RunState {
   seen: string[];
   /** A restore drill's thread (the run id is the drill id): each droplet's drill, by name. */
   drills?: Record<string, DrillState>;
+  /** What `verify.finished` said: a run's verify step, or the whole of a verify's own thread (`origin` "request"). */
+  verify?: VerifyState;
 }
 
 const MAX_SEEN = 400;
@@ -176,6 +179,9 @@ export function applyEvent(previous: RunState, event: LifeboatEvent): RunState {
     case "drill.passed":
     case "drill.failed":
       applyDrillEvent(state, event);
+      break;
+    case "verify.finished":
+      applyVerifyEvent(state, event);
       break;
   }
   return state;

@@ -147,7 +147,10 @@ export function eventOf(delivery: EventBridgeDelivery, config: LifeboatConfig): 
   for (const key of ["runId", "plan", "droplet", "at"]) {
     if (typeof detail[key] !== "string") return `${String(detail.type)} has no ${key}`;
   }
-  if (!findPlan(config, String(detail.plan))) return `plan ${String(detail.plan)} is not in lifeboat.config.ts`;
+  // A verify of a droplet or of every plan is filed under no one plan: "*".
+  const anyPlan = detail.type === "verify.finished" && detail.plan === "*";
+  if (!anyPlan && !findPlan(config, String(detail.plan)))
+    return `plan ${String(detail.plan)} is not in lifeboat.config.ts`;
   return detail as unknown as LifeboatEvent;
 }
 

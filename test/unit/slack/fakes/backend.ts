@@ -2,16 +2,7 @@
  * An in-memory SlackBackend (a test double of the port, not of Slack) holding a small
  * team's realistic state: gitlab in both plans, drone in nightly, web-1 in no plan.
  */
-import {
-  type LifeboatConfig,
-  monthlyCost,
-  type PlanUsage,
-  PRICES,
-  type PriceList,
-  type RetentionReport,
-  UnknownVerifyTarget,
-  verifyReport,
-} from "@lifeboat/core";
+import { monthlyCost, type PlanUsage, PRICES, type PriceList, type RetentionReport } from "@lifeboat/core";
 import type { DropletRef, RestoreRequest, SlackBackend } from "@lifeboat/slack";
 
 export function memoryBackend() {
@@ -36,7 +27,6 @@ export function memoryBackend() {
   ];
   const restores: RestoreRequest[] = [];
   const retentionApplied: string[] = [];
-  const verifies: Array<{ target?: string; readData: number }> = [];
   /** What gitlab's snapshots and drone's archives occupy; the cost answer prices it with core. */
   const usage: PlanUsage[] = [
     { plan: "weekly", snapshotGb: [24.7, 24.1], archiveBytes: 0 },
@@ -123,28 +113,8 @@ export function memoryBackend() {
       restores.push(request);
       return { restoreId: `restore-${restores.length}` };
     },
-    async verify(target, readData) {
-      verifies.push({ ...(target !== undefined ? { target } : {}), readData });
-      if (target !== undefined && !["weekly", "nightly", ...droplets.map((d) => d.name)].includes(target)) {
-        throw new UnknownVerifyTarget(target, { plans: [{ name: "weekly" }, { name: "nightly" }] } as LifeboatConfig);
-      }
-      return verifyReport(
-        [
-          {
-            droplet: "drone",
-            check: "object",
-            item: "runs/drone/nightly-1/volumes/data.tar.zst",
-            ok: false,
-            detail: "missing from the store",
-          },
-          { droplet: "gitlab", check: "snapshot", item: snapshots[0]!.name, ok: true, detail: "in fra1" },
-        ],
-        7,
-        readData,
-      );
-    },
   };
-  return { backend, restores, retentionApplied, usage, pricing, verifies };
+  return { backend, restores, retentionApplied, usage, pricing };
 }
 
 /** What core's retention use case reports for plan weekly: one snapshot kept, one released. */

@@ -12,6 +12,7 @@ import {
   type ScheduleDefinition,
   schedulerApi,
   scheduleSwitch,
+  verifyStarter,
 } from "@lifeboat/aws";
 import { validateConfig } from "@lifeboat/core";
 import { createSlackHandler, type DeferredWork, jsonLogger, type SlackDeps } from "@lifeboat/slack";
@@ -59,6 +60,7 @@ export async function slackWorld(options: { now?: () => Date } = {}) {
     backend: memory.backend,
     startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     startDrill: drillStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
+    startVerify: verifyStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     answerApproval: approvalResponder(lambda),
     schedules: scheduleSwitch({ scheduler: schedulerApi(scheduler), schedulePattern: SCHEDULE_PATTERN }),
     defer: deferredInvoker({ lambda, functionName: SLACK_FUNCTION }),

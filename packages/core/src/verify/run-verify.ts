@@ -1,0 +1,125 @@
+/**
+ * A verify asked for (`/lifeboat verify`, a VerifyRequest): the body of `backup-run` for it, so
+ * that reading archives back runs in the durable function, not in Slack's short invocation.
+ * The same checks as `lifeboat verify` (./verify-droplet.ts), one durable step per droplet (a
+ * replay does not read again), read-only (no `--prune`), and one `verify.finished` at the end.
+ */
+import { findPlan, planNamed } from "../config/plan-named";
+import type { LifeboatConfig } from "../config/schema";
+import { executionName, type VerifyRequest } from "../contracts";
+import type { EventSink } from "../events";
+import type { Droplet, DropletApi } from "../ports/digitalocean";
+import { emit, messageOf, nowOf, type RoutineDeps } from "../routine/deps";
+import type { DurableSteps } from "../routine/durable";
+import { verifyFinishedFigures } from "./finished-event";
+import { type VerifyFinding, type VerifyReport, verifyReport } from "./report";
+import { seedFrom } from "./sample";
+import { verifyTargets } from "./targets";
+import { type StoreVerifier, verifyDroplet } from "./verify-droplet";
+
+export interface VerifyRunDeps {
+  api: DropletApi;
+  events: EventSink;
+  store: StoreVerifier;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface VerifyRunResult {
+  verifyId: string;
+  /** The plan the result is filed under: the plan named, or "*" (a droplet, or every plan). */
+  plan: string;
+  passed: boolean;
+  /** Set once verify could run. */
+  report?: VerifyReport;
+  /** Why it could not (a target that is neither a plan nor a droplet). */
+  error?: string;
+}
+
+/**
+ * The plan a verify of `target` reports under: the plan it names, else "*".
+ * @example verifyPlanOf(config, "nightly") // "nightly"; verifyPlanOf(config, "gitlab") // "*"
+ */
+export const verifyPlanOf = (config: LifeboatConfig, target: string | undefined): string =>
+  (target === undefined ? undefined : findPlan(config, target)?.name) ?? "*";
+
+/** @example await runVerify(ctx, { api, events, store: storeVerifier(sink) }, config, { kind: "verify", target: "nightly", readData: 1, trigger: "slack" }) */
+export async function runVerify(
+  ctx: DurableSteps,
+  deps: VerifyRunDeps,
+  config: LifeboatConfig,
+  request: VerifyRequest,
+): Promise<VerifyRunResult> {
+  const routine: RoutineDeps = { api: deps.api, events: deps.events, ...(deps.now ? { now: deps.now } : {}) };
+  const plan = verifyPlanOf(config, request.target);
+  const start = await ctx.step("start", async () => {
+    const at = nowOf(routine);
+    const verifyId =
+      request.runId ?? executionName("verify", request.scheduledTime ?? new Date(at).toISOString(), request.trigger);
+    const seed = request.seed ?? seedFrom(Math.random());
+    try {
+      const targets = await verifyTargets(deps.api, config, request.target);
+      // Plans by name: a step's result is JSON, and the plans are the config's.
+      const found = targets.map((t) => ({ droplet: t.droplet, plans: t.plans.map((p) => p.name) }));
+      return { verifyId, at, seed, targets: found, error: undefined };
+    } catch (error) {
+      return {
+        verifyId,
+        at,
+        seed,
+        targets: [] as Array<{ droplet: Droplet; plans: string[] }>,
+        error: messageOf(error),
+      };
+    }
+  });
+
+  const options = { readData: request.readData, seed: start.seed, prune: false };
+  const findings: VerifyFinding[] = [];
+  for (const { droplet, plans } of start.targets) {
+    const found = await ctx
+      .step(`verify ${droplet.name}`, () =>
+        verifyDroplet(
+          { api: deps.api, store: deps.store, now: nowOf(routine) },
+          droplet,
+          plans.map((name) => planNamed(config, name)),
+          options,
+        ),
+      )
+      .catch((error): VerifyFinding[] => [
+        {
+          droplet: droplet.name,
+          check: "manifest",
+          item: "store",
+          ok: false,
+          detail: `could not verify: ${messageOf(error)}`,
+        },
+      ]);
+    findings.push(...found);
+  }
+  const report = start.error === undefined ? verifyReport(findings, start.seed, request.readData) : undefined;
+  const durationSeconds = await ctx.step("finish", async () => Math.round((nowOf(routine) - start.at) / 1000));
+  const figures = report
+    ? verifyFinishedFigures(report, start.targets.length)
+    : verifyFinishedFigures(verifyReport([], start.seed, request.readData), 0);
+  await emit(ctx, routine, "verify finished", {
+    runId: start.verifyId,
+    plan,
+    droplet: "*",
+    type: "verify.finished",
+    origin: "request",
+    ...(request.target !== undefined ? { target: request.target } : {}),
+    ...figures,
+    passed: report?.ok ?? false,
+    ...(start.error !== undefined ? { error: start.error } : {}),
+    durationSeconds,
+    trigger: request.trigger,
+    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
+  });
+  return {
+    verifyId: start.verifyId,
+    plan,
+    passed: report?.ok ?? false,
+    ...(report ? { report } : {}),
+    ...(start.error !== undefined ? { error: start.error } : {}),
+  };
+}
