@@ -90,6 +90,13 @@ export function costView(c: StorageCost): SlackMessage {
     (p) =>
       `*${p.plan}*: ${p.snapshots} snapshots ${p.snapshotGb.toFixed(1)} GB = ${formatUsd(p.snapshotUsd)}, archives ${p.archiveGb.toFixed(1)} GB = ${formatUsd(p.archiveUsd)}; ${formatUsd(p.totalUsd)}/month`,
   );
+  for (const p of c.plans) {
+    if (p.copies) {
+      lines.push(
+        `*${p.plan}* region copies (in its total): ${p.copies} copies ${(p.copyGb ?? 0).toFixed(1)} GB = ${formatUsd(p.copyUsd ?? 0)}`,
+      );
+    }
+  }
   if (c.baseUsd) lines.push(`*${c.storage} base charge*: ${formatUsd(c.baseUsd)}/month`);
   const included = c.prices.archiveIncludedGb
     ? ` beyond ${c.prices.archiveIncludedGb} GB included in ${formatUsd(c.prices.archiveBaseMonthly)}/month`
