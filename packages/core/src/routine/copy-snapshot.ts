@@ -10,10 +10,11 @@
  * A copy that errors, is refused or does not end in time is reported (`snapshot.copy-failed`,
  * the droplet's run `incomplete`); the snapshot itself is kept wherever it is.
  */
+
+import { copyGiveUpSeconds, copyLookDelay, copyRegionsFor, firstCopyLook } from "./copy-plan";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import type { DropletReport } from "./droplet-report";
 import { type DurableSteps, runOnce } from "./durable";
-import { copyGiveUpSeconds, copyLookDelay, copyRegionsFor, firstCopyLook } from "./copy-plan";
 import { pollUntil } from "./poll";
 import type { DropletRun } from "./power";
 import type { SnapshotTaken } from "./snapshot";
@@ -132,7 +133,8 @@ export async function copySnapshot(
     else if (status === "completed") {
       copied.push(s.region);
       durations[s.region] = Math.round(((seen[s.region]?.at ?? s.at) - s.at) / 1000);
-    } else if (status === "errored") failed.push({ region: s.region, error: "DigitalOcean reports the transfer errored" });
+    } else if (status === "errored")
+      failed.push({ region: s.region, error: "DigitalOcean reports the transfer errored" });
     else {
       const hours = Math.round(((seen[s.region]?.at ?? s.at) - s.at) / 360_000) / 10;
       failed.push({

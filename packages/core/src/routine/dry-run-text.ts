@@ -99,11 +99,15 @@ export function previewLines(p: DropletPreview): string[] {
   } else say(`SSH phases: would not run — ${p.host.reason}`);
   if (p.copies) {
     if (p.copies.to.length) {
-      say(`copies: to ${p.copies.to.join(", ")} after the snapshot, the droplet back on (each region billed as one more snapshot)`);
+      say(
+        `copies: to ${p.copies.to.join(", ")} after the snapshot, the droplet back on (each region billed as one more snapshot)`,
+      );
     }
     if (p.copies.ownRegion) say(`copies: ${p.copies.ownRegion} is the droplet's own region, ignored`);
     if (p.copies.unknownRegions) {
-      say(`copies: DigitalOcean offers no region ${p.copies.unknownRegions.join(", ")}: fix snapshot.copyTo (a run would report those copies failed)`);
+      say(
+        `copies: DigitalOcean offers no region ${p.copies.unknownRegions.join(", ")}: fix snapshot.copyTo (a run would report those copies failed)`,
+      );
     }
   }
   retentionLines("snapshot retention", p.retention.snapshots, say);
