@@ -124,8 +124,17 @@ export {
   parseClaimTag,
   startedBy,
 } from "./routine/claim-tag";
+export {
+  copyGiveUpSeconds,
+  copyLookDelay,
+  copyRegionsFor,
+  firstCopyLook,
+  TRANSFER_GIVE_UP_SECONDS,
+  TRANSFER_SECONDS_PER_GB,
+} from "./routine/copy-plan";
+export type { CopyPreview } from "./routine/copy-preview";
+export type { SnapshotCopies } from "./routine/copy-snapshot";
 export type { RoutineDeps } from "./routine/deps";
-
 export { bytesText, previewLines } from "./routine/dry-run-text";
 export {
   type ConditionOptions,
@@ -137,7 +146,6 @@ export {
   type StepOptions,
   type Wait,
 } from "./routine/durable";
-
 export {
   type ArchiveRetention,
   type DropletHost,
