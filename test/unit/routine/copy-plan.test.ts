@@ -2,12 +2,15 @@ import {
   copyGiveUpSeconds,
   copyLookDelay,
   copyRegionsFor,
+  describePlan,
   elapsedBefore,
   firstCopyLook,
   runOutcomeOf,
   TRANSFER_GIVE_UP_SECONDS,
+  validateConfig,
 } from "@lifeboat/core";
 import { describe, expect, it } from "vitest";
+import { planInput } from "./world";
 
 /** Looks until a transfer of `sizeGb` that takes `seconds` is seen done, on the routine's schedule. */
 function looksFor(sizeGb: number, seconds: number): number {
@@ -61,5 +64,14 @@ describe("a run whose snapshot could not be copied everywhere", () => {
     expect(runOutcomeOf([{ outcome: "succeeded", incomplete: true }])).toBe("incomplete");
     expect(runOutcomeOf([{ outcome: "succeeded" }, { outcome: "succeeded", incomplete: true }])).toBe("incomplete");
     expect(runOutcomeOf([{ outcome: "succeeded" }])).toBe("succeeded");
+  });
+});
+
+describe("lifeboat plan", () => {
+  it("says where a plan copies its snapshots", () => {
+    const plan = validateConfig(planInput({ copyTo: ["ams3", "fra1"] })).plans[0]!;
+    expect(describePlan(plan, new Date("2026-03-20T00:00:00Z"), 1).steps).toContain(
+      "copy each snapshot to ams3, fra1 once the droplet is back on (the droplet's own region skipped); deleted with it",
+    );
   });
 });
