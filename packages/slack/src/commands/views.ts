@@ -31,8 +31,14 @@ export function statusView(plans: Array<PlanStatus & { scheduleEnabled?: boolean
   return { text, blocks: capBlocks(blocks) };
 }
 
+/** A snapshot's regions, when it has copies (#16 §2): one snapshot, deleted from all at once. */
+const inRegions = (s: { regions?: string[] }) =>
+  s.regions && s.regions.length > 1 ? `, in ${s.regions.join(", ")}` : "";
+
 export function backupsView(b: DropletBackups, now: Date): SlackMessage {
-  const snapshots = b.snapshots.map((s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}`);
+  const snapshots = b.snapshots.map(
+    (s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}${inRegions(s)}`,
+  );
   const runs = b.archiveRuns.map(
     (r) =>
       `\`${r.runId}\` (${r.plan}) ${r.items} items, ${bytesText(r.bytes)}, ${formatAge(r.createdAt, now)}${r.complete ? "" : " — *incomplete*"}`,
