@@ -130,10 +130,7 @@ export {
   copyRegionsFor,
   firstCopyLook,
   TRANSFER_GIVE_UP_SECONDS,
-  TRANSFER_SECONDS_PER_GB,
 } from "./routine/copy-plan";
-export type { CopyPreview } from "./routine/copy-preview";
-export type { SnapshotCopies } from "./routine/copy-snapshot";
 export type { RoutineDeps } from "./routine/deps";
 export { bytesText, previewLines } from "./routine/dry-run-text";
 export {
