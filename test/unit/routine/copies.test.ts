@@ -127,6 +127,25 @@ describe("snapshot copies to other regions", () => {
     ]);
   });
 
+  it("a transfer that never ends is given up after 24 h of spaced-out looks, reported, the snapshot kept", async () => {
+    // 24 GB at 2 h per GB: 48 h, past the routine's 24 h.
+    const world = await makeWorld({
+      config: planInput({ copyTo: ["ams3"] }),
+      timings: { transferMsPerGb: 2 * 3_600_000 },
+    });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const result = (await world.run()).getResult()!;
+    expect(result.outcome).toBe("incomplete");
+    const [failure] = result.droplets[0]?.copies?.failed ?? [];
+    expect(failure?.region).toBe("ams3");
+    expect(failure?.error).toMatch(/^the transfer was not seen to finish \(last seen in-progress after 2\d\.\d h\)/);
+    expect(snapshotsOf(world.sandbox, gitlab.id)).toContain(result.droplets[0]?.snapshot);
+    // Growing intervals capped at an hour: about thirty looks in a day, not a busy loop.
+    const looks = calls(world.sandbox.log, "imageActions_get");
+    expect(looks).toBeGreaterThan(20);
+    expect(looks).toBeLessThan(35);
+  });
+
   it("a region DigitalOcean refuses is a failed copy, reported with DO's reason", async () => {
     const world = await makeWorld({ config: planInput({ copyTo: ["ams9"] }) });
     seedGitlab(world.sandbox);
