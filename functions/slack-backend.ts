@@ -94,7 +94,7 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
       const snapshots = (await droplets.listDropletSnapshots(ref.id))
         .filter((s) => s.name.startsWith("lifeboat-"))
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
-        .map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, sizeGb: s.sizeGb }));
+        .map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, sizeGb: s.sizeGb, regions: s.regions }));
       const catalog = await listRuns(archives, ref.name);
       return {
         droplet: ref,

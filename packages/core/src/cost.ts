@@ -1,6 +1,6 @@
 /**
  * What backups cost per month, from sizes lifeboat already knows. Prices are list prices in
- * USD (DigitalOcean snapshots $0.06/GB-month; AWS S3 Standard us-east-1 $0.023/GB-month;
+ * USD (DigitalOcean snapshots $0.06/GB-month, per region they are in; AWS S3 Standard us-east-1 $0.023/GB-month;
  * DigitalOcean Spaces $5 for the first 250 GB, then $0.02/GB); pass your own to override.
  */
 import type { StorageConfig } from "./config/schema";
@@ -55,6 +55,11 @@ export interface PlanUsage {
   snapshotGb: number[];
   /** Bytes of archives (images, volumes, duplicity) kept for this plan. */
   archiveBytes: number;
+  /**
+   * Sizes of the snapshots' copies in other regions, in GB, one entry per copy (#16 §2): DO
+   * bills a snapshot once per region it is in.
+   */
+  copyGb?: number[];
 }
 
 export interface CostLine {
@@ -64,6 +69,10 @@ export interface CostLine {
   snapshotUsd: number;
   archiveGb: number;
   archiveUsd: number;
+  /** Copies of its snapshots in other regions: how many, their GB, and their price (in totalUsd); only when there are some. */
+  copies?: number;
+  copyGb?: number;
+  copyUsd?: number;
   totalUsd: number;
 }
 
@@ -91,6 +100,8 @@ export function monthlyCost(usage: readonly PlanUsage[], prices: Prices): CostRe
     const archiveGb = u.archiveBytes / GB;
     const snapshotUsd = snapshotGb * prices.snapshotPerGbMonth;
     const archiveUsd = archiveGb * billableShare * prices.archivePerGbMonth;
+    const copyGb = (u.copyGb ?? []).reduce((a, b) => a + b, 0);
+    const copyUsd = copyGb * prices.snapshotPerGbMonth;
     return {
       plan: u.plan,
       snapshots: u.snapshotGb.length,
@@ -98,7 +109,8 @@ export function monthlyCost(usage: readonly PlanUsage[], prices: Prices): CostRe
       snapshotUsd: cents(snapshotUsd),
       archiveGb: cents(archiveGb),
       archiveUsd: cents(archiveUsd),
-      totalUsd: cents(snapshotUsd + archiveUsd),
+      ...(u.copyGb?.length ? { copies: u.copyGb.length, copyGb: cents(copyGb), copyUsd: cents(copyUsd) } : {}),
+      totalUsd: cents(snapshotUsd + archiveUsd + copyUsd),
     };
   });
   const baseUsd = usage.length > 0 ? prices.archiveBaseMonthly : 0;

@@ -61,6 +61,34 @@ export type LifeboatEvent =
       live: boolean;
     })
   | (Base & {
+      /**
+       * This run's snapshot is now also in `region` (image action `transfer`, #16 §2): the same
+       * image id in one more region, so deleting the snapshot deletes this copy too.
+       */
+      type: "snapshot.copied";
+      dropletId: number;
+      snapshotName: string;
+      snapshotId: string;
+      region: string;
+      /** Every region the snapshot is in now, its own first. */
+      regions: string[];
+      /** Seconds from the transfer's start to when it was seen completed. */
+      durationSeconds: number;
+      sizeGb?: number;
+    })
+  | (Base & {
+      /** A copy to `region` did not happen (errored, refused or unfinished); the snapshot itself is kept. */
+      type: "snapshot.copy-failed";
+      dropletId: number;
+      snapshotName: string;
+      snapshotId?: string;
+      region: string;
+      /** What went wrong, in plain words. */
+      error: string;
+      /** The regions the snapshot is in. */
+      regions: string[];
+    })
+  | (Base & {
       type: "droplet.powered_on";
       dropletId: number;
       /** Seconds from powered off to active again. */
@@ -105,6 +133,11 @@ export type LifeboatEvent =
       kept: string[];
       deleted: string[];
       dryRun: boolean;
+      /**
+       * Deleted snapshots that were in more than one region (copies, #16 §2), with their regions:
+       * one delete of the image removed it from every region.
+       */
+      deletedRegions?: Array<{ name: string; regions: string[] }>;
     })
   | (Base & {
       type: "run.finished";
@@ -210,6 +243,8 @@ export const EVENT_TYPES = [
   "approval.decided",
   "droplet.powered_off",
   "snapshot.completed",
+  "snapshot.copied",
+  "snapshot.copy-failed",
   "droplet.powered_on",
   "archive.progress",
   "archive.stored",

@@ -32,6 +32,9 @@ export async function fleetUsage(ports: UsagePorts, plans: readonly Plan[]): Pro
     for (const droplet of await planDroplets(ports.droplets, plan)) {
       const snapshots = ownSnapshots(await ports.droplets.listDropletSnapshots(droplet.id), plan.name, droplet);
       u.snapshotGb.push(...snapshots.map((s) => s.sizeGb));
+      // A copy in another region (#16 §2) is the same image, billed again per region.
+      const copyGb = snapshots.flatMap((s) => s.regions.slice(1).map(() => s.sizeGb));
+      if (copyGb.length) u.copyGb = [...(u.copyGb ?? []), ...copyGb];
       for (const run of await ports.archives.listRuns(droplet.name)) {
         if (run.plan === plan.name) u.archiveBytes += run.bytes;
       }

@@ -133,8 +133,14 @@ export {
   parseClaimTag,
   startedBy,
 } from "./routine/claim-tag";
+export {
+  copyGiveUpSeconds,
+  copyLookDelay,
+  copyRegionsFor,
+  firstCopyLook,
+  TRANSFER_GIVE_UP_SECONDS,
+} from "./routine/copy-plan";
 export type { RoutineDeps } from "./routine/deps";
-
 export { bytesText, previewLines } from "./routine/dry-run-text";
 export { type DuplicityVerifyInput, followDuplicityVerify } from "./routine/duplicity-verify-step";
 export {

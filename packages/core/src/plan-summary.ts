@@ -47,6 +47,11 @@ export function describePlan(plan: Plan, now: Date, runs = 3): PlanSummary {
   } else if (s.mode === "live") {
     steps.push("snapshot while running (no power-off)");
   }
+  if (s.mode !== "none" && s.copyTo.length > 0) {
+    steps.push(
+      `copy each snapshot to ${s.copyTo.join(", ")} once the droplet is back on (the droplet's own region skipped); deleted with it`,
+    );
+  }
   if (s.mode !== "none") {
     const r = plan.retention;
     const keep = Object.entries({

@@ -18,8 +18,13 @@ export interface DropletRecord {
   detail: string;
   /** Seconds from seen off to seen active again (offline snapshots). */
   downtimeSeconds?: number;
-  /** The snapshot this run took (its name; DigitalOcean's id when it was learned). */
-  snapshot?: { name: string; id?: string };
+  /**
+   * The snapshot this run took (its name; DigitalOcean's id when it was learned; with copies
+   * (#16 §2), every region it is in, its own first).
+   */
+  snapshot?: { name: string; id?: string; regions?: string[] };
+  /** Its copies to `snapshot.copyTo` regions: made, and failed with why (the snapshot was kept). */
+  copies?: { copied: string[]; failed: Array<{ region: string; error: string }> };
   /** The images and volume archives stored (the manifest not counted), bytes as stored. */
   archives?: { count: number; bytes: number };
   duplicity?: { kind: "full" | "incremental"; bytes: number };
@@ -87,12 +92,23 @@ function dropletRecordOf(d: DropletOutcome): DropletRecord {
     outcome: d.outcome,
     detail: d.detail,
     ...(d.downtimeSeconds !== undefined ? { downtimeSeconds: d.downtimeSeconds } : {}),
-    ...(d.snapshot ? { snapshot: { name: d.snapshot } } : {}),
+    ...(d.snapshot ? { snapshot: snapshotRecordOf(d.snapshot, d.copies) } : {}),
+    ...(d.copies && (d.copies.copied.length || d.copies.failed.length)
+      ? { copies: { copied: d.copies.copied, failed: d.copies.failed } }
+      : {}),
     ...(d.archives ? { archives: d.archives } : {}),
     ...(d.duplicity ? { duplicity: { kind: d.duplicity.mode, bytes: d.duplicity.bytes } } : {}),
     ...(deleted.snapshots.length || deleted.archives.length ? { retentionDeleted: deleted } : {}),
     // A droplet whose routine threw (no phase report) failed with its detail as the error.
     errors: d.errors ?? (d.outcome === "failed" && d.detail ? [d.detail] : []),
+  };
+}
+
+function snapshotRecordOf(name: string, copies: DropletOutcome["copies"]): NonNullable<DropletRecord["snapshot"]> {
+  return {
+    name,
+    ...(copies?.snapshotId ? { id: copies.snapshotId } : {}),
+    ...(copies ? { regions: copies.regions } : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export interface SnapshotInfo {
   name: string;
   createdAt: string;
   sizeGb: number;
+  /** Every region it is in (copies, `snapshot.copyTo`), its own first. */
+  regions?: string[];
 }
 
 /** One archive run: the images, volume archives and manifest a run stored for one droplet. */

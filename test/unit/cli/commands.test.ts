@@ -37,9 +37,10 @@ describe("lifeboat retention, list, cost, restore, --help", () => {
     expect(gitlab.droplet).toBe("gitlab");
     expect(gitlab.snapshots).toHaveLength(3);
     expect(gitlab.snapshots.every((s: { plan: string }) => s.plan === "weekly")).toBe(true);
+    expect(gitlab.snapshots.map((s: { regions: string[] }) => s.regions)).toEqual([["nyc3"], ["nyc3"], ["nyc3"]]);
     expect(Array.isArray(gitlab.archives)).toBe(true);
     const text = lifeboat(["list", "gitlab"]);
-    expect(text.stdout).toMatch(/lifeboat-weekly-gitlab-\S+\s+\S+\s+24 GB\s+lifeboat \(weekly\)/);
+    expect(text.stdout).toMatch(/lifeboat-weekly-gitlab-\S+\s+\S+\s+24 GB\s+nyc3\s+lifeboat \(weekly\)/);
     const unknown = lifeboat(["list", "web-9"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no droplet named "web-9"');

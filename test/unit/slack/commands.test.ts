@@ -176,6 +176,8 @@ describe("/lifeboat status, list, retention, cost", () => {
     const text = blockText(await deferred("list gitlab"));
     expect(text).toContain("Snapshots (2)");
     expect(text).toContain("`lifeboat-weekly-gitlab-20261122T030000Z` 24.7 GB, 7d ago");
+    // A snapshot with a copy in another region (snapshot.copyTo) names its regions.
+    expect(text).toContain("`lifeboat-weekly-gitlab-20261115T030000Z` 24.1 GB, 14d ago, in nyc3, ams3");
     expect(text).toContain("`nightly-20261128T023000Z-schedule` (nightly) 7 items, 3.2 GB, 32h ago");
     expect(text).toContain("— *incomplete*");
     expect((await deferred("list nope")).text).toContain('no droplet named "nope" on this account');

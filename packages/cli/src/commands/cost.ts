@@ -36,6 +36,12 @@ export async function costCommand(options: GlobalOptions) {
         ]),
       ),
     );
+    for (const p of cost.plans) {
+      // A snapshot copied to other regions (snapshot.copyTo) is billed once per region.
+      if (p.copies) {
+        ctx.say(`${p.plan}: ${p.copies} region copies, ${p.copyGb} GB, ${usd(p.copyUsd ?? 0)}/month (in total/mo)`);
+      }
+    }
     if (cost.baseUsd) ctx.say(`storage base charge: ${usd(cost.baseUsd)}/month`);
     ctx.say(`total: ${usd(cost.totalUsd)}/month (snapshots $0.06/GB-month; archives in ${pricing} storage)`);
     return EXIT.ok;

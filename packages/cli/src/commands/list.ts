@@ -21,6 +21,8 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
           name: s.name,
           createdAt: s.createdAt,
           sizeGb: s.sizeGb,
+          // Copies (snapshot.copyTo) are the same snapshot in more regions: one delete removes them all.
+          regions: s.regions,
           plan: planOf(ctx.config, s.name, d),
         }))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -44,11 +46,12 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
       ctx.say(
         d.snapshots.length
           ? table(
-              ["snapshot", "taken", "size", "made by"],
+              ["snapshot", "taken", "size", "regions", "made by"],
               d.snapshots.map((s) => [
                 s.name,
                 iso(s.createdAt),
                 `${s.sizeGb} GB`,
+                s.regions.join(", "),
                 s.plan ? `lifeboat (${s.plan})` : "not lifeboat (never deleted)",
               ]),
             )

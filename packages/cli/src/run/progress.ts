@@ -146,6 +146,18 @@ export class ProgressView implements EventSink, ApiWatcher {
         );
         break;
       }
+      case "snapshot.copied":
+        this.line(
+          d,
+          `snapshot ${event.snapshotName} copied to ${event.region} in ${human(event.durationSeconds)} (now in ${event.regions.join(", ")})`,
+        );
+        break;
+      case "snapshot.copy-failed":
+        this.line(
+          d,
+          `copy of ${event.snapshotName} to ${event.region} failed: ${event.error} — the snapshot is kept in ${event.regions.join(", ")}`,
+        );
+        break;
       case "droplet.powered_on":
         this.phase(d, "retention");
         this.line(d, `powered on again: off for ${human(event.downtimeSeconds)}`);
@@ -165,6 +177,9 @@ export class ProgressView implements EventSink, ApiWatcher {
           d,
           `retention${event.dryRun ? " (dry run)" : ""}: keeps ${event.kept.length}, ${event.dryRun ? "would delete" : "deleted"} ${event.deleted.length}${event.deleted.length ? ` (${event.deleted.join(", ")})` : ""}`,
         );
+        for (const c of event.deletedRegions ?? []) {
+          this.line(d, `${c.name} was in ${c.regions.join(", ")}: its one delete removed every copy`);
+        }
         break;
       case "run.failed":
         if (d !== "*") this.phase(d, "failed");

@@ -33,6 +33,11 @@ export interface RetentionItem {
   target: RetentionTargetName;
   droplet: string;
   name: string;
+  /**
+   * A snapshot in more than one region (copies, #16 §2): every region it was in. Its one
+   * delete removes it from all of them (a copy is the same image id).
+   */
+  regions?: string[];
 }
 
 export interface RetentionReport {
@@ -89,9 +94,16 @@ export async function runRetention(ports: RetentionPorts, request: RetentionRequ
     });
     report.verdicts.push(...verdicts);
     const runOf = new Map((runs ?? []).map((r) => [r.runId, r]));
+    const regionsOf = new Map((snapshots ?? []).map((s) => [s.id, s.regions]));
     for (const v of verdicts) {
       if (v.action !== "delete") continue;
-      const item: RetentionItem = { target: v.target, droplet: v.droplet, name: v.name };
+      const regions = v.target === "snapshots" ? (regionsOf.get(v.id) ?? []) : [];
+      const item: RetentionItem = {
+        target: v.target,
+        droplet: v.droplet,
+        name: v.name,
+        ...(regions.length > 1 ? { regions: [...regions] } : {}),
+      };
       const run = v.target === "archives" ? runOf.get(v.id) : undefined;
       if (run) report.refused.push(...run.refused);
       if (request.dryRun) {

@@ -7,6 +7,7 @@
  *   5–7  offline: off marker, shutdown, snapshot, and always power on, untag, restart the
  *        containers, SSH check                 ./offline-snapshot.ts (./power.ts, ./snapshot.ts)
  *        live: the snapshot alone, the droplet stays on (containers checked at the end, `finish`)
+ *   7b   copies of the snapshot to `snapshot.copyTo` regions, waited for  ./copy-snapshot.ts
  *   8    retention of this plan's snapshots                               ./retention.ts
  *   9    events at every phase; the droplet's outcome                     ./droplet-report.ts
  * Runs inside its own child context (one per droplet, see ./run-plan.ts) and never throws:
@@ -16,6 +17,7 @@ import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { claimDroplet, keepClaim, releaseClaim } from "./claim";
 import type { ClaimTag } from "./claim-tag";
+import { copySnapshot, type SnapshotCopies } from "./copy-snapshot";
 import type { RoutineDeps } from "./deps";
 import { type DropletOutcome, DropletReport } from "./droplet-report";
 import type { DurableSteps } from "./durable";
@@ -99,13 +101,21 @@ async function backupClaimed(
       : await offlineSnapshot(ctx, deps, r, history.estimate, ssh, report);
   if (!shot) return finish(ctx, r, ssh, report, "failed"); // never powered off
 
+  let copies: SnapshotCopies | undefined;
   if (shot.taken) {
     report.noteFirst(`snapshot ${shot.taken.name} (${shot.taken.durationSeconds}s)`);
-    await retention(ctx, deps, r, shot.taken, run.dryRun, history.own, report);
+    // The droplet is on again: the copies (#16 §2) cost no downtime, however long they take.
+    copies = await copySnapshot(ctx, deps, r, shot.taken, report);
+    if (copies?.failed.length) {
+      // An older snapshot's copy may be the only one in that region now: nothing is deleted this run.
+      report.phase("retention", "skipped");
+      report.note("retention held: no old snapshot is deleted while this one lacks a copy");
+    } else await retention(ctx, deps, r, shot.taken, run.dryRun, history.own, report);
   }
   const outcome = report.anyFailed ? "failed" : "succeeded";
   const figures = {
     ...(shot.taken ? { snapshot: shot.taken.name } : {}),
+    ...(copies ? { copies } : {}),
     ...(shot.downtimeSeconds !== undefined ? { downtimeSeconds: shot.downtimeSeconds } : {}),
   };
   // An offline snapshot went through step 7, which dealt with the containers already.
@@ -212,6 +222,9 @@ async function retention(
     report.retained("snapshots", kept);
     if (kept.deleted.length > 0) {
       report.note(`${dryRun ? "would delete" : "deleted"} ${kept.deleted.length} old snapshot(s)`);
+    }
+    for (const c of kept.deletedRegions ?? []) {
+      report.note(`${c.name} was in ${c.regions.join(", ")}: its one delete removes every copy`);
     }
     if (kept.failed.length > 0) report.note(`could not delete ${kept.failed.join(", ")}`);
   } catch (error) {

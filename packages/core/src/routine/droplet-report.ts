@@ -3,6 +3,7 @@
  * one-sentence detail, and `run.failed` for each failed phase. One object per droplet, filled
  * in as the steps of ./backup-droplet.ts run.
  */
+import type { SnapshotCopies } from "./copy-snapshot";
 import { emit, messageOf, type RoutineDeps } from "./deps";
 import type { DropletPreview } from "./dry-run";
 import type { DurableSteps } from "./durable";
@@ -27,6 +28,13 @@ export interface DropletOutcome {
   retention?: { snapshots?: RetainedItems; archives?: RetainedItems };
   /** Each failed phase in plain words, as the detail says it. */
   errors?: string[];
+  /**
+   * Backed up, but not all the plan asks for: a copy of the snapshot to another region failed
+   * (#16 §2). Only on a droplet that succeeded; it makes the run `incomplete`.
+   */
+  incomplete?: true;
+  /** This run's snapshot's copies to other regions (`snapshot.copyTo`), when the plan has any. */
+  copies?: SnapshotCopies;
   /** A dry run: what a real run would do (./dry-run.ts); nothing was changed. */
   preview?: DropletPreview;
 }
@@ -44,6 +52,7 @@ export class DropletReport {
   readonly jobSeconds: Partial<Record<"archive" | "duplicity", number>> = {};
   private readonly notes: string[] = [];
   private readonly errors: string[] = [];
+  private shortfall = false;
   private readonly figures: Pick<DropletOutcome, "archives" | "duplicity" | "retention"> = {};
 
   constructor(
@@ -82,6 +91,13 @@ export class DropletReport {
     return Object.values(this.phases).includes("failed");
   }
 
+  /** Something the plan asks for that did not happen, though the backup stands (a failed copy): noted, and the run is incomplete. */
+  incomplete(text: string): void {
+    this.shortfall = true;
+    this.notes.push(text);
+    this.errors.push(text);
+  }
+
   /** A failed phase: marked, noted, and emitted as `run.failed` with what was done about it. */
   async fail(phase: string, error: unknown, recovery: string): Promise<void> {
     const { runId, plan, droplet } = this.r;
@@ -110,6 +126,7 @@ export class DropletReport {
       phases: this.phases,
       ...this.figures,
       ...(this.errors.length ? { errors: [...this.errors] } : {}),
+      ...(this.shortfall && outcome === "succeeded" ? { incomplete: true as const } : {}),
       ...extra,
     };
   }

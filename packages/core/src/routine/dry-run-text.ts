@@ -51,6 +51,10 @@ export function describePreview(p: DropletPreview): string {
       parts.push(`duplicity ${h.duplicityPaths.map((d) => d.path).join(", ")} (${total(h.duplicityPaths)})`);
     if (h.containers.length + h.volumes.length + h.duplicityPaths.length === 0) parts.push("nothing to archive");
   } else parts.push(`no SSH phases (${p.host.reason})`);
+  if (p.copies?.to.length) {
+    const bad = p.copies.unknownRegions ? ` (no such region: ${p.copies.unknownRegions.join(", ")})` : "";
+    parts.push(`copy it to ${p.copies.to.join(", ")}${bad}`);
+  }
   const old = p.retention.snapshots?.delete.length ?? 0;
   const runs = p.retention.archives?.delete.length ?? 0;
   if (old > 0) parts.push(`delete ${count(old, "old snapshot")}`);
@@ -93,6 +97,19 @@ export function previewLines(p: DropletPreview): string[] {
       say("archives: nothing in this plan's selection on this droplet");
     }
   } else say(`SSH phases: would not run — ${p.host.reason}`);
+  if (p.copies) {
+    if (p.copies.to.length) {
+      say(
+        `copies: to ${p.copies.to.join(", ")} after the snapshot, the droplet back on (each region billed as one more snapshot)`,
+      );
+    }
+    if (p.copies.ownRegion) say(`copies: ${p.copies.ownRegion} is the droplet's own region, ignored`);
+    if (p.copies.unknownRegions) {
+      say(
+        `copies: DigitalOcean offers no region ${p.copies.unknownRegions.join(", ")}: fix snapshot.copyTo (a run would report those copies failed)`,
+      );
+    }
+  }
   retentionLines("snapshot retention", p.retention.snapshots, say);
   retentionLines("archive retention", p.retention.archives, say);
   for (const u of p.unknown) say(`unknown: ${u}`);

@@ -15,6 +15,7 @@ import { ownSnapshots } from "../retention/own-snapshots";
 import { snapshotName } from "../snapshot-name";
 import type { DropletOutcome } from "./backup-droplet";
 import { claimDroplet } from "./claim";
+import { type CopyPreview, previewCopies } from "./copy-preview";
 import { messageOf, nowOf, type RoutineDeps } from "./deps";
 import { describePreview } from "./dry-run-text";
 import type { DurableSteps, StepOptions } from "./durable";
@@ -58,6 +59,8 @@ export interface DropletPreview {
   /** The SSH phases: what they would take, or why they would not run. */
   host: ({ reached: true } & Omit<HostPreview, "archiveRuns" | "unknown">) | { reached: false; reason: string };
   retention: { snapshots?: RetentionPreview; archives?: RetentionPreview };
+  /** Where the snapshot would be copied (`snapshot.copyTo`, #16 §2), when the plan copies it. */
+  copies?: CopyPreview;
   /** What could not be learned, each a sentence. */
   unknown: string[];
 }
@@ -130,6 +133,7 @@ export async function previewDroplet(
   }
 
   const snapshot = snapshotPart(plan, droplet, history);
+  const copies = history ? await previewCopies(ctx, deps, plan, droplet, unknown) : undefined;
   const retention: DropletPreview["retention"] = {};
   if (history && snapshot.name) {
     const own = ownSnapshots(history.snapshots, plan.name, droplet);
@@ -160,6 +164,7 @@ export async function previewDroplet(
     hooks: { pre: plan.hooks.pre.map((h) => h.command), post: plan.hooks.post.map((h) => h.command) },
     host: hostPart,
     retention,
+    ...(copies ? { copies } : {}),
     unknown,
   };
   return {

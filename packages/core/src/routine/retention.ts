@@ -9,6 +9,8 @@ export interface SnapshotRetention {
   /** Deleted, or with dryRun, what would have been. */
   deleted: string[];
   failed: string[];
+  /** Deleted snapshots that were in more than one region, with those regions (one delete each removed every copy). */
+  deletedRegions?: Array<{ name: string; regions: string[] }>;
 }
 
 /**
@@ -37,10 +39,12 @@ export async function retainSnapshots(
         ...(ownBefore ? { snapshotsListed: new Map([[r.droplet.id, withJustMade(r, ownBefore, justMade)]]) } : {}),
       },
     );
+    const copies = report.deleted.flatMap((d) => (d.regions ? [{ name: d.name, regions: d.regions }] : []));
     return {
       kept: report.verdicts.filter((v) => v.planOwned && v.action === "keep").map((v) => v.name),
       deleted: report.deleted.map((d) => d.name),
       failed: report.failed.map((f) => `${f.name}: ${f.error}`),
+      ...(copies.length ? { deletedRegions: copies } : {}),
     };
   });
   await emit(ctx, deps, `retention ${r.droplet.name}`, {
@@ -52,6 +56,7 @@ export async function retainSnapshots(
     kept: result.kept,
     deleted: result.deleted,
     dryRun,
+    ...(result.deletedRegions ? { deletedRegions: result.deletedRegions } : {}),
   });
   return result;
 }

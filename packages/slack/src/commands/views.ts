@@ -31,8 +31,14 @@ export function statusView(plans: Array<PlanStatus & { scheduleEnabled?: boolean
   return { text, blocks: capBlocks(blocks) };
 }
 
+/** A snapshot's regions, when it has copies (#16 §2): one snapshot, deleted from all at once. */
+const inRegions = (s: { regions?: string[] }) =>
+  s.regions && s.regions.length > 1 ? `, in ${s.regions.join(", ")}` : "";
+
 export function backupsView(b: DropletBackups, now: Date): SlackMessage {
-  const snapshots = b.snapshots.map((s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}`);
+  const snapshots = b.snapshots.map(
+    (s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}${inRegions(s)}`,
+  );
   const runs = b.archiveRuns.map(
     (r) =>
       `\`${r.runId}\` (${r.plan}) ${r.items} items, ${bytesText(r.bytes)}, ${formatAge(r.createdAt, now)}${r.complete ? "" : " — *incomplete*"}`,
@@ -90,6 +96,13 @@ export function costView(c: StorageCost): SlackMessage {
     (p) =>
       `*${p.plan}*: ${p.snapshots} snapshots ${p.snapshotGb.toFixed(1)} GB = ${formatUsd(p.snapshotUsd)}, archives ${p.archiveGb.toFixed(1)} GB = ${formatUsd(p.archiveUsd)}; ${formatUsd(p.totalUsd)}/month`,
   );
+  for (const p of c.plans) {
+    if (p.copies) {
+      lines.push(
+        `*${p.plan}* region copies (in its total): ${p.copies} copies ${(p.copyGb ?? 0).toFixed(1)} GB = ${formatUsd(p.copyUsd ?? 0)}`,
+      );
+    }
+  }
   if (c.baseUsd) lines.push(`*${c.storage} base charge*: ${formatUsd(c.baseUsd)}/month`);
   const included = c.prices.archiveIncludedGb
     ? ` beyond ${c.prices.archiveIncludedGb} GB included in ${formatUsd(c.prices.archiveBaseMonthly)}/month`

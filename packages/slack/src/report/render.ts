@@ -73,6 +73,14 @@ export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
       return {
         text: `:camera: ${event.droplet}: snapshot \`${event.snapshotName}\`${event.sizeGb !== undefined ? ` (${event.sizeGb.toFixed(1)} GB)` : ""} done in ${formatDuration(event.durationSeconds)}${event.live ? ", live (no power-off)" : ""}.`,
       };
+    case "snapshot.copied":
+      return {
+        text: `:earth_africa: ${event.droplet}: snapshot \`${event.snapshotName}\` copied to ${event.region} in ${formatDuration(event.durationSeconds)}; it is now in ${event.regions.join(", ")}.`,
+      };
+    case "snapshot.copy-failed":
+      return {
+        text: `:warning: ${event.droplet}: the copy of snapshot \`${event.snapshotName}\` to ${event.region} failed: ${escapeText(event.error)}. The snapshot is kept in ${event.regions.join(", ")}; old snapshots are not deleted this run.`,
+      };
     case "droplet.powered_on": {
       const failed = event.containersFailed.length
         ? ` :warning: these containers did not start again: ${listText(event.containersFailed, 10, 1000).replaceAll("\n", ", ")}.`
@@ -92,8 +100,10 @@ export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
         10,
         2500,
       );
+      // A snapshot with copies in other regions is one image: its one delete removed every copy.
+      const copies = (event.deletedRegions ?? []).map((c) => `\`${c.name}\` was in ${c.regions.join(", ")}`);
       return {
-        text: `:wastebasket: retention of ${event.target}${event.dryRun ? " (dry run) would delete" : " deleted"} ${event.deleted.length}, kept ${event.kept.length}:\n${names}`,
+        text: `:wastebasket: retention of ${event.target}${event.dryRun ? " (dry run) would delete" : " deleted"} ${event.deleted.length}, kept ${event.kept.length}:\n${names}${copies.length ? `\nwith every copy (one delete each): ${listText(copies, 10, 1000).replaceAll("\n", "; ")}` : ""}`,
       };
     }
     case "run.failed":
@@ -145,6 +155,10 @@ export function summaryMessage(state: RunState): SlackMessage {
       `duplicity: ${d.duplicity ?? "none"}`,
       `retention deleted: ${d.retentionDeleted}`,
     ];
+    if (d.copiedTo?.length || d.copyFailedTo?.length) {
+      const failed = d.copyFailedTo?.length ? ` :warning: copy failed to ${d.copyFailedTo.join(", ")}` : "";
+      lines.push(`copies: ${d.copiedTo?.length ? d.copiedTo.join(", ") : "none"}${failed}`);
+    }
     if (d.containersFailed.length) lines.push(`:warning: containers not restarted: ${d.containersFailed.join(", ")}`);
     blocks.push(section(lines.join("\n")));
   }

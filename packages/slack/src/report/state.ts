@@ -21,6 +21,9 @@ export interface DropletState {
   archiveBytes: number;
   duplicity?: string;
   retentionDeleted: number;
+  /** Regions this run copied the snapshot to (#16 §2), and those it could not. */
+  copiedTo?: string[];
+  copyFailedTo?: string[];
   containersFailed: string[];
   outcome?: "succeeded" | "skipped" | "failed";
   detail?: string;
@@ -136,6 +139,14 @@ export function applyEvent(previous: RunState, event: LifeboatEvent): RunState {
       d().downtimeSeconds = event.downtimeSeconds;
       d().containersFailed = event.containersFailed;
       setPhase(d(), event.containersFailed.length ? "back on, some containers failed" : "back on", event.at);
+      break;
+    case "snapshot.copied":
+      d().copiedTo = [...new Set([...(d().copiedTo ?? []), event.region])];
+      setPhase(d(), `snapshot copied to ${event.region}`, event.at);
+      break;
+    case "snapshot.copy-failed":
+      d().copyFailedTo = [...new Set([...(d().copyFailedTo ?? []), event.region])];
+      setPhase(d(), `copy to ${event.region} failed`, event.at);
       break;
     case "archive.progress":
       if (takeProgress(d(), event)) setPhase(d(), JOB_PHASE[event.job], event.at);

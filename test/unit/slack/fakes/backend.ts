@@ -23,6 +23,7 @@ export function memoryBackend() {
       name: "lifeboat-weekly-gitlab-20261115T030000Z",
       createdAt: "2026-11-15T03:22:00Z",
       sizeGb: 24.1,
+      regions: ["nyc3", "ams3"],
     },
   ];
   const restores: RestoreRequest[] = [];
