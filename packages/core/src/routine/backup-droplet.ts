@@ -4,8 +4,8 @@
  *   1–3  SSH phases through the DropletHost port, when given: pre hooks, inventory, archives
  *        (then archive retention), duplicity, post hooks                  ./ssh-phases.ts
  *   4    approval gate                                                    ./approval.ts
- *   5–7  offline: off marker, shutdown, snapshot, and always power on, untag, restart the
- *        containers, SSH check                 ./offline-snapshot.ts (./power.ts, ./snapshot.ts)
+ *   5–7  offline: shutdown, snapshot, and always power on, restart the containers, SSH check
+ *        (the claim marks the droplet off for the watchdog) ./offline-snapshot.ts (./power.ts, ./snapshot.ts)
  *        live: the snapshot alone, the droplet stays on (containers checked at the end, `finish`)
  *   8    retention of this plan's snapshots                               ./retention.ts
  *   9    events at every phase; the droplet's outcome                     ./droplet-report.ts
@@ -58,7 +58,8 @@ export async function backupDroplet(
   try {
     outcome = await backupClaimed(ctx, deps, run, r, claim);
   } finally {
-    const failedRelease = await claim.release();
+    // A droplet that may still be off keeps the claim: the watchdog's mark (./claim.ts).
+    const failedRelease = outcome?.phases["power on"] === "failed" ? undefined : await claim.release();
     if (outcome && failedRelease) outcome.detail = [outcome.detail, failedRelease].filter(Boolean).join("; ");
   }
   return outcome;
@@ -97,7 +98,6 @@ async function backupClaimed(
     how === "live"
       ? await liveSnapshot(ctx, deps, r, history.estimate, report)
       : await offlineSnapshot(ctx, deps, r, history.estimate, ssh, report);
-  if (!shot) return finish(ctx, r, ssh, report, "failed"); // never powered off
 
   if (shot.taken) {
     report.noteFirst(`snapshot ${shot.taken.name} (${shot.taken.durationSeconds}s)`);
