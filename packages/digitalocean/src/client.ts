@@ -134,11 +134,23 @@ export class DigitalOceanClient implements DropletApi {
     key: string | ((data: Json) => Json[]),
     page: (n: number) => Promise<Answer<Json>>,
   ) {
+    return (await this.pagesWithin(operation, key, page, Number.POSITIVE_INFINITY)) as Json[];
+  }
+
+  /** The same, or undefined when the first page's `meta.total` says it takes more than `maxPages` pages. */
+  private async pagesWithin(
+    operation: string,
+    key: string | ((data: Json) => Json[]),
+    page: (n: number) => Promise<Answer<Json>>,
+    maxPages: number,
+  ): Promise<Json[] | undefined> {
     const items: Json[] = [];
     let n = 1;
     for (;;) {
       const current = n;
       const res = await this.call({ operation, send: () => page(current) });
+      const total: unknown = res.data?.meta?.total;
+      if (current === 1 && typeof total === "number" && Math.ceil(total / PER_PAGE) > maxPages) return undefined;
       items.push(...((typeof key === "string" ? res.data?.[key] : key(res.data)) ?? []));
       const next: unknown = res.data?.links?.pages?.next;
       if (typeof next !== "string") return items;
@@ -277,6 +289,16 @@ export class DigitalOceanClient implements DropletApi {
       this.dots.snapshot.listSnapshots({ resource_type: "droplet", page, per_page: PER_PAGE }),
     );
     return list.map((s) => toSnapshot(s));
+  }
+
+  async listSnapshotsWithin(maxPages: number): Promise<DropletSnapshot[] | undefined> {
+    const list = await this.pagesWithin(
+      "list snapshots",
+      "snapshots",
+      (page) => this.dots.snapshot.listSnapshots({ resource_type: "droplet", page, per_page: PER_PAGE }),
+      maxPages,
+    );
+    return list?.map((s) => toSnapshot(s));
   }
 
   async deleteSnapshot(snapshotId: string): Promise<void> {

@@ -68,6 +68,8 @@ export interface Droplet {
   diskGb: number;
   publicIpv4?: string;
   createdAt: string;
+  /** DO's `snapshot_ids` as of this read: the ids of the droplet's snapshots (its backups not among them). */
+  snapshotIds?: string[];
 }
 
 export type ActionStatus = "in-progress" | "completed" | "errored";
@@ -146,6 +148,8 @@ export interface DropletApi {
   listDropletSnapshots(dropletId: number): Promise<DropletSnapshot[]>;
   /** Every droplet snapshot of the account (every page). */
   listSnapshots(): Promise<DropletSnapshot[]>;
+  /** The same, when the account's droplet snapshots fit in `maxPages` pages; else undefined, after one page. */
+  listSnapshotsWithin(maxPages: number): Promise<DropletSnapshot[] | undefined>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** Creates the tag if it does not exist yet. */
   ensureTag(tag: string): Promise<void>;

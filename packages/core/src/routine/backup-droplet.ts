@@ -23,9 +23,10 @@ import { phaseOf } from "./failure";
 import { offlineSnapshot, type SnapshotResult } from "./offline-snapshot";
 import type { DropletRun } from "./power";
 import { retainSnapshots } from "./retention";
+import { type ListedSnapshots, ownFromRunListing } from "./run-snapshots";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
 import { restartContainers, type SshPhases, sshPhases } from "./ssh-phases";
-import { expectedDowntimeSeconds, readSnapshotHistory, type SnapshotEstimate } from "./timing";
+import { estimateFrom, expectedDowntimeSeconds, readSnapshotHistory, type SnapshotEstimate } from "./timing";
 
 export type { DropletOutcome, PhaseStatus } from "./droplet-report";
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   startedAt?: number;
   /** Who started the run, as the droplet claim names it (see ./claim-tag.ts `startedBy`). */
   startedBy?: string;
+  /** The run's one listing of snapshots (./run-snapshots.ts), when it took one. */
+  snapshots?: ListedSnapshots[];
 }
 
 /**
@@ -56,7 +59,8 @@ export async function backupDroplet(
   const claim = new HeldClaim(ctx, deps, r, claimed.claim);
   let outcome: DropletOutcome | undefined;
   try {
-    outcome = await backupClaimed(ctx, deps, run, r, claim);
+    const listedOwn = ownFromRunListing(run.snapshots, droplet.id, claimed.snapshotIds);
+    outcome = await backupClaimed(ctx, deps, run, r, claim, listedOwn);
   } finally {
     // A droplet that may still be off keeps the claim: the watchdog's mark (./claim.ts).
     const failedRelease = outcome?.phases["power on"] === "failed" ? undefined : await claim.release();
@@ -72,6 +76,7 @@ async function backupClaimed(
   run: RunOptions,
   r: DropletRun,
   claim: HeldClaim,
+  listedOwn: DropletSnapshot[] | undefined,
 ): Promise<DropletOutcome> {
   const report = new DropletReport(ctx, deps, r);
   const ssh = await sshPhases(ctx, deps, r, run, report, claim);
@@ -81,7 +86,7 @@ async function backupClaimed(
     report.note("snapshots are off for this plan");
     return finish(ctx, r, ssh, report, report.anyFailed ? "failed" : "succeeded");
   }
-  const history = await snapshotHistory(ctx, deps, r, report);
+  const history = await snapshotHistory(ctx, deps, r, report, listedOwn);
   if (!history) return finish(ctx, r, ssh, report, "failed");
 
   const how = await approval(ctx, deps, r, history.estimate, report);
@@ -138,18 +143,22 @@ class HeldClaim {
 
 /**
  * What the snapshot will take, from this droplet's previous lifeboat snapshot, and this plan's
- * snapshots of it (for step 8); undefined when they could not be read (reported).
+ * snapshots of it (for step 8), from the run's listing when it still holds (`listedOwn`), else
+ * listed here; undefined when they could not be read (reported).
  */
 async function snapshotHistory(
   ctx: DurableSteps,
   deps: RoutineDeps,
   r: DropletRun,
   report: DropletReport,
+  listedOwn: DropletSnapshot[] | undefined,
 ): Promise<{ estimate: SnapshotEstimate; own: DropletSnapshot[] } | undefined> {
   const { droplet } = r;
   try {
     return await ctx.step(`history ${droplet.name}`, async () => {
-      const { estimate, own } = await readSnapshotHistory(deps.api, r.plan.name, droplet);
+      const { estimate, own } = listedOwn
+        ? await estimateFrom(deps.api, droplet, listedOwn)
+        : await readSnapshotHistory(deps.api, r.plan.name, droplet);
       return { estimate, own };
     });
   } catch (error) {

@@ -76,7 +76,13 @@ export interface Holder {
 }
 
 export type Claimed =
-  | { won: true; claim?: ClaimTag; cleared: string[] }
+  | {
+      won: true;
+      claim?: ClaimTag;
+      cleared: string[];
+      /** The droplet's `snapshot_ids` as read when the claim won (./run-snapshots.ts). */
+      snapshotIds?: string[];
+    }
   | { won: false; holder?: Holder; reason: string };
 
 /** `droplet ssh is in run weekly-… (started by cli-alice, since 2026-…Z)` */
@@ -133,13 +139,19 @@ export async function claimDroplet(
       }
       if (seen.choosing.length > 0) return { done: false, value: { won: false, reason: "", cleared } };
       const first = [...seen.live, mine].sort(claimOrder)[0]!;
-      if (first.nonce === nonce) return { done: true, value: { won: true, reason: "", cleared } };
+      if (first.nonce === nonce) {
+        const snapshotIds = droplet.snapshotIds;
+        return { done: true, value: { won: true, reason: "", cleared, ...(snapshotIds ? { snapshotIds } : {}) } };
+      }
       return { done: true, value: { won: false, reason: "", holder: holderOf(first), cleared } };
     },
     { delay: () => CHECK_POLL, giveUpSeconds: CLAIMING_TTL_SECONDS + 60, maxErrors: 5 },
   );
   const verdict = polled.done ? polled.value : undefined;
-  if (verdict?.won) return { won: true, claim: mine, cleared: verdict.cleared };
+  if (verdict?.won) {
+    const { snapshotIds } = verdict;
+    return { won: true, claim: mine, cleared: verdict.cleared, ...(snapshotIds ? { snapshotIds } : {}) };
+  }
 
   await ctx.step(`withdraw claim ${name}`, async () => {
     await deps.api.deleteTag(mine.tag).catch(() => undefined);
@@ -158,6 +170,7 @@ interface Verdict {
   reason: string;
   holder?: Holder;
   cleared: string[];
+  snapshotIds?: string[];
 }
 
 async function lost(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun, holder: Holder): Promise<Claimed> {

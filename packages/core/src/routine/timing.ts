@@ -167,8 +167,17 @@ export async function readSnapshotHistory(
 ): Promise<{ snapshots: DropletSnapshot[]; own: DropletSnapshot[]; estimate: SnapshotEstimate }> {
   const snapshots = await api.listDropletSnapshots(droplet.id);
   const own = ownSnapshots(snapshots, plan, droplet).map(({ takenAt: _, ...s }) => s);
+  return { snapshots, ...(await estimateFrom(api, droplet, own)) };
+}
+
+/** The estimate from this plan's snapshots of the droplet, listed already (./run-snapshots.ts). */
+export async function estimateFrom(
+  api: Pick<DropletApi, "lastCompletedAction">,
+  droplet: Droplet,
+  own: DropletSnapshot[],
+): Promise<{ own: DropletSnapshot[]; estimate: SnapshotEstimate }> {
   const lastAction = own.length > 0 ? await api.lastCompletedAction(droplet.id, "snapshot") : undefined;
-  return { snapshots, own, estimate: estimateSnapshot(droplet, own, lastAction) };
+  return { own, estimate: estimateSnapshot(droplet, own, lastAction) };
 }
 
 /** Seconds the droplet is expected to be off: the snapshot plus the first shutdown and power-on checks (the approval card's figure). */
