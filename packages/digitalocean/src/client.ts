@@ -242,6 +242,15 @@ export class DigitalOceanClient implements DropletApi {
     return found ? toAction(found) : undefined;
   }
 
+  async listActions(page: number): Promise<{ actions: DropletAction[]; more: boolean }> {
+    const res = await this.call<Json>({
+      operation: "list actions",
+      send: () => this.dots.action.listActions({ page, per_page: PER_PAGE }),
+    });
+    const actions = ((res.data.actions ?? []) as Json[]).filter((a) => a.resource_type === "droplet").map(toAction);
+    return { actions, more: typeof res.data?.links?.pages?.next === "string" };
+  }
+
   /** The newest of the droplet's actions that matches (first page, newest first). */
   private async recentAction(dropletId: number, match: (a: Json) => boolean): Promise<Json | undefined> {
     const res = await this.call<Json>({

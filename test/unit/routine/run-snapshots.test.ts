@@ -75,6 +75,24 @@ describe("one snapshot listing per run (step 4's estimate and step 8's retention
   }, 60_000);
 });
 
+describe("the speed from the account's actions (one page for every droplet, not one call each)", () => {
+  it("next week's run reads each droplet's last snapshot action from the account's actions and looks once at the expected end", async () => {
+    const four = planInput({}, { droplets: [{ tag: "web" }], concurrency: 1 });
+    const world = await makeWorld({ config: four });
+    for (const name of [...names, "web-4"]) world.sandbox.addDroplet({ name, diskGb: 50, usedDiskGb: 10, tags: ["web"] });
+    expect((await world.run({ scheduledTime: "2026-01-04T03:00:00Z" })).getResult()!.outcome).toBe("succeeded");
+    world.sandbox.advance(Date.parse("2026-01-11T03:00:00Z") - world.sandbox.clock.now());
+    const before = world.sandbox.log.length;
+    expect((await world.run({ scheduledTime: "2026-01-11T03:00:00Z" })).getResult()!.outcome).toBe("succeeded");
+    const log = world.sandbox.log.slice(before);
+    const count = (op: string) => log.filter((r) => r.operationId === op).length;
+    expect(count("actions_list")).toBe(1);
+    expect(count("dropletActions_list")).toBe(0);
+    // The speed was measured (last week's, which the sandbox repeats): one look per snapshot.
+    expect(count("actions_get")).toBe(4);
+  }, 90_000);
+});
+
 function afterCall(api: DropletApi, method: keyof DropletApi, after: () => void): DropletApi {
   return new Proxy(api, {
     get(target, key, receiver) {

@@ -144,6 +144,8 @@ export interface DropletApi {
   getAction(actionId: number): Promise<DropletAction>;
   /** The newest completed action of `type` among the droplet's recent actions (one call), if any. */
   lastCompletedAction(dropletId: number, type: string): Promise<DropletAction | undefined>;
+  /** One page (`page` from 1) of the account's actions, newest first, and whether more follow. */
+  listActions(page: number): Promise<{ actions: DropletAction[]; more: boolean }>;
   /** One droplet's snapshots (every page). */
   listDropletSnapshots(dropletId: number): Promise<DropletSnapshot[]>;
   /** Every droplet snapshot of the account (every page). */

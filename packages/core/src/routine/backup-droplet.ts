@@ -59,8 +59,8 @@ export async function backupDroplet(
   const claim = new HeldClaim(ctx, deps, r, claimed.claim);
   let outcome: DropletOutcome | undefined;
   try {
-    const listedOwn = ownFromRunListing(run.snapshots, droplet.id, claimed.snapshotIds);
-    outcome = await backupClaimed(ctx, deps, run, r, claim, listedOwn);
+    const listed = ownFromRunListing(run.snapshots, droplet.id, claimed.snapshotIds);
+    outcome = await backupClaimed(ctx, deps, run, r, claim, listed);
   } finally {
     // A droplet that may still be off keeps the claim: the watchdog's mark (./claim.ts).
     const failedRelease = outcome?.phases["power on"] === "failed" ? undefined : await claim.release();
@@ -76,7 +76,7 @@ async function backupClaimed(
   run: RunOptions,
   r: DropletRun,
   claim: HeldClaim,
-  listedOwn: DropletSnapshot[] | undefined,
+  listed: ListedSnapshots | undefined,
 ): Promise<DropletOutcome> {
   const report = new DropletReport(ctx, deps, r);
   const ssh = await sshPhases(ctx, deps, r, run, report, claim);
@@ -86,7 +86,7 @@ async function backupClaimed(
     report.note("snapshots are off for this plan");
     return finish(ctx, r, ssh, report, report.anyFailed ? "failed" : "succeeded");
   }
-  const history = await snapshotHistory(ctx, deps, r, report, listedOwn);
+  const history = await snapshotHistory(ctx, deps, r, report, listed);
   if (!history) return finish(ctx, r, ssh, report, "failed");
 
   const how = await approval(ctx, deps, r, history.estimate, report);
@@ -143,7 +143,7 @@ class HeldClaim {
 
 /**
  * What the snapshot will take, from this droplet's previous lifeboat snapshot, and this plan's
- * snapshots of it (for step 8), from the run's listing when it still holds (`listedOwn`), else
+ * snapshots of it (for step 8), from the run's listing when it still holds (`listed`), else
  * listed here; undefined when they could not be read (reported).
  */
 async function snapshotHistory(
@@ -151,13 +151,13 @@ async function snapshotHistory(
   deps: RoutineDeps,
   r: DropletRun,
   report: DropletReport,
-  listedOwn: DropletSnapshot[] | undefined,
+  listed: ListedSnapshots | undefined,
 ): Promise<{ estimate: SnapshotEstimate; own: DropletSnapshot[] } | undefined> {
   const { droplet } = r;
   try {
     return await ctx.step(`history ${droplet.name}`, async () => {
-      const { estimate, own } = listedOwn
-        ? await estimateFrom(deps.api, droplet, listedOwn)
+      const { estimate, own } = listed
+        ? await estimateFrom(deps.api, droplet, listed.own, listed.lastSnapshotAction)
         : await readSnapshotHistory(deps.api, r.plan.name, droplet);
       return { estimate, own };
     });

@@ -6,8 +6,12 @@
  * (after that, the claim keeps every other lifeboat run off the droplet). Else, and when the
  * account's listing would cost as many pages as the droplets' own listings, each droplet lists
  * its own as before.
+ *
+ * The speed (./timing.ts) is read the same way: the account's actions, newest first, give each
+ * droplet's last completed snapshot action, in at most a quarter as many pages as there are
+ * droplets with an earlier snapshot; one not found there is asked for on its own, as before.
  */
-import type { Droplet, DropletApi, DropletSnapshot } from "../ports/digitalocean";
+import type { Droplet, DropletAction, DropletApi, DropletSnapshot } from "../ports/digitalocean";
 import { ownSnapshots } from "../retention/own-snapshots";
 import { messageOf } from "./deps";
 import type { DurableSteps } from "./durable";
@@ -17,12 +21,14 @@ export interface ListedSnapshots {
   dropletId: number;
   ids: string[];
   own: DropletSnapshot[];
+  /** The droplet's newest completed snapshot action, when the account's actions showed it. */
+  lastSnapshotAction?: Pick<DropletAction, "startedAt" | "completedAt">;
 }
 
 /** The run's listing, or undefined (one droplet, too many pages, or the listing failed: each droplet lists its own). */
 export async function listRunSnapshots(
   ctx: DurableSteps,
-  api: Pick<DropletApi, "listSnapshotsWithin">,
+  api: Pick<DropletApi, "listSnapshotsWithin" | "listActions">,
   plan: string,
   droplets: readonly Droplet[],
 ): Promise<ListedSnapshots[] | undefined> {
@@ -31,7 +37,10 @@ export async function listRunSnapshots(
   const listed = await ctx.step("snapshot listing", async () => {
     try {
       const all = await api.listSnapshotsWithin(droplets.length - 1);
-      return all ? droplets.map((d) => listedFor(all, plan, d)) : null;
+      if (!all) return null;
+      const listed = droplets.map((d) => listedFor(all, plan, d));
+      await addLastSnapshotActions(api, listed);
+      return listed;
     } catch (error) {
       return { error: messageOf(error) }; // each droplet lists its own, and reports a failure there
     }
@@ -48,15 +57,31 @@ function listedFor(all: readonly DropletSnapshot[], plan: string, droplet: Dropl
   };
 }
 
-/** This plan's snapshots of the droplet from the run's listing, when it still holds at `snapshotIdsAtClaim`; else undefined. */
+/** Pages through the account's actions until every droplet with an earlier snapshot has its last snapshot action. */
+async function addLastSnapshotActions(api: Pick<DropletApi, "listActions">, listed: ListedSnapshots[]): Promise<void> {
+  const wanted = new Map(listed.filter((l) => l.own.length > 0).map((l) => [l.dropletId, l]));
+  const maxPages = Math.floor(wanted.size / 4);
+  for (let page = 1; page <= maxPages && wanted.size > 0; page++) {
+    const { actions, more } = await api.listActions(page);
+    for (const a of actions) {
+      const l = wanted.get(a.dropletId);
+      if (!l || a.type !== "snapshot" || a.status !== "completed") continue;
+      l.lastSnapshotAction = { startedAt: a.startedAt, completedAt: a.completedAt };
+      wanted.delete(a.dropletId);
+    }
+    if (!more) break;
+  }
+}
+
+/** The droplet's part of the run's listing, when it still holds at `snapshotIdsAtClaim`; else undefined. */
 export function ownFromRunListing(
   listing: readonly ListedSnapshots[] | undefined,
   dropletId: number,
   snapshotIdsAtClaim: readonly string[] | undefined,
-): DropletSnapshot[] | undefined {
+): ListedSnapshots | undefined {
   const listed = listing?.find((l) => l.dropletId === dropletId);
   if (!listed || !snapshotIdsAtClaim) return undefined;
   const now = new Set(snapshotIdsAtClaim);
   const same = now.size === listed.ids.length && listed.ids.every((id) => now.has(id));
-  return same ? listed.own : undefined;
+  return same ? listed : undefined;
 }

@@ -170,13 +170,18 @@ export async function readSnapshotHistory(
   return { snapshots, ...(await estimateFrom(api, droplet, own)) };
 }
 
-/** The estimate from this plan's snapshots of the droplet, listed already (./run-snapshots.ts). */
+/**
+ * The estimate from this plan's snapshots of the droplet, listed already, and the droplet's
+ * last snapshot action when that was read already (./run-snapshots.ts).
+ */
 export async function estimateFrom(
   api: Pick<DropletApi, "lastCompletedAction">,
   droplet: Droplet,
   own: DropletSnapshot[],
+  knownLastAction?: Pick<DropletAction, "startedAt" | "completedAt">,
 ): Promise<{ own: DropletSnapshot[]; estimate: SnapshotEstimate }> {
-  const lastAction = own.length > 0 ? await api.lastCompletedAction(droplet.id, "snapshot") : undefined;
+  const lastAction =
+    knownLastAction ?? (own.length > 0 ? await api.lastCompletedAction(droplet.id, "snapshot") : undefined);
   return { own, estimate: estimateSnapshot(droplet, own, lastAction) };
 }
 
