@@ -1,4 +1,11 @@
-import { type DropletApi, snapshotName } from "@lifeboat/core";
+import {
+  type Droplet,
+  type DropletApi,
+  type DropletSnapshot,
+  type DurableSteps,
+  listRunSnapshots,
+  snapshotName,
+} from "@lifeboat/core";
 import type { Sandbox } from "@lifeboat/sandbox";
 import { describe, expect, it } from "vitest";
 import { planInput, snapshotsOf, worldsClosedAfterEach } from "./world";
@@ -75,11 +82,40 @@ describe("one snapshot listing per run (step 4's estimate and step 8's retention
   }, 60_000);
 });
 
+describe("the recorded listing stays within a checkpoint", () => {
+  it("a listing bigger than RUN_LISTING_MAX_BYTES as JSON is dropped: each droplet lists its own", async () => {
+    const droplets = names.map((name, i) => ({ id: i + 1, name }) as Droplet);
+    const own = (d: Droplet, n: number): DropletSnapshot[] =>
+      Array.from({ length: n }, (_, k) => {
+        const at = new Date(Date.parse("2025-01-01T03:00:00Z") + k * 86_400_000);
+        return {
+          id: `${d.id}${k}`,
+          name: snapshotName("weekly", d.name, at),
+          createdAt: at.toISOString(),
+          sizeGb: 10,
+          minDiskGb: 50,
+          dropletId: d.id,
+          regions: ["nyc3"],
+        };
+      });
+    const ctx = { step: (_name: string, fn: () => Promise<unknown>) => fn() } as unknown as DurableSteps;
+    const api = (perDroplet: number) => ({
+      listSnapshotsWithin: async () => droplets.flatMap((d) => own(d, perDroplet)),
+      listActions: async () => ({ actions: [], more: false }),
+    });
+    const small = await listRunSnapshots(ctx, api(3), "weekly", droplets);
+    expect(small?.map((l) => l.own.length)).toEqual([3, 3, 3]);
+    // 3 × 200 snapshots fit in 3 pages, but not in a checkpoint.
+    expect(await listRunSnapshots(ctx, api(200), "weekly", droplets)).toBeUndefined();
+  });
+});
+
 describe("the speed from the account's actions (one page for every droplet, not one call each)", () => {
   it("next week's run reads each droplet's last snapshot action from the account's actions and looks once at the expected end", async () => {
     const four = planInput({}, { droplets: [{ tag: "web" }], concurrency: 1 });
     const world = await makeWorld({ config: four });
-    for (const name of [...names, "web-4"]) world.sandbox.addDroplet({ name, diskGb: 50, usedDiskGb: 10, tags: ["web"] });
+    for (const name of [...names, "web-4"])
+      world.sandbox.addDroplet({ name, diskGb: 50, usedDiskGb: 10, tags: ["web"] });
     expect((await world.run({ scheduledTime: "2026-01-04T03:00:00Z" })).getResult()!.outcome).toBe("succeeded");
     world.sandbox.advance(Date.parse("2026-01-11T03:00:00Z") - world.sandbox.clock.now());
     const before = world.sandbox.log.length;

@@ -16,6 +16,12 @@ import { ownSnapshots } from "../retention/own-snapshots";
 import { messageOf } from "./deps";
 import type { DurableSteps } from "./durable";
 
+/**
+ * The most the recorded listing may take as JSON: a durable step's result is checkpointed,
+ * and a checkpoint holds at most 256 KB. A bigger listing is dropped (each droplet lists its own).
+ */
+export const RUN_LISTING_MAX_BYTES = 96 * 1024;
+
 /** One droplet's part of the run's listing: the ids of all its snapshots, and this plan's own in full. */
 export interface ListedSnapshots {
   dropletId: number;
@@ -39,6 +45,7 @@ export async function listRunSnapshots(
       const all = await api.listSnapshotsWithin(droplets.length - 1);
       if (!all) return null;
       const listed = droplets.map((d) => listedFor(all, plan, d));
+      if (JSON.stringify(listed).length > RUN_LISTING_MAX_BYTES) return null;
       await addLastSnapshotActions(api, listed);
       return listed;
     } catch (error) {
