@@ -183,6 +183,7 @@ export {
 } from "./routine/poll-plan";
 export { isPowerOnStep } from "./routine/power";
 export { type RunResult, runPlan } from "./routine/run-plan";
+export { listRunSnapshots } from "./routine/run-snapshots";
 export {
   estimateSnapshot,
   expectedSnapshotSeconds,

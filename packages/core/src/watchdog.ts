@@ -1,20 +1,23 @@
 /**
- * The watchdog (functions/watchdog.ts runs it every 5 minutes): any droplet carrying
- * lifeboat's powered-off tag (./routine/off-marker.ts) for longer than its plan's
- * `maxDowntime` is powered on and, once active, untagged, and `watchdog.recovered` emitted.
- * It only ever touches droplets that carry that tag, and looks for them among the droplets the
- * config's plans select (DigitalOcean cannot list tags by prefix). A plan no longer in the
- * config gets the default 2h budget.
- * It also clears droplet claims (./routine/claim.ts) that have expired — a crashed run's —
- * once the droplet is back on, and leaves live claims alone; and destroys stale restore-drill
- * droplets (./drill/stale-drills.ts: only droplets tagged `lifeboat-drill`, never a plan's own).
+ * The watchdog (functions/watchdog.ts runs it every 5 minutes): a droplet lifeboat left off
+ * for longer than its plan's `maxDowntime` is powered on and `watchdog.recovered` emitted.
+ * Lifeboat marks such a droplet with its claim (./routine/claim.ts: a droplet that is `off`
+ * under a claim has been off since `claimLatestOffAt` at the latest); runs of earlier versions
+ * tagged it with the powered-off tag (./routine/off-marker.ts), removed once it is active.
+ * It only ever touches droplets that carry one of those, and looks for them among the
+ * droplets the config's plans select (DigitalOcean cannot list tags by prefix). A plan no
+ * longer in the config gets the default 2h budget.
+ * It also clears droplet claims that have expired — a crashed run's — once the droplet is
+ * back on, and leaves live claims alone; and destroys stale restore-drill droplets
+ * (./drill/stale-drills.ts: only droplets tagged `lifeboat-drill`, never a plan's own).
  * Destroying one emits no event: the report (logged by the Lambda, printed by the CLI) says it.
  */
 import type { LifeboatConfig } from "./config/schema";
 import { type DrillDropletSeen, destroyStaleDrills } from "./drill/stale-drills";
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
-import { claimsOn } from "./routine/claim";
+import { claimLatestOffAt, claimsOn } from "./routine/claim";
+import { parseClaimTag } from "./routine/claim-tag";
 import { parseOffMarker } from "./routine/off-marker";
 
 const DEFAULT_MAX_DOWNTIME_SECONDS = 7200;
@@ -76,14 +79,12 @@ export async function watchdogRound(
   };
   for (const droplet of droplets.values()) {
     const pendingBefore = report.pending.length;
-    for (const tag of droplet.tags) {
-      const marker = parseOffMarker(tag);
-      if (!marker || marker.dropletId !== droplet.id) continue;
-      const offSinceSeconds = Math.round((now() - marker.since.getTime()) / 1000);
-      const maxDowntimeSeconds = budgets.get(marker.plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
+    for (const { tag, plan, offSince, untag } of offMarks(droplet, budgets)) {
+      const offSinceSeconds = Math.round((now() - offSince) / 1000);
+      const maxDowntimeSeconds = budgets.get(plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
       report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds });
       if (offSinceSeconds <= maxDowntimeSeconds) continue;
-      const why = await recover(deps, droplet, tag, activeWithinMs).catch(
+      const why = await recover(deps, droplet, untag ? tag : undefined, activeWithinMs).catch(
         (error: unknown) => `${error instanceof Error ? error.message : String(error)}`,
       );
       if (why) {
@@ -93,7 +94,7 @@ export async function watchdogRound(
       report.recovered.push(droplet.name);
       await deps.events.emit({
         runId: `watchdog-${Math.floor(now() / 1000)}`,
-        plan: marker.plan,
+        plan,
         droplet: droplet.name,
         at: new Date(now()).toISOString(),
         type: "watchdog.recovered",
@@ -101,6 +102,7 @@ export async function watchdogRound(
         offSinceSeconds,
         maxDowntimeSeconds,
       });
+      if (!untag) break; // a claim is left in place: one power-on is enough
     }
     // A droplet still off keeps its claim until it is back on: no new run should start on it yet.
     if (report.pending.length === pendingBefore) await clearExpiredClaims(deps, droplet, now(), report);
@@ -111,6 +113,32 @@ export async function watchdogRound(
   report.drillEgressClosed = drills.egressClosed;
   report.pending.push(...drills.problems);
   return report;
+}
+
+/**
+ * What says lifeboat left this droplet off, and since when (ms): an off marker of an earlier
+ * version (removed once the droplet is active), else, while the droplet is `off`, its newest
+ * claim (the latest run that may have powered it off; kept, and cleared once expired).
+ */
+function offMarks(
+  droplet: Droplet,
+  budgets: ReadonlyMap<string, number>,
+): Array<{ tag: string; plan: string; offSince: number; untag: boolean }> {
+  const marks = [];
+  for (const tag of droplet.tags) {
+    const marker = parseOffMarker(tag);
+    if (marker?.dropletId === droplet.id) {
+      marks.push({ tag, plan: marker.plan, offSince: marker.since.getTime(), untag: true });
+    }
+  }
+  if (marks.length > 0 || droplet.status !== "off") return marks;
+  const newest = droplet.tags
+    .map(parseClaimTag)
+    .filter((c) => c?.dropletId === droplet.id)
+    .sort((a, b) => b!.until - a!.until)[0];
+  if (!newest) return marks;
+  const maxDowntime = budgets.get(newest.plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
+  return [{ tag: newest.tag, plan: newest.plan, offSince: claimLatestOffAt(newest, maxDowntime), untag: false }];
 }
 
 /** Removes the claims on this droplet that stopped counting; a live claim is never touched. */
@@ -128,11 +156,11 @@ async function clearExpiredClaims(deps: WatchdogDeps, droplet: Droplet, now: num
   }
 }
 
-/** Powers on and untags; gives why not when the droplet is not active in time (the tag then stays). */
+/** Powers on and removes `untag` if given; gives why not when the droplet is not active in time (the tag then stays). */
 async function recover(
   deps: WatchdogDeps,
   droplet: Droplet,
-  tag: string,
+  untag: string | undefined,
   withinMs: number,
 ): Promise<string | undefined> {
   let status = droplet.status;
@@ -148,6 +176,6 @@ async function recover(
     }
     if (status !== "active") return `still ${status} ${Math.round(withinMs / 1000)}s after power_on`;
   }
-  await deps.api.deleteTag(tag);
+  if (untag) await deps.api.deleteTag(untag);
   return undefined;
 }

@@ -138,11 +138,23 @@ export class DigitalOceanClient implements DropletApi {
     key: string | ((data: Json) => Json[]),
     page: (n: number) => Promise<Answer<Json>>,
   ) {
+    return (await this.pagesWithin(operation, key, page, Number.POSITIVE_INFINITY)) as Json[];
+  }
+
+  /** The same, or undefined when the first page's `meta.total` says it takes more than `maxPages` pages. */
+  private async pagesWithin(
+    operation: string,
+    key: string | ((data: Json) => Json[]),
+    page: (n: number) => Promise<Answer<Json>>,
+    maxPages: number,
+  ): Promise<Json[] | undefined> {
     const items: Json[] = [];
     let n = 1;
     for (;;) {
       const current = n;
       const res = await this.call({ operation, send: () => page(current) });
+      const total: unknown = res.data?.meta?.total;
+      if (current === 1 && typeof total === "number" && Math.ceil(total / PER_PAGE) > maxPages) return undefined;
       items.push(...((typeof key === "string" ? res.data?.[key] : key(res.data)) ?? []));
       const next: unknown = res.data?.links?.pages?.next;
       if (typeof next !== "string") return items;
@@ -234,6 +246,15 @@ export class DigitalOceanClient implements DropletApi {
     return found ? toAction(found) : undefined;
   }
 
+  async listActions(page: number): Promise<{ actions: DropletAction[]; more: boolean }> {
+    const res = await this.call<Json>({
+      operation: "list actions",
+      send: () => this.dots.action.listActions({ page, per_page: PER_PAGE }),
+    });
+    const actions = ((res.data.actions ?? []) as Json[]).filter((a) => a.resource_type === "droplet").map(toAction);
+    return { actions, more: typeof res.data?.links?.pages?.next === "string" };
+  }
+
   /** The newest of the droplet's actions that matches (first page, newest first). */
   private async recentAction(dropletId: number, match: (a: Json) => boolean): Promise<Json | undefined> {
     const res = await this.call<Json>({
@@ -281,6 +302,16 @@ export class DigitalOceanClient implements DropletApi {
       this.dots.snapshot.listSnapshots({ resource_type: "droplet", page, per_page: PER_PAGE }),
     );
     return list.map((s) => toSnapshot(s));
+  }
+
+  async listSnapshotsWithin(maxPages: number): Promise<DropletSnapshot[] | undefined> {
+    const list = await this.pagesWithin(
+      "list snapshots",
+      "snapshots",
+      (page) => this.dots.snapshot.listSnapshots({ resource_type: "droplet", page, per_page: PER_PAGE }),
+      maxPages,
+    );
+    return list?.map((s) => toSnapshot(s));
   }
 
   async deleteSnapshot(snapshotId: string): Promise<void> {

@@ -31,6 +31,7 @@ export function toDroplet(d: Json): Droplet {
     diskGb: Number(d.disk),
     publicIpv4: v4.find((n) => n.type === "public")?.ip_address,
     createdAt: String(d.created_at),
+    ...(Array.isArray(d.snapshot_ids) ? { snapshotIds: d.snapshot_ids.map(String) } : {}),
   };
 }
 

@@ -76,23 +76,21 @@ describe("snapshot time estimate and poll plan", () => {
     expect(estimateSnapshot({ diskGb: 50 }, [previous], implausible).speed).toBe("typical");
   });
 
-  it("with a measured speed, looks every 30 s from 3 % before the expected end, once at that end, until 10 % after", () => {
+  it("with a measured speed, looks first at the expected end, then every 30 s until 10 % after", () => {
     const estimate = estimateSnapshot({ diskGb: 50 }, [snap("b", 1, 25, "2026-01-08T03:00:00Z")], {
       startedAt: "2026-01-08T03:00:00Z",
       completedAt: "2026-01-08T03:24:35Z", // 1475 s = 59 s/GB
     });
     const first = firstSnapshotCheck(estimate).seconds;
-    // 3 % early is 44 s before the end: the first look is 30 s before it, the next one at it.
-    expect(first).toBe(1475 - 30);
+    expect(first).toBe(1475);
     const plan = { delay: (e: number) => snapshotPollDelay(estimate, e), giveUpSeconds: 36_000 };
     const looksAt = (n: number) => first + elapsedBefore(plan, n);
-    // The same speed as last time is seen when it ends, after 2 looks.
+    // The same speed as last time is seen when it ends, at the first look.
     let n = 1;
     while (looksAt(n) < 1475) n++;
-    expect(n).toBe(2);
-    expect(looksAt(n)).toBe(1475);
-    // Up to 3 % faster is seen within 30 s too.
-    expect(looksAt(1) - 1475 * 0.97).toBeLessThanOrEqual(30);
+    expect(n).toBe(1);
+    // A faster one is seen at that look, late by what it gained (3 % faster: 44 s).
+    expect(looksAt(1) - Math.round(1475 * 0.97)).toBe(44);
     // A slower one is still seen within 30 s anywhere up to 72 s/GB.
     for (const speed of [60, 64, 70, 72]) {
       let m = 1;

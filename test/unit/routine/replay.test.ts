@@ -17,11 +17,11 @@ describe("replays", () => {
       expect(restarts).toBeGreaterThanOrEqual(15); // every step and poll of the run
       expect(world.invocations.count).toBeGreaterThan(restarts);
       for (const type of ["shutdown", "snapshot", "power_on"]) expect(actionsStarted(world.sandbox, type)).toBe(1);
-      // One off-marker, one claim (and its one `claiming` tag): replays tag nothing twice.
+      // One claim (and its one `claiming` tag), which also marks the droplet off: replays tag nothing twice.
       const created = world.sandbox.log
         .filter((r) => r.method === "POST" && r.path === "/v2/tags")
         .map((r) => String((r.body as { name?: string }).name).split(":")[0]);
-      expect(created.sort()).toEqual(["lifeboat-claim", "lifeboat-claiming", "lifeboat-off"]);
+      expect(created.sort()).toEqual(["lifeboat-claim", "lifeboat-claiming"]);
       expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(earlier.length + 1);
       expect(world.sandbox.droplet(gitlab.id)!.status).toBe("active");
       expect(world.sandbox.state.tags.size).toBe(0);

@@ -1,6 +1,6 @@
-import type { DropletApi } from "@lifeboat/core";
+import { type DropletApi, validateConfig, watchdogRound } from "@lifeboat/core";
 import { describe, expect, it } from "vitest";
-import { actionsStarted, seedGitlab, snapshotsOf, types, worldsClosedAfterEach } from "./world";
+import { actionsStarted, planInput, seedGitlab, snapshotsOf, types, worldsClosedAfterEach } from "./world";
 
 const makeWorld = worldsClosedAfterEach();
 
@@ -120,6 +120,37 @@ describe("backup routine against the DigitalOcean sandbox", () => {
     expect(types(world.events)).not.toContain("retention.applied");
     expect(snapshotsOf(world.sandbox, gitlab.id)).toHaveLength(earlier.length + 1);
   });
+
+  it("a power-on that never takes: the run leaves its claim as the watchdog's mark (no tag of its own), and the watchdog powers the droplet on", async () => {
+    const world = await makeWorld({
+      wrapApi: (api, sandbox) =>
+        withBefore(api, "powerOn", () =>
+          sandbox.inject({ operationId: "dropletActions_post", fault: { kind: "action-errored" }, times: 1000 }),
+        ),
+    });
+    const { gitlab } = seedGitlab(world.sandbox);
+    const result = (await world.run()).getResult()!;
+    expect(result.droplets[0]!.phases["power on"]).toBe("failed");
+    const droplet = world.sandbox.droplet(gitlab.id)!;
+    expect(droplet.status).toBe("off");
+    expect(droplet.tags.map((t) => t.split(":")[0])).toEqual(["lifeboat-claim"]);
+    expect(result.droplets[0]!.detail).toContain("it keeps its lifeboat-claim tag so the watchdog powers it on");
+
+    world.sandbox.clearFaults();
+    const config = validateConfig(planInput());
+    const round = () =>
+      watchdogRound(config, {
+        api: world.api,
+        events: { emit: async () => undefined },
+        now: () => world.sandbox.clock.now(),
+        sleep: (ms) => world.sandbox.clock.sleep(ms),
+      });
+    // Within maxDowntime (2h) of the power-off it is left alone.
+    expect((await round()).recovered).toEqual([]);
+    world.sandbox.advance(2 * 3_600_000);
+    expect((await round()).recovered).toEqual(["gitlab"]);
+    expect(world.sandbox.droplet(gitlab.id)!.status).toBe("active");
+  }, 90_000); // 30 virtual minutes of power_on retries: ~12 s alone, more on a busy machine
 
   it("DO's shutdown quirk (reported completed, droplet still on): waits for status off, then power_off, and never snapshots a running droplet", async () => {
     const world = await makeWorld();

@@ -66,7 +66,7 @@ async function round(ctx: CommandContext, json: boolean): Promise<WatchdogReport
       `  ${m.droplet}: off for ${m.offSinceSeconds}s of its ${m.maxDowntimeSeconds}s budget${overdue ? "" : " (within budget: left alone)"}`,
     );
   }
-  for (const d of report.recovered) ctx.say(`  ${d}: powered on and untagged`);
+  for (const d of report.recovered) ctx.say(`  ${d}: powered on`);
   for (const c of report.cleared) ctx.say(`  cleared expired claim ${c}`);
   for (const d of report.drills) {
     const stale = d.ageSeconds > d.maxAgeSeconds;

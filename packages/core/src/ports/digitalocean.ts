@@ -68,6 +68,8 @@ export interface Droplet {
   diskGb: number;
   publicIpv4?: string;
   createdAt: string;
+  /** DO's `snapshot_ids` as of this read: the ids of the droplet's snapshots (its backups not among them). */
+  snapshotIds?: string[];
 }
 
 export type ActionStatus = "in-progress" | "completed" | "errored";
@@ -165,10 +167,14 @@ export interface DropletApi {
   getAction(actionId: number): Promise<DropletAction>;
   /** The newest completed action of `type` among the droplet's recent actions (one call), if any. */
   lastCompletedAction(dropletId: number, type: string): Promise<DropletAction | undefined>;
+  /** One page (`page` from 1) of the account's actions, newest first, and whether more follow. */
+  listActions(page: number): Promise<{ actions: DropletAction[]; more: boolean }>;
   /** One droplet's snapshots (every page). */
   listDropletSnapshots(dropletId: number): Promise<DropletSnapshot[]>;
   /** Every droplet snapshot of the account (every page). */
   listSnapshots(): Promise<DropletSnapshot[]>;
+  /** The same, when the account's droplet snapshots fit in `maxPages` pages; else undefined, after one page. */
+  listSnapshotsWithin(maxPages: number): Promise<DropletSnapshot[] | undefined>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** Creates the tag if it does not exist yet. */
   ensureTag(tag: string): Promise<void>;

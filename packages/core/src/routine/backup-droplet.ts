@@ -4,8 +4,8 @@
  *   1–3  SSH phases through the DropletHost port, when given: pre hooks, inventory, archives
  *        (then archive retention), duplicity, post hooks                  ./ssh-phases.ts
  *   4    approval gate                                                    ./approval.ts
- *   5–7  offline: off marker, shutdown, snapshot, and always power on, untag, restart the
- *        containers, SSH check                 ./offline-snapshot.ts (./power.ts, ./snapshot.ts)
+ *   5–7  offline: shutdown, snapshot, and always power on, restart the containers, SSH check
+ *        (the claim marks the droplet off for the watchdog) ./offline-snapshot.ts (./power.ts, ./snapshot.ts)
  *        live: the snapshot alone, the droplet stays on (containers checked at the end, `finish`)
  *   7b   copies of the snapshot to `snapshot.copyTo` regions, waited for  ./copy-snapshot.ts
  *   8    retention of this plan's snapshots                               ./retention.ts
@@ -25,9 +25,10 @@ import { phaseOf } from "./failure";
 import { offlineSnapshot, type SnapshotResult } from "./offline-snapshot";
 import type { DropletRun } from "./power";
 import { retainSnapshots } from "./retention";
+import { type ListedSnapshots, ownFromRunListing } from "./run-snapshots";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
 import { restartContainers, type SshPhases, sshPhases } from "./ssh-phases";
-import { expectedDowntimeSeconds, readSnapshotHistory, type SnapshotEstimate } from "./timing";
+import { estimateFrom, expectedDowntimeSeconds, readSnapshotHistory, type SnapshotEstimate } from "./timing";
 
 export type { DropletOutcome, PhaseStatus } from "./droplet-report";
 
@@ -38,6 +39,8 @@ export interface RunOptions {
   startedAt?: number;
   /** Who started the run, as the droplet claim names it (see ./claim-tag.ts `startedBy`). */
   startedBy?: string;
+  /** The run's one listing of snapshots (./run-snapshots.ts), when it took one. */
+  snapshots?: ListedSnapshots[];
 }
 
 /**
@@ -58,9 +61,11 @@ export async function backupDroplet(
   const claim = new HeldClaim(ctx, deps, r, claimed.claim);
   let outcome: DropletOutcome | undefined;
   try {
-    outcome = await backupClaimed(ctx, deps, run, r, claim);
+    const listed = ownFromRunListing(run.snapshots, droplet.id, claimed.snapshotIds);
+    outcome = await backupClaimed(ctx, deps, run, r, claim, listed);
   } finally {
-    const failedRelease = await claim.release();
+    // A droplet that may still be off keeps the claim: the watchdog's mark (./claim.ts).
+    const failedRelease = outcome?.phases["power on"] === "failed" ? undefined : await claim.release();
     if (outcome && failedRelease) outcome.detail = [outcome.detail, failedRelease].filter(Boolean).join("; ");
   }
   return outcome;
@@ -73,6 +78,7 @@ async function backupClaimed(
   run: RunOptions,
   r: DropletRun,
   claim: HeldClaim,
+  listed: ListedSnapshots | undefined,
 ): Promise<DropletOutcome> {
   const report = new DropletReport(ctx, deps, r);
   const ssh = await sshPhases(ctx, deps, r, run, report, claim);
@@ -82,7 +88,7 @@ async function backupClaimed(
     report.note("snapshots are off for this plan");
     return finish(ctx, r, ssh, report, report.anyFailed ? "failed" : "succeeded");
   }
-  const history = await snapshotHistory(ctx, deps, r, report);
+  const history = await snapshotHistory(ctx, deps, r, report, listed);
   if (!history) return finish(ctx, r, ssh, report, "failed");
 
   const how = await approval(ctx, deps, r, history.estimate, report);
@@ -99,7 +105,6 @@ async function backupClaimed(
     how === "live"
       ? await liveSnapshot(ctx, deps, r, history.estimate, report)
       : await offlineSnapshot(ctx, deps, r, history.estimate, ssh, report);
-  if (!shot) return finish(ctx, r, ssh, report, "failed"); // never powered off
 
   let copies: SnapshotCopies | undefined;
   if (shot.taken) {
@@ -148,18 +153,22 @@ class HeldClaim {
 
 /**
  * What the snapshot will take, from this droplet's previous lifeboat snapshot, and this plan's
- * snapshots of it (for step 8); undefined when they could not be read (reported).
+ * snapshots of it (for step 8), from the run's listing when it still holds (`listed`), else
+ * listed here; undefined when they could not be read (reported).
  */
 async function snapshotHistory(
   ctx: DurableSteps,
   deps: RoutineDeps,
   r: DropletRun,
   report: DropletReport,
+  listed: ListedSnapshots | undefined,
 ): Promise<{ estimate: SnapshotEstimate; own: DropletSnapshot[] } | undefined> {
   const { droplet } = r;
   try {
     return await ctx.step(`history ${droplet.name}`, async () => {
-      const { estimate, own } = await readSnapshotHistory(deps.api, r.plan.name, droplet);
+      const { estimate, own } = listed
+        ? await estimateFrom(deps.api, droplet, listed.own, listed.lastSnapshotAction)
+        : await readSnapshotHistory(deps.api, r.plan.name, droplet);
       return { estimate, own };
     });
   } catch (error) {

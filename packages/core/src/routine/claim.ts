@@ -20,6 +20,13 @@
  * crashed run's claim does not block the droplet for ever: a new claimer removes it (takes
  * over), and the watchdog clears it. A live run renews its claim right before powering off
  * (`keepClaim`), so it lasts through the downtime, and releases it at the end (`releaseClaim`).
+ *
+ * The claim is also the watchdog's mark of a droplet lifeboat powered off (no tag of its own,
+ * three calls fewer per droplet): a run powers off only with a claim made or renewed at most
+ * CLAIM_FRESH_SECONDS before, so a droplet that is `off` under a claim has been off since
+ * `claimLatestOffAt` or earlier, and is overdue maxDowntime after that. A run that could
+ * not power its droplet on again leaves the claim for the watchdog; the watchdog powers the
+ * droplet on and clears the claim once it has expired.
  */
 import type { Droplet } from "../ports/digitalocean";
 import {
@@ -40,6 +47,8 @@ import type { DropletRun } from "./power";
 export const CLAIM_MARGIN_SECONDS = 30 * 60;
 /** A `claiming` tag older than this is a crashed doorway's, not a claimer still choosing. */
 export const CLAIMING_TTL_SECONDS = 5 * 60;
+/** A claim made or renewed less than this long ago is not renewed before a power-off (see `claimLatestOffAt`). */
+export const CLAIM_FRESH_SECONDS = 5 * 60;
 /** A holder gives its claim up this long before `until`, so a clock a little behind never lets two runs hold it. */
 const CLOCK_SKEW_SECONDS = 60;
 const CHECK_POLL = { seconds: 5 };
@@ -47,6 +56,14 @@ const CHECK_POLL = { seconds: 5 };
 /** How long a claim of this plan counts, in seconds. */
 export function claimLifetimeSeconds(plan: DropletRun["plan"]): number {
   return plan.snapshot.maxDowntime.seconds + CLAIM_MARGIN_SECONDS;
+}
+
+/**
+ * The latest moment (ms) the droplet can have been powered off under this claim: its last
+ * renewal plus CLAIM_FRESH_SECONDS. Off for more than maxDowntime past that, it is overdue.
+ */
+export function claimLatestOffAt(claim: Pick<ClaimTag, "until">, maxDowntimeSeconds: number): number {
+  return claim.until - (maxDowntimeSeconds + CLAIM_MARGIN_SECONDS - CLAIM_FRESH_SECONDS) * 1000;
 }
 
 /** The run that holds a droplet, as a loser reports it. */
@@ -59,7 +76,13 @@ export interface Holder {
 }
 
 export type Claimed =
-  | { won: true; claim?: ClaimTag; cleared: string[] }
+  | {
+      won: true;
+      claim?: ClaimTag;
+      cleared: string[];
+      /** The droplet's `snapshot_ids` as read when the claim won (./run-snapshots.ts). */
+      snapshotIds?: string[];
+    }
   | { won: false; holder?: Holder; reason: string };
 
 /** `droplet ssh is in run weekly-… (started by cli-alice, since 2026-…Z)` */
@@ -116,13 +139,19 @@ export async function claimDroplet(
       }
       if (seen.choosing.length > 0) return { done: false, value: { won: false, reason: "", cleared } };
       const first = [...seen.live, mine].sort(claimOrder)[0]!;
-      if (first.nonce === nonce) return { done: true, value: { won: true, reason: "", cleared } };
+      if (first.nonce === nonce) {
+        const snapshotIds = droplet.snapshotIds;
+        return { done: true, value: { won: true, reason: "", cleared, ...(snapshotIds ? { snapshotIds } : {}) } };
+      }
       return { done: true, value: { won: false, reason: "", holder: holderOf(first), cleared } };
     },
     { delay: () => CHECK_POLL, giveUpSeconds: CLAIMING_TTL_SECONDS + 60, maxErrors: 5 },
   );
   const verdict = polled.done ? polled.value : undefined;
-  if (verdict?.won) return { won: true, claim: mine, cleared: verdict.cleared };
+  if (verdict?.won) {
+    const { snapshotIds } = verdict;
+    return { won: true, claim: mine, cleared: verdict.cleared, ...(snapshotIds ? { snapshotIds } : {}) };
+  }
 
   await ctx.step(`withdraw claim ${name}`, async () => {
     await deps.api.deleteTag(mine.tag).catch(() => undefined);
@@ -141,6 +170,7 @@ interface Verdict {
   reason: string;
   holder?: Holder;
   cleared: string[];
+  snapshotIds?: string[];
 }
 
 async function lost(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun, holder: Holder): Promise<Claimed> {
@@ -240,8 +270,9 @@ export async function keepClaim(
     `keep claim ${r.droplet.name}`,
     async (): Promise<{ held: true; claim: ClaimTag } | { held: false; reason: string }> => {
       const lifetimeMs = claimLifetimeSeconds(r.plan) * 1000;
-      const fresh = (c: ClaimTag, now: number) => c.until - now >= lifetimeMs - CLAIM_MARGIN_SECONDS * 500;
-      // Made or renewed less than 15 min ago: it outlasts the downtime, and nobody removes a live claim.
+      const fresh = (c: ClaimTag, now: number) => c.until - now >= lifetimeMs - CLAIM_FRESH_SECONDS * 1000;
+      // Made or renewed less than 5 min ago: it outlasts the downtime, nobody removes a live
+      // claim, and it dates the power-off closely enough for the watchdog.
       if (fresh(claim, nowOf(deps))) return { held: true, claim };
       const droplet = await deps.api.getDroplet(r.droplet.id);
       const now = nowOf(deps);

@@ -1,14 +1,14 @@
 /**
- * Steps 5–7, the offline snapshot: tag the droplet with the off marker, power it off, take the
- * snapshot, and always power it on again (then untag, restart its containers, check SSH). A
- * failure anywhere still ends with the power-on; one that leaves the droplet off is for the
- * watchdog, which powers it on after the plan's maxDowntime.
+ * Steps 5–7, the offline snapshot: power the droplet off, take the snapshot, and always power
+ * it on again (then restart its containers, check SSH). A failure anywhere still ends with the
+ * power-on; one that leaves the droplet off is for the watchdog, which sees the droplet's
+ * claim (./claim.ts, renewed just before) and powers it on after the plan's maxDowntime.
  */
 import { emit, type RoutineDeps } from "./deps";
 import type { DropletReport } from "./droplet-report";
 import type { DurableSteps } from "./durable";
 import { phaseOf } from "./failure";
-import { type DropletRun, type Marker, markPoweredOff, type PowerOnResult, powerOff, powerOnAndUnmark } from "./power";
+import { type DropletRun, type PowerOnResult, powerOff, powerOnAndWait } from "./power";
 import { type SnapshotTaken, takeSnapshot } from "./snapshot";
 import { restartContainers, type SshPhases } from "./ssh-phases";
 import type { SnapshotEstimate } from "./timing";
@@ -21,8 +21,8 @@ export interface SnapshotResult {
 }
 
 /**
- * Steps 5–7. Undefined when the droplet could not be marked, and so was never powered off
- * (reported); else the droplet went through step 7, which restarted its containers if it is on.
+ * Steps 5–7. The droplet went through step 7, which restarted its containers if it is on; the
+ * report's "power on" phase is "failed" when it may still be off (the claim is then left).
  */
 export async function offlineSnapshot(
   ctx: DurableSteps,
@@ -31,15 +31,8 @@ export async function offlineSnapshot(
   history: SnapshotEstimate,
   ssh: SshPhases,
   report: DropletReport,
-): Promise<SnapshotResult | undefined> {
+): Promise<SnapshotResult> {
   const name = r.droplet.name;
-  let marker: Marker;
-  try {
-    marker = await markPoweredOff(ctx, deps, r);
-  } catch (error) {
-    await report.fail("power off", error, `${name} was not powered off`);
-    return undefined;
-  }
   let taken: SnapshotTaken | undefined;
   let offAt: number | undefined;
   let failure: unknown;
@@ -52,7 +45,7 @@ export async function offlineSnapshot(
   } catch (error) {
     failure = error;
   } finally {
-    powerOn = await powerOnAndUnmark(ctx, deps, r, marker);
+    powerOn = await powerOnAndWait(ctx, deps, r);
   }
   report.phase("power on", powerOn.active ? "done" : "failed");
   const downtimeSeconds =
@@ -80,7 +73,6 @@ export async function offlineSnapshot(
   } else if (!powerOn.active) {
     await report.fail("power on", new Error(powerOn.detail), "the watchdog powers it on after maxDowntime");
   }
-  if (!powerOn.untagged && powerOn.active) report.note(powerOn.detail);
   if (taken && downtimeSeconds) report.note(`${name} was off for ${downtimeSeconds}s`);
   if (restarted?.failed.length) report.note(`containers that did not start again: ${restarted.failed.join(", ")}`);
   return { taken, downtimeSeconds };

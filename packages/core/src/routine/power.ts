@@ -1,15 +1,15 @@
 /**
- * Steps 5 and 7: powering a droplet off (tag first, graceful `shutdown`, hard `power_off` if
- * the droplet is not `off` by `shutdownTimeout`) and on again (`power_on`, wait for `active`,
- * untag). Power state is read from the droplet's status, never from the action's: DigitalOcean
- * reports a shutdown completed while the droplet may still be running.
+ * Steps 5 and 7: powering a droplet off (graceful `shutdown`, hard `power_off` if the droplet
+ * is not `off` by `shutdownTimeout`) and on again (`power_on`, wait for `active`). The
+ * droplet's claim, renewed just before, is the watchdog's mark meanwhile (./claim.ts). Power
+ * state is read from the droplet's status, never from the action's: DigitalOcean reports a
+ * shutdown completed while the droplet may still be running.
  */
 import type { Plan } from "../config/schema";
 import type { Droplet } from "../ports/digitalocean";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { type DurableSteps, runOnce } from "./durable";
 import { PhaseError } from "./failure";
-import { offMarkerTag } from "./off-marker";
 import { pollUntil } from "./poll";
 import {
   POWER_OFF_FIRST_CHECK,
@@ -27,12 +27,6 @@ export interface DropletRun {
   droplet: Droplet;
 }
 
-/** What the marker step recorded: the tag, and when it was put on. */
-export interface Marker {
-  tag: string;
-  since: number;
-}
-
 /** Status seen by a look, and when (ms since the epoch). */
 interface Seen {
   status: string;
@@ -40,26 +34,6 @@ interface Seen {
 }
 
 const base = (r: DropletRun) => ({ runId: r.runId, plan: r.plan.name, droplet: r.droplet.name });
-
-/** Tags the droplet as powered off by lifeboat (the watchdog's marker), before anything else touches its power. */
-export async function markPoweredOff(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun): Promise<Marker> {
-  return ctx.step(
-    `tag ${r.droplet.name}`,
-    async () => {
-      const since = nowOf(deps);
-      const tag = offMarkerTag(r.plan.name, r.droplet.id, new Date(since));
-      await deps.api.ensureTag(tag);
-      try {
-        await deps.api.tagDroplet(tag, r.droplet.id);
-      } catch (error) {
-        await deps.api.deleteTag(tag).catch(() => undefined); // no empty tag left behind
-        throw error;
-      }
-      return { tag, since };
-    },
-    runOnce,
-  );
-}
 
 /**
  * Graceful shutdown, then `power_off` if the droplet is not off in time. Resolves when the
@@ -131,8 +105,6 @@ export interface PowerOnResult {
   active: boolean;
   /** When `active` was seen. */
   onAt?: number;
-  /** Whether the powered-off tag was removed (it stays when the droplet is not active, for the watchdog). */
-  untagged: boolean;
   detail: string;
 }
 
@@ -144,16 +116,11 @@ export const powerOnStepName = (droplet: string) => `power on ${droplet}`;
 export const isPowerOnStep = (stepName: string) => /^power on [^ ]+$/.test(stepName);
 
 /**
- * `power_on` until the droplet is `active`, then removes the marker. Never throws: it runs in
- * a `finally`, and whatever it could not do is in the result (and the tag stays, so the
- * watchdog powers the droplet on when the routine could not).
+ * `power_on` until the droplet is `active`. Never throws: it runs in a `finally`, and whatever
+ * it could not do is in the result (the run then leaves its claim, so the watchdog powers the
+ * droplet on when the routine could not).
  */
-export async function powerOnAndUnmark(
-  ctx: DurableSteps,
-  deps: RoutineDeps,
-  r: DropletRun,
-  marker: Marker,
-): Promise<PowerOnResult> {
+export async function powerOnAndWait(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun): Promise<PowerOnResult> {
   const name = r.droplet.name;
   const first = await ctx.step(
     powerOnStepName(name),
@@ -193,24 +160,10 @@ export async function powerOnAndUnmark(
   if (!polled.done || !polled.value) {
     return {
       active: false,
-      untagged: false,
-      detail: `${name} is not active yet (${polled.lastError ?? `status ${polled.value?.status ?? "unknown"}`}); it keeps its ${marker.tag} tag so the watchdog powers it on`,
+      detail: `${name} is not active yet (${polled.lastError ?? `status ${polled.value?.status ?? "unknown"}`}); it keeps its lifeboat-claim tag so the watchdog powers it on`,
     };
   }
-  const untag = await ctx.step(`untag ${name}`, async () => {
-    try {
-      await deps.api.deleteTag(marker.tag);
-      return { error: undefined };
-    } catch (error) {
-      return { error: messageOf(error) };
-    }
-  });
-  return {
-    active: true,
-    onAt: polled.value.at,
-    untagged: !untag.error,
-    detail: untag.error ? `${name} is active; removing tag ${marker.tag} failed: ${untag.error}` : `${name} is active`,
-  };
+  return { active: true, onAt: polled.value.at, detail: `${name} is active` };
 }
 
 function lookAtStatus(deps: RoutineDeps, dropletId: number, wanted: string) {

@@ -18,6 +18,7 @@ import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 import { pingEnd, pingStart } from "./ping";
 import { recordRun } from "./run-record-step";
+import { listRunSnapshots } from "./run-snapshots";
 import { verifyStep } from "./verify-step";
 
 export interface RunResult {
@@ -118,6 +119,7 @@ export async function runPlan(
     ...dry,
   });
   const startPinged = await pingStart(ctx, deps, plan, request, start.runId);
+  const snapshots = request.dryRun ? undefined : await listRunSnapshots(ctx, deps.api, plan.name, start.droplets);
 
   // A dry run reads and reports only (./dry-run.ts): the one place the routine branches on it.
   const batch = await ctx.map(
@@ -135,6 +137,7 @@ export async function runPlan(
               startedAt: start.at,
               startedBy: startedBy(request.trigger, request.requestedBy),
               plan,
+              ...(snapshots ? { snapshots } : {}),
             },
             droplet,
           ),
