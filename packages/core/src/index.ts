@@ -54,6 +54,23 @@ export {
 export { type DrillHostKey, drillUserData } from "./drill/user-data";
 export { drillPlanOf } from "./drill-plan";
 export { keptScratchHint, usdText } from "./drill-text";
+export {
+  type BackupsChange,
+  type BackupsState,
+  backupsChange,
+  backupsStateText,
+  stateAfter,
+} from "./droplet-backups/reconcile";
+export {
+  BACKUP_WINDOW_HOURS,
+  type BackupWindow,
+  backupWindowDecision,
+  type KnownBackups,
+  MAX_BACKUP_WINDOW_WAIT_SECONDS,
+  type WindowDecision,
+  windowsBetween,
+  windowText,
+} from "./droplet-backups/window";
 export { formatDuration, parseDuration } from "./duration";
 export {
   API_CALLS_METRIC,
