@@ -59,6 +59,7 @@ export {
   type BackupsState,
   backupsChange,
   backupsStateText,
+  reconciledText,
   stateAfter,
 } from "./droplet-backups/reconcile";
 export {
@@ -82,6 +83,7 @@ export {
   runOutcomeMetric,
   WATCHDOG_RECOVERED_METRIC,
 } from "./event-metrics";
+export type { BackupsReconciledChange } from "./events";
 export {
   type DrillCheckResult,
   EVENT_SOURCE,

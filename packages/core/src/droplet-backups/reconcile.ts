@@ -88,3 +88,15 @@ export function backupsStateText(state: BackupsState): string {
   const hour = p.hour !== undefined ? ` at ${String(p.hour).padStart(2, "0")}:00 UTC` : "";
   return `${p.plan}${day}${hour}`;
 }
+
+/**
+ * One droplet's reconciliation in words, as the Slack thread and the CLI say it.
+ * @example reconciledText({ droplet: "gitlab", dropletId: 1, change: "enable", before: "off", after: "daily" }) // "gitlab: off → daily"
+ */
+export function reconciledText(
+  c: { droplet: string; change: string; before: string; after: string; error?: string },
+  dryRun = false,
+): string {
+  if (c.error !== undefined) return `${c.droplet}: ${c.change} failed (still ${c.before}): ${c.error}`;
+  return `${c.droplet}: ${dryRun ? "would go from " : ""}${c.before} → ${c.after}`;
+}

@@ -14,9 +14,11 @@
  */
 import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
+import { clearOfBackupWindow } from "./backup-window";
 import { claimDroplet, keepClaim, releaseClaim } from "./claim";
 import type { ClaimTag } from "./claim-tag";
 import type { RoutineDeps } from "./deps";
+import type { RunBackups } from "./droplet-backups";
 import { type DropletOutcome, DropletReport } from "./droplet-report";
 import type { DurableSteps } from "./durable";
 import { phaseOf } from "./failure";
@@ -36,6 +38,8 @@ export interface RunOptions {
   startedAt?: number;
   /** Who started the run, as the droplet claim names it (see ./claim-tag.ts `startedBy`). */
   startedBy?: string;
+  /** The droplets' DO Backups as the run read (and reconciled) them: their windows are kept clear of power-offs. */
+  backups?: RunBackups;
 }
 
 /**
@@ -83,8 +87,22 @@ async function backupClaimed(
   const history = await snapshotHistory(ctx, deps, r, report);
   if (!history) return finish(ctx, r, ssh, report, "failed");
 
+  // No power-off inside the droplet's DO Backups window (./backup-window.ts): checked before asking, and before powering off.
+  const window = {
+    backups: run.backups,
+    expectedDowntimeSeconds: expectedDowntimeSeconds(history.estimate),
+    keepClaim: () => claim.keep(),
+  };
+  if (r.plan.snapshot.mode === "offline" && r.plan.snapshot.approval.required) {
+    const clear = await clearOfBackupWindow(ctx, deps, r, window, "approval", report);
+    if (!clear.go) return windowSkip(ctx, r, ssh, report, clear.reason);
+  }
   const how = await approval(ctx, deps, r, history.estimate, report);
   if (how === "skip") return finish(ctx, r, ssh, report, "skipped");
+  if (how === "offline") {
+    const clear = await clearOfBackupWindow(ctx, deps, r, window, "power off", report);
+    if (!clear.go) return windowSkip(ctx, r, ssh, report, clear.reason);
+  }
 
   const lostClaim = await claim.keep();
   if (lostClaim) {
@@ -110,6 +128,13 @@ async function backupClaimed(
   };
   // An offline snapshot went through step 7, which dealt with the containers already.
   return how === "live" ? finish(ctx, r, ssh, report, outcome, figures) : report.outcome(outcome, figures);
+}
+
+/** The snapshot is skipped: the droplet's DO Backups window did not let it be powered off. */
+function windowSkip(ctx: DurableSteps, r: DropletRun, ssh: SshPhases, report: DropletReport, reason: string) {
+  report.phase("snapshot", "skipped");
+  report.note(reason);
+  return finish(ctx, r, ssh, report, "skipped");
 }
 
 /** This run's claim on the droplet (none in a dry run), renewed as it is kept. */

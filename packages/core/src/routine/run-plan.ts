@@ -13,6 +13,7 @@ import type { VerifyReport } from "../verify/report";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
+import { type BackupsReconciled, reconcileBackups } from "./droplet-backups";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 import { pingEnd, pingStart } from "./ping";
@@ -36,6 +37,8 @@ export interface RunResult {
   historyError?: string;
   /** The plan's `verify` step's report (#15), when the plan has one. */
   verify?: VerifyReport;
+  /** DO's own Backups reconciled to the plan's `dropletBackups` (#16 §1); absent when unmanaged. */
+  backups?: BackupsReconciled;
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -117,6 +120,12 @@ export async function runPlan(
     ...dry,
   });
   const startPinged = await pingStart(ctx, deps, plan, request, start.runId);
+  const { backups, reconciled } = await reconcileBackups(
+    ctx,
+    deps,
+    { runId: start.runId, plan, dryRun: !!request.dryRun },
+    start.droplets,
+  );
 
   // A dry run reads and reports only (./dry-run.ts): the one place the routine branches on it.
   const batch = await ctx.map(
@@ -134,6 +143,7 @@ export async function runPlan(
               startedAt: start.at,
               startedBy: startedBy(request.trigger, request.requestedBy),
               plan,
+              backups,
             },
             droplet,
           ),
@@ -171,6 +181,7 @@ export async function runPlan(
     ...(historyError ? { historyError } : {}),
     ...(pingFailures.length ? { pingFailures } : {}),
     ...(verify ? { verify } : {}),
+    ...(reconciled ? { backups: reconciled } : {}),
   };
 }
 
