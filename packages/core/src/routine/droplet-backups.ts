@@ -17,7 +17,6 @@ import type { BackupsReconciledChange } from "../events";
 import type { Droplet, DropletBackupPolicy } from "../ports/digitalocean";
 import { emit, messageOf, type RoutineDeps } from "./deps";
 import { type DurableSteps, runOnce } from "./durable";
-import { pollUntil } from "./poll";
 
 /** What the run knows of its droplets' Backups after reconciling, for the window checks. JSON (a step result's parts). */
 export interface RunBackups {
@@ -103,7 +102,9 @@ export async function reconcileBackups(
     else changes.push({ droplet, change, before });
   }
 
-  const errors = run.dryRun ? {} : await applyChanges(ctx, deps, changes);
+  const errors = run.dryRun
+    ? {}
+    : await ctx.runInChildContext("backups changes", (child) => applyChanges(child, deps, changes));
   for (const { droplet, change, before } of changes) {
     const error = errors[droplet.id];
     const after = error === undefined ? stateAfter(before ?? { enabled: false }, change) : before;
@@ -157,29 +158,40 @@ async function applyChanges(
   }
   if (Object.keys(started).length === 0) return errors;
 
-  await ctx.wait("backups first check", FIRST_CHECK);
-  const polled = await pollUntil<Record<string, string>>(
-    ctx,
-    "wait for backups changes",
-    async (previous) => {
-      const statuses: Record<string, string> = { ...previous };
-      for (const [dropletId, actionId] of Object.entries(started)) {
-        if (statuses[dropletId] !== undefined && statuses[dropletId] !== "in-progress") continue;
-        statuses[dropletId] = (await deps.api.getAction(actionId)).status;
+  // Plain waits and steps, one look per step: all the actions are read in the same look.
+  let statuses: Record<string, string> = {};
+  let lastError: string | undefined;
+  for (let look = 1, waited = 0; waited < GIVE_UP_SECONDS; look++) {
+    const wait = look === 1 ? FIRST_CHECK : POLL;
+    await ctx.wait(`backups changes check #${look}`, wait);
+    waited += wait.seconds;
+    const seen = await ctx.step(`look at backups changes #${look}`, async () => {
+      const now = { ...statuses };
+      try {
+        for (const [dropletId, actionId] of Object.entries(started)) {
+          if (now[dropletId] === undefined || now[dropletId] === "in-progress") {
+            now[dropletId] = (await deps.api.getAction(actionId)).status;
+          }
+        }
+        return { statuses: now, error: undefined };
+      } catch (error) {
+        // A look that fails counts as "not yet": what it learned before failing is kept.
+        return { statuses: now, error: messageOf(error) };
       }
-      return { done: Object.values(statuses).every((s) => s !== "in-progress"), value: statuses };
-    },
-    { delay: () => POLL, giveUpSeconds: GIVE_UP_SECONDS },
-  );
+    });
+    statuses = seen.statuses;
+    lastError = seen.error;
+    if (Object.keys(started).every((id) => statuses[id] !== undefined && statuses[id] !== "in-progress")) break;
+  }
   for (const { droplet, change } of changes) {
     const actionId = started[droplet.id];
     if (actionId === undefined) continue;
-    const status = polled.value?.[droplet.id];
+    const status = statuses[droplet.id];
     if (status === "completed") continue;
     errors[droplet.id] =
       status === "errored"
         ? `DigitalOcean's ${actionName(change)} action ${actionId} ended errored`
-        : `DigitalOcean's ${actionName(change)} action ${actionId} had not completed after ${GIVE_UP_SECONDS / 60} min${polled.lastError ? ` (${polled.lastError})` : ""}`;
+        : `DigitalOcean's ${actionName(change)} action ${actionId} had not completed after ${GIVE_UP_SECONDS / 60} min${lastError ? ` (${lastError})` : ""}`;
   }
   return errors;
 }
