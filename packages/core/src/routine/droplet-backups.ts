@@ -35,7 +35,8 @@ export interface BackupsReconciled {
   dryRun?: true;
 }
 
-const FIRST_CHECK = { seconds: 5 };
+/** A policy action takes seconds: one look 15 s after they started usually sees them all done (one read each). */
+const FIRST_CHECK = { seconds: 15 };
 const POLL = { seconds: 10 };
 const GIVE_UP_SECONDS = 600;
 
