@@ -2,9 +2,13 @@
  * #16 §1: each run reconciles DigitalOcean's own Backups to the plan's `dropletBackups`, against
  * the sandbox (its backup-policy routes and actions, on the virtual clock).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { LifeboatEvent, Plan } from "@lifeboat/core";
 import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import type { Sandbox } from "@lifeboat/sandbox";
+import { LocalSink, runHistory } from "@lifeboat/storage";
 import { describe, expect, it } from "vitest";
 import { planInput, type World, worldsClosedAfterEach } from "./world";
 
@@ -121,6 +125,24 @@ describe("reconciling DO Backups each run", () => {
     expect(second.filter((r) => r.method === "POST" && r.operationId === "dropletActions_post")).toHaveLength(0);
     expect(reconciledEvent(world.events.slice(-3))?.changes ?? []).toEqual([]);
     expect(policyOf(world.sandbox, fleet.outsider.id)).toEqual({ plan: "daily", hour: 8 });
+  });
+
+  it("the run record carries the reconciliation", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lifeboat-backups-history-"));
+    try {
+      const history = runHistory(new LocalSink(dir));
+      const world = await makeWorld({ config: backupsPlan({ plan: "daily", hour: 4 }), history });
+      const a = world.sandbox.addDroplet({ name: "a", tags: ["backup"] });
+      await world.run();
+      const [record] = await history.list("weekly");
+      expect(record?.backups).toEqual({
+        target: "daily at 04:00 UTC",
+        changes: [{ droplet: "a", dropletId: a.id, change: "enable", before: "off", after: "daily at 04:00 UTC" }],
+        unchanged: [],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("off disables Backups where they are on, and only there", async () => {

@@ -163,7 +163,14 @@ export async function runPlan(
   // Only an in-process run can be stopped from outside (the CLI's Ctrl-C); see DurableSteps.interrupted.
   const outcome: RunOutcome = ctx.interrupted ? "interrupted" : runOutcomeOf(droplets);
   const durationSeconds = await elapsed();
-  const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
+  const ran = {
+    runId: start.runId,
+    plan: plan.name,
+    outcome,
+    droplets,
+    durationSeconds,
+    ...(reconciled ? { backups: reconciled } : {}),
+  };
   const historyError = await recordRun(ctx, deps, request, start.at, ran); // before run.finished: the last event
   await emit(ctx, deps, "run finished", {
     ...base,
@@ -181,7 +188,6 @@ export async function runPlan(
     ...(historyError ? { historyError } : {}),
     ...(pingFailures.length ? { pingFailures } : {}),
     ...(verify ? { verify } : {}),
-    ...(reconciled ? { backups: reconciled } : {}),
   };
 }
 
