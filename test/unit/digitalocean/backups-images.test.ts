@@ -46,7 +46,10 @@ describe("DigitalOcean client against the sandbox: DO Backups", () => {
       () => client.getAction(enable.id),
       (a) => a.status === "completed",
     );
-    expect((await client.listBackupPolicies())[0]).toMatchObject({ enabled: true, policy: { plan: "daily", hour: 20 } });
+    expect((await client.listBackupPolicies())[0]).toMatchObject({
+      enabled: true,
+      policy: { plan: "daily", hour: 20 },
+    });
     const change = await client.changeBackupPolicy(d.id, { plan: "weekly", weekday: "FRI", hour: 0 });
     await pollUntil(
       sandbox,

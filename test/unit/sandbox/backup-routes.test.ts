@@ -121,6 +121,7 @@ describe("sandbox: DigitalOcean Backups", () => {
       [{ plan: "hourly" }, /plan must be daily or weekly, not hourly/],
       [{ plan: "daily", hour: 5 }, /hour must be one of 0, 4, 8, 12, 16, 20, not 5/],
       [{ plan: "weekly", weekday: "SUNDAY" }, /weekday must be one of SUN, .*not SUNDAY/],
+      [{ plan: "weekly", day: "SUN", hour: 20 }, /backup_policy.day is not a field: use plan, weekday and hour/],
     ] as const) {
       const res = await act(d.id, { type: "change_backup_policy", backup_policy: policy });
       expect([res.status, res.body.message]).toEqual([422, expect.stringMatching(wrong)]);
@@ -201,5 +202,24 @@ describe("sandbox: DigitalOcean Backups", () => {
     expect((await specProblems(noPolicy)).join("\n")).toMatch(/must have required property 'backup_policy'/);
     const badPage = { ...good, method: "GET", path: `/v2/images/1/actions`, query: { page: "0" }, body: undefined };
     expect((await specProblems(badPage)).join("\n")).toMatch(/page must be a positive integer/);
+  });
+
+  it("prices each droplet's size as /v2/sizes lists it (what cost multiplies by 20 % or 30 %), and knows no other size", async () => {
+    const gitlab = sandbox.addDroplet({
+      name: "gitlab",
+      sizeSlug: "s-2vcpu-4gb",
+      backups: { plan: "weekly", hour: 0 },
+    });
+    const sizes = (await call("GET", "/sizes?per_page=200")).body.sizes as Array<{
+      slug: string;
+      price_monthly: number;
+    }>;
+    const droplet = (await call("GET", `/droplets/${gitlab.id}`)).body.droplet;
+    expect(droplet.size.price_monthly).toBe(24);
+    expect(sizes.find((z) => z.slug === droplet.size_slug)!.price_monthly).toBe(24);
+    expect(() => sandbox.addDroplet({ name: "x", sizeSlug: "s-3vcpu-1gb" })).toThrow(
+      /no size "s-3vcpu-1gb"; use one of/,
+    );
+    await expectSpecCompliant(sandbox);
   });
 });
