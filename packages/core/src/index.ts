@@ -56,19 +56,14 @@ export { drillPlanOf } from "./drill-plan";
 export { keptScratchHint, usdText } from "./drill-text";
 export {
   type BackupsChange,
-  type BackupsState,
   backupsChange,
   backupsStateText,
   reconciledText,
   stateAfter,
 } from "./droplet-backups/reconcile";
 export {
-  BACKUP_WINDOW_HOURS,
-  type BackupWindow,
   backupWindowDecision,
   type KnownBackups,
-  MAX_BACKUP_WINDOW_WAIT_SECONDS,
-  type WindowDecision,
   windowsBetween,
   windowText,
 } from "./droplet-backups/window";
@@ -83,7 +78,6 @@ export {
   runOutcomeMetric,
   WATCHDOG_RECOVERED_METRIC,
 } from "./event-metrics";
-export type { BackupsReconciledChange } from "./events";
 export {
   type DrillCheckResult,
   EVENT_SOURCE,

@@ -79,6 +79,24 @@ describe("the DO Backups window and the power-off", () => {
     expect(Date.parse(eventOf(world.events, "droplet.powered_off")!.at)).toBeLessThan(at("2026-01-04T12:05:00Z"));
   });
 
+  it("wait: a downtime that never fits between the windows is not started; the snapshot is skipped and the report says why", async () => {
+    const world = await makeWorld({ startAt: at("2026-01-04T12:00:00Z") });
+    // ~21 h of snapshot: more than the 20 hours between daily 4-hour windows.
+    const gitlab = world.sandbox.addDroplet({
+      name: "gitlab",
+      diskGb: 1300,
+      usedDiskGb: 1300,
+      backups: { plan: "daily", hour: 0 },
+    });
+    const result = (await world.run({ scheduledTime: "2026-01-04T12:00:00Z" })).getResult()!;
+    expect(result.droplets[0]?.outcome).toBe("skipped");
+    expect(result.droplets[0]?.detail).toMatch(
+      /not powered off: its DO backup window \(00:00–04:00 UTC\) is in the way, and ~21h \d+m of downtime does not fit between its windows within 8h/,
+    );
+    expect(world.sandbox.droplet(gitlab.id)?.status).toBe("active");
+    expect(world.sandbox.log.filter((r) => r.method === "POST" && r.operationId === "dropletActions_post")).toEqual([]);
+  });
+
   it("warn: powers off inside the window, and the report says so", async () => {
     const world = await makeWorld({ config: planInput({ duringBackupWindow: "warn" }) });
     gitlabWithBackups(world, 0);

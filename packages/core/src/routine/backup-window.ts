@@ -12,7 +12,13 @@
  * already given stands. `"warn"` goes ahead and the droplet's report says so.
  */
 
-import { backupWindowDecision, type KnownBackups, type WindowDecision, windowText } from "../droplet-backups/window";
+import {
+  backupWindowDecision,
+  type KnownBackups,
+  MAX_BACKUP_WINDOW_WAIT_SECONDS,
+  type WindowDecision,
+  windowText,
+} from "../droplet-backups/window";
 import { formatDuration } from "../duration";
 import { emit, nowOf, type RoutineDeps } from "./deps";
 import type { RunBackups } from "./droplet-backups";
@@ -71,7 +77,7 @@ export async function clearOfBackupWindow(
     case "no-gap":
       return {
         go: false,
-        reason: `not powered off: its DO backup window (${windowText(decision.window)}) is in the way, and ~${formatDuration(check.expectedDowntimeSeconds)} of downtime does not fit between its windows within 8 h; set snapshot.duringBackupWindow to "warn" or move dropletBackups.hour`,
+        reason: `not powered off: its DO backup window (${windowText(decision.window)}) is in the way, and ~${formatDuration(check.expectedDowntimeSeconds)} of downtime does not fit between its windows within ${formatDuration(MAX_BACKUP_WINDOW_WAIT_SECONDS)}; set snapshot.duringBackupWindow to "warn" or move dropletBackups.hour`,
       };
     case "wait":
       break;
