@@ -81,8 +81,11 @@ export async function reconcileBackups(
   }
   if (!managed) return { backups: { known } };
 
-  const changes: Array<{ droplet: Droplet; change: Exclude<BackupsChange, { kind: "none" }>; before: KnownBackups }> =
-    [];
+  const changes: Array<{
+    droplet: Droplet;
+    change: Exclude<BackupsChange, { kind: "none" }>;
+    before: NonNullable<KnownBackups>;
+  }> = [];
   const unchanged: string[] = [];
   const report: BackupsReconciledChange[] = [];
   for (const droplet of droplets) {
@@ -103,21 +106,21 @@ export async function reconcileBackups(
     else changes.push({ droplet, change, before });
   }
 
-  const errors = run.dryRun
-    ? {}
-    : await ctx.runInChildContext("backups changes", (child) => applyChanges(child, deps, changes));
+  const errors =
+    run.dryRun || changes.length === 0
+      ? {}
+      : await ctx.runInChildContext("backups changes", (child) => applyChanges(child, deps, changes));
   for (const { droplet, change, before } of changes) {
     const error = errors[droplet.id];
-    const after = error === undefined ? stateAfter(before ?? { enabled: false }, change) : before;
+    const after = error === undefined ? stateAfter(before, change) : before;
     // The new policy's window is not DO's listed one: the window check works it out from the policy.
-    if (error === undefined && !run.dryRun)
-      known[droplet.id] = { enabled: after?.enabled ?? false, policy: after?.policy };
+    if (error === undefined && !run.dryRun) known[droplet.id] = { enabled: after.enabled, policy: after.policy };
     report.push({
       droplet: droplet.name,
       dropletId: droplet.id,
       change: change.kind,
-      before: backupsStateText(before ?? { enabled: false }),
-      after: backupsStateText(after ?? { enabled: false }),
+      before: backupsStateText(before),
+      after: backupsStateText(after),
       ...(error !== undefined ? { error } : {}),
     });
   }
