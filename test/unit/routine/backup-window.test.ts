@@ -97,6 +97,19 @@ describe("the DO Backups window and the power-off", () => {
     expect(world.sandbox.log.filter((r) => r.method === "POST" && r.operationId === "dropletActions_post")).toEqual([]);
   });
 
+  it("a dry run says what the window would do, from the same one listing, and writes nothing", async () => {
+    const world = await makeWorld();
+    gitlabWithBackups(world, 0);
+    const result = (await world.run({ dryRun: true })).getResult()!;
+    const preview = result.droplets[0]?.preview;
+    expect(preview?.snapshot.backupWindow).toBe(
+      "wait 1h for its DO backup window (00:00–04:00 UTC) to end before powering off",
+    );
+    expect(result.droplets[0]?.detail).toContain("wait 1h for its DO backup window");
+    expect(world.sandbox.log.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(policyListings(world)).toHaveLength(1);
+  });
+
   it("warn: powers off inside the window, and the report says so", async () => {
     const world = await makeWorld({ config: planInput({ duringBackupWindow: "warn" }) });
     gitlabWithBackups(world, 0);

@@ -54,8 +54,8 @@ export async function reconcileBackups(
   const { plan } = run;
   const setting = plan.dropletBackups;
   const managed = setting !== "unmanaged";
-  // A dry run powers nothing off: it reads only to say what it would change.
-  const needed = managed || (plan.snapshot.mode === "offline" && !run.dryRun);
+  // The windows matter to a plan that powers droplets off (a dry run says what they would do).
+  const needed = managed || plan.snapshot.mode === "offline";
   if (!needed || droplets.length === 0) return {};
 
   const listed = await ctx.step("read backup policies", async () => {

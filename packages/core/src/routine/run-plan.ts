@@ -133,7 +133,7 @@ export async function runPlan(
     start.droplets,
     (child, droplet) =>
       request.dryRun
-        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan }, droplet)
+        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan, backups }, droplet)
         : backupDroplet(
             child,
             deps,
