@@ -45,6 +45,11 @@ describe("the DO Backups window and the power-off", () => {
     expect(waited!.waitedSeconds).toBeGreaterThan(55 * 60);
     expect(waited!.waitedSeconds).toBeLessThanOrEqual(60 * 60);
     expect(result.droplets[0]?.detail).toContain("waited 1h for its DO backup window (00:00–04:00 UTC) to end");
+    // Unmanaged (the default): the policy is read for its window, never written.
+    expect(world.sandbox.droplet(result.droplets[0]!.dropletId)?.backups?.policy).toEqual({ plan: "daily", hour: 0 });
+    expect(
+      world.sandbox.log.filter((r) => String((r.body as { type?: string })?.type ?? "").includes("backup")),
+    ).toEqual([]);
     // The window came from the run's one listing: no call per droplet for it.
     expect(policyListings(world)).toHaveLength(1);
     expect(world.sandbox.log.filter((r) => r.operationId === "droplets_get_backup_policy")).toHaveLength(0);
