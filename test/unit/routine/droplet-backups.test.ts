@@ -244,6 +244,9 @@ describe("reconciling DO Backups each run", () => {
     ]);
     expect(world.sandbox.droplet(a.id)?.backups).toBeUndefined();
     expect(policyOf(world.sandbox, b.id)).toEqual({ plan: "daily", hour: 4 });
+    // Said in the droplet's own report too (the run's summary), without failing it.
+    expect(result.droplets[0]?.detail).toMatch(/DO Backups enable failed \(still off\): .*ended errored/);
+    expect(result.droplets[1]?.detail).not.toContain("DO Backups");
     const changes = reconciledEvent(world.events)?.changes;
     expect(changes?.[0]).toMatchObject({ droplet: "a", change: "enable", before: "off", after: "off" });
     expect(changes?.[0]?.error).toMatch(/enable_backups action \d+ ended errored/);

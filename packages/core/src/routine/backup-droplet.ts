@@ -77,6 +77,8 @@ async function backupClaimed(
   claim: HeldClaim,
 ): Promise<DropletOutcome> {
   const report = new DropletReport(ctx, deps, r);
+  const backupsFailed = run.backups?.failed?.[r.droplet.id];
+  if (backupsFailed) report.note(backupsFailed); // reported, never a reason to fail the backup
   const ssh = await sshPhases(ctx, deps, r, run, report, claim);
 
   if (r.plan.snapshot.mode === "none") {

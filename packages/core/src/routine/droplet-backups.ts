@@ -24,6 +24,8 @@ export interface RunBackups {
   known: Record<string, NonNullable<KnownBackups>>;
   /** Why the droplets' Backups are not known, when the listing failed. */
   error?: string;
+  /** By droplet id: a change of its Backups that failed, in words, for the droplet's own report. */
+  failed?: Record<string, string>;
 }
 
 /** The reconciliation as the run's result carries it (the event's fields). */
@@ -126,7 +128,12 @@ export async function reconcileBackups(
   }
   const reconciled: BackupsReconciled = { target: targetText(setting), changes: report, unchanged, ...dry(run) };
   await emitReconciled(ctx, deps, run, reconciled);
-  return { backups: { known }, reconciled };
+  const failed = Object.fromEntries(
+    report
+      .filter((c) => c.error !== undefined)
+      .map((c) => [c.dropletId, `DO Backups ${c.change} failed (still ${c.before}): ${c.error}`]),
+  );
+  return { backups: { known, ...(Object.keys(failed).length ? { failed } : {}) }, reconciled };
 }
 
 /** Starts every change (one step each, never retried: a repeat would start a second action), then waits for them together. By droplet id: why a change failed. */
