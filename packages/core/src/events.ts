@@ -26,7 +26,10 @@ export type LifeboatEvent =
       trigger: "schedule" | "slack" | "cli";
       droplets: string[];
       requestedBy?: string;
-      /** A dry run: it changes nothing, and emits only run.started, run.finished (and run.failed if it cannot start). */
+      /**
+       * A dry run: it changes nothing, and emits only run.started, run.finished (and run.failed if
+       * it cannot start), and backups.reconciled (what it would change) when the plan manages DO Backups.
+       */
       dryRun?: true;
     })
   | (Base & {
@@ -217,6 +220,33 @@ export type LifeboatEvent =
       durationSeconds?: number;
       trigger?: "slack" | "cli";
       requestedBy?: string;
+    })
+  | (Base & {
+      /**
+       * DigitalOcean's own Backups brought to the plan's `dropletBackups` (droplet "*"), once per
+       * run before the droplets' backups; not emitted when the plan leaves them `unmanaged`.
+       */
+      type: "backups.reconciled";
+      /** What the plan asks for, in words: "off", "weekly on SUN at 20:00 UTC", "daily". */
+      target: string;
+      /** Each droplet whose Backups were changed (a dry run: would be), or whose change failed. */
+      changes: BackupsReconciledChange[];
+      /** The droplets whose Backups were already as the plan asks. */
+      unchanged: string[];
+      /** Why nothing was reconciled: DigitalOcean's backup policies could not be read. */
+      error?: string;
+      /** A dry run: nothing was changed; `changes` is what a run would do. */
+      dryRun?: true;
+    })
+  | (Base & {
+      /** The droplet's DO Backups window was in the way of its power-off: the run waited for it to end. */
+      type: "backup-window.waited";
+      dropletId: number;
+      /** The window in the way (ISO-8601 UTC). */
+      window: { start: string; end: string };
+      waitedSeconds: number;
+      /** Where the run waited: before asking for approval, or right before the power-off. */
+      before: "approval" | "power off";
     });
 
 /** One broken item of a `verify.finished`: which droplet, which check, the item (a key, a run, a snapshot), why. */
@@ -225,6 +255,18 @@ export interface VerifyBrokenItem {
   check: string;
   item: string;
   detail: string;
+}
+
+/** One droplet's Backups before and after a run's reconciliation (`after` = `before` when the change failed). */
+export interface BackupsReconciledChange {
+  droplet: string;
+  dropletId: number;
+  change: "enable" | "change" | "disable";
+  /** In words ("off", "daily at 20:00 UTC"). */
+  before: string;
+  after: string;
+  /** Why the change failed (the backup went on). */
+  error?: string;
 }
 
 /** One check of a drill: a name a person recognises, and why it failed. */
@@ -258,6 +300,8 @@ export const EVENT_TYPES = [
   "drill.passed",
   "drill.failed",
   "verify.finished",
+  "backups.reconciled",
+  "backup-window.waited",
 ] as const satisfies readonly LifeboatEventType[];
 
 // The list above names every type of the union: a type added to LifeboatEvent but not listed fails here.

@@ -61,6 +61,19 @@ export {
 export { type DrillHostKey, drillUserData } from "./drill/user-data";
 export { drillPlanOf } from "./drill-plan";
 export { keptScratchHint, usdText } from "./drill-text";
+export {
+  type BackupsChange,
+  backupsChange,
+  backupsStateText,
+  reconciledText,
+  stateAfter,
+} from "./droplet-backups/reconcile";
+export {
+  backupWindowDecision,
+  type KnownBackups,
+  windowsBetween,
+  windowText,
+} from "./droplet-backups/window";
 export { formatDuration, parseDuration } from "./duration";
 export {
   API_CALLS_METRIC,

@@ -4,6 +4,7 @@
  * `/lifeboat status`. Built here, purely, from the run's result; the routine writes it in its
  * own step (routine/run-record-step.ts) through the `RunHistory` port. A dry run has none.
  */
+import type { BackupsReconciled } from "./routine/droplet-backups";
 import type { DropletOutcome } from "./routine/droplet-report";
 import type { RunOutcome } from "./run-outcome";
 
@@ -48,6 +49,8 @@ export interface RunRecord {
   /** Why the run could not even start (e.g. a droplet selector matched nothing). */
   error?: string;
   droplets: DropletRecord[];
+  /** DO's own Backups reconciled to the plan's `dropletBackups` (#16 §1), when the plan manages them. */
+  backups?: Omit<BackupsReconciled, "dryRun">;
 }
 
 /** The parts of a run's result a record is made of (routine/run-plan.ts's RunResult). */
@@ -58,6 +61,7 @@ export interface RecordedResult {
   droplets: DropletOutcome[];
   durationSeconds: number;
   error?: string;
+  backups?: BackupsReconciled;
 }
 
 /**
@@ -78,6 +82,7 @@ export function runRecordOf(
     outcome: result.outcome,
     ...(result.error !== undefined ? { error: result.error } : {}),
     droplets: result.droplets.map(dropletRecordOf),
+    ...(result.backups ? { backups: result.backups } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import { exitCodeOf } from "../exit-codes";
 import { type LoadedConfig, loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse, type Streams, writeJson } from "../output";
 import { approvalPrompt } from "../run/approval-prompt";
+import { backupsLines } from "../run/backups-lines";
 import { dryRunReport } from "../run/dry-run-report";
 import { cliDropletHosts } from "../run/hosts";
 import { interruptionSummary, snapshotsAfterInterrupt } from "../run/interrupted";
@@ -217,6 +218,7 @@ export function report(result: RunResult): string {
     table(["droplet", "outcome", "snapshot", "downtime", "phases"], rows),
     "",
     ...details,
+    ...backupsLines(result.backups),
     ...verify,
   ].join("\n");
 }

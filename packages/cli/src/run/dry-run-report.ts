@@ -3,6 +3,7 @@
  * (the routine's previews, put in words by @lifeboat/core's `previewLines`).
  */
 import { previewLines, type RunResult } from "@lifeboat/core";
+import { backupsLines } from "./backups-lines";
 
 export function dryRunReport(result: RunResult): string {
   const head = `Dry run ${result.runId} of plan ${result.plan}: nothing was changed (no power action, snapshot, tag, hook, archive, upload or delete). A real run would:`;
@@ -12,5 +13,12 @@ export function dryRunReport(result: RunResult): string {
       ? [...previewLines(d.preview), ...(d.outcome === "failed" ? [`  could not learn everything: ${d.detail}`] : [])]
       : [`${d.droplet}: ${d.detail}`],
   );
-  return [head, "", ...blocks.map((b) => b.join("\n")), "", "Sizes are before compression."].join("\n");
+  return [
+    head,
+    "",
+    ...blocks.map((b) => b.join("\n")),
+    ...backupsLines(result.backups),
+    "",
+    "Sizes are before compression.",
+  ].join("\n");
 }

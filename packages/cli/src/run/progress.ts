@@ -5,7 +5,15 @@
  * the last action's status, or the progress of the job running on it. Off a terminal, a job's
  * progress is a line now and then (./job-progress.ts), so a CI log stays small.
  */
-import { busyMessage, type Droplet, type DropletAction, type EventSink, type LifeboatEvent } from "@lifeboat/core";
+import {
+  busyMessage,
+  type Droplet,
+  type DropletAction,
+  type EventSink,
+  type LifeboatEvent,
+  reconciledText,
+  windowText,
+} from "@lifeboat/core";
 import { human } from "../table";
 import { drillLines } from "./drill-lines";
 import {
@@ -206,6 +214,15 @@ export class ProgressView implements EventSink, ApiWatcher {
       case "verify.finished":
         for (const line of verifyLines(event)) this.line(d, line);
         break;
+      case "backups.reconciled":
+        if (event.error !== undefined) this.line("*", `DO Backups not reconciled: ${event.error}`);
+        for (const c of event.changes) this.line("*", `DO Backups ${reconciledText(c, !!event.dryRun)}`);
+        break;
+      case "backup-window.waited": {
+        const window = { start: Date.parse(event.window.start), end: Date.parse(event.window.end) };
+        this.line(d, `waited ${human(event.waitedSeconds)} for its DO backup window (${windowText(window)}) to end`);
+        break;
+      }
     }
   }
 

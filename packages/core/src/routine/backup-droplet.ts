@@ -15,10 +15,12 @@
  */
 import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
+import { clearOfBackupWindow } from "./backup-window";
 import { claimDroplet, keepClaim, releaseClaim } from "./claim";
 import type { ClaimTag } from "./claim-tag";
 import { copySnapshot, type SnapshotCopies } from "./copy-snapshot";
 import type { RoutineDeps } from "./deps";
+import type { RunBackups } from "./droplet-backups";
 import { type DropletOutcome, DropletReport } from "./droplet-report";
 import type { DurableSteps } from "./durable";
 import { phaseOf } from "./failure";
@@ -41,6 +43,8 @@ export interface RunOptions {
   startedBy?: string;
   /** The run's one listing of snapshots (./run-snapshots.ts), when it took one. */
   snapshots?: ListedSnapshots[];
+  /** The droplets' DO Backups as the run read (and reconciled) them: their windows are kept clear of power-offs. */
+  backups?: RunBackups;
 }
 
 /**
@@ -81,6 +85,8 @@ async function backupClaimed(
   listed: ListedSnapshots | undefined,
 ): Promise<DropletOutcome> {
   const report = new DropletReport(ctx, deps, r);
+  const backupsFailed = run.backups?.failed?.[r.droplet.id];
+  if (backupsFailed) report.note(backupsFailed); // reported, never a reason to fail the backup
   const ssh = await sshPhases(ctx, deps, r, run, report, claim);
 
   if (r.plan.snapshot.mode === "none") {
@@ -91,8 +97,22 @@ async function backupClaimed(
   const history = await snapshotHistory(ctx, deps, r, report, listed);
   if (!history) return finish(ctx, r, ssh, report, "failed");
 
+  // No power-off inside the droplet's DO Backups window (./backup-window.ts): checked before asking, and before powering off.
+  const window = {
+    backups: run.backups,
+    expectedDowntimeSeconds: expectedDowntimeSeconds(history.estimate),
+    keepClaim: () => claim.keep(),
+  };
+  if (r.plan.snapshot.mode === "offline" && r.plan.snapshot.approval.required) {
+    const clear = await clearOfBackupWindow(ctx, deps, r, window, "approval", report);
+    if (!clear.go) return windowSkip(ctx, r, ssh, report, clear.reason);
+  }
   const how = await approval(ctx, deps, r, history.estimate, report);
   if (how === "skip") return finish(ctx, r, ssh, report, "skipped");
+  if (how === "offline") {
+    const clear = await clearOfBackupWindow(ctx, deps, r, window, "power off", report);
+    if (!clear.go) return windowSkip(ctx, r, ssh, report, clear.reason);
+  }
 
   const lostClaim = await claim.keep();
   if (lostClaim) {
@@ -125,6 +145,13 @@ async function backupClaimed(
   };
   // An offline snapshot went through step 7, which dealt with the containers already.
   return how === "live" ? finish(ctx, r, ssh, report, outcome, figures) : report.outcome(outcome, figures);
+}
+
+/** The snapshot is skipped: the droplet's DO Backups window did not let it be powered off. */
+function windowSkip(ctx: DurableSteps, r: DropletRun, ssh: SshPhases, report: DropletReport, reason: string) {
+  report.phase("snapshot", "skipped");
+  report.note(reason);
+  return finish(ctx, r, ssh, report, "skipped");
 }
 
 /** This run's claim on the droplet (none in a dry run), renewed as it is kept. */

@@ -42,6 +42,7 @@ export function describePreview(p: DropletPreview): string {
         ? `power off for ~${formatDuration(s.expectedDowntimeSeconds)}${s.approval ? " (after approval)" : ""}, `
         : "";
     parts.push(`${off}${s.mode === "live" ? "live " : ""}snapshot ${s.name}`);
+    if (s.backupWindow) parts.push(s.backupWindow);
   }
   if (p.host.reached) {
     const h = p.host;
@@ -80,6 +81,7 @@ export function previewLines(p: DropletPreview): string[] {
       );
     }
     if (s.approval) say(`approval: asked first; no answer in ${s.approval.timeout} means ${s.approval.onTimeout}`);
+    if (s.backupWindow) say(`DO backup window: ${s.backupWindow}`);
   } else say("snapshot: unknown (its snapshots could not be read)");
   for (const [stage, commands] of Object.entries(p.hooks)) {
     for (const c of commands) say(`${stage} hook (not run in a dry run): ${c}`);

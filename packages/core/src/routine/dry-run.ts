@@ -14,9 +14,11 @@ import { judge } from "../retention/decide";
 import { ownSnapshots } from "../retention/own-snapshots";
 import { snapshotName } from "../snapshot-name";
 import type { DropletOutcome } from "./backup-droplet";
+import { backupWindowPreview } from "./backup-window-preview";
 import { claimDroplet } from "./claim";
 import { type CopyPreview, previewCopies } from "./copy-preview";
 import { messageOf, nowOf, type RoutineDeps } from "./deps";
+import type { RunBackups } from "./droplet-backups";
 import { describePreview } from "./dry-run-text";
 import type { DurableSteps, StepOptions } from "./durable";
 import { type HostPreview, isRetryable, noHostReason } from "./host";
@@ -45,6 +47,8 @@ export interface SnapshotPreview {
   maxDowntimeSeconds?: number;
   /** Offline mode with approval: who is asked, for how long, and what silence means. */
   approval?: { timeout: string; onTimeout: "proceed" | "skip" | "live" };
+  /** Offline mode: what the droplet's DO Backups window would do to the power-off, when it is in the way. */
+  backupWindow?: string;
 }
 
 /** What a real run would do to one droplet. Plain JSON. */
@@ -70,6 +74,8 @@ export interface PreviewRun {
   plan: Plan;
   /** When the run started (ms since the epoch): this run's archive run would carry this time. */
   startedAt: number;
+  /** The droplets' DO Backups as the run read them (../droplet-backups.ts): their windows. */
+  backups?: RunBackups;
 }
 
 /** Reads on the droplet may fail once on a flaky connection; a retry cannot fix a host key mismatch. */
@@ -134,6 +140,11 @@ export async function previewDroplet(
 
   const snapshot = snapshotPart(plan, droplet, history);
   const copies = history ? await previewCopies(ctx, deps, plan, droplet, unknown) : undefined;
+  if (history && snapshot.expectedDowntimeSeconds !== undefined) {
+    const window = backupWindowPreview(plan, run.backups, droplet.id, history.at, snapshot.expectedDowntimeSeconds);
+    if (window?.unknown) unknown.push(window.unknown);
+    else if (window?.says) snapshot.backupWindow = window.says;
+  }
   const retention: DropletPreview["retention"] = {};
   if (history && snapshot.name) {
     const own = ownSnapshots(history.snapshots, plan.name, droplet);

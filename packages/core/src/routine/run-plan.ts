@@ -14,6 +14,7 @@ import type { VerifyReport } from "../verify/report";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
 import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
+import { type BackupsReconciled, reconcileBackups } from "./droplet-backups";
 import { previewDroplet } from "./dry-run";
 import type { DurableSteps } from "./durable";
 import { pingEnd, pingStart } from "./ping";
@@ -38,6 +39,8 @@ export interface RunResult {
   historyError?: string;
   /** The plan's `verify` step's report (#15), when the plan has one. */
   verify?: VerifyReport;
+  /** DO's own Backups reconciled to the plan's `dropletBackups` (#16 §1); absent when unmanaged. */
+  backups?: BackupsReconciled;
 }
 
 /** Runs one plan. Never leaves a droplet off; a droplet's failure does not stop the others. */
@@ -120,6 +123,12 @@ export async function runPlan(
   });
   const startPinged = await pingStart(ctx, deps, plan, request, start.runId);
   const snapshots = request.dryRun ? undefined : await listRunSnapshots(ctx, deps.api, plan.name, start.droplets);
+  const { backups, reconciled } = await reconcileBackups(
+    ctx,
+    deps,
+    { runId: start.runId, plan, dryRun: !!request.dryRun },
+    start.droplets,
+  );
 
   // A dry run reads and reports only (./dry-run.ts): the one place the routine branches on it.
   const batch = await ctx.map(
@@ -127,7 +136,7 @@ export async function runPlan(
     start.droplets,
     (child, droplet) =>
       request.dryRun
-        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan }, droplet)
+        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan, backups }, droplet)
         : backupDroplet(
             child,
             deps,
@@ -138,6 +147,7 @@ export async function runPlan(
               startedBy: startedBy(request.trigger, request.requestedBy),
               plan,
               ...(snapshots ? { snapshots } : {}),
+              backups,
             },
             droplet,
           ),
@@ -169,7 +179,14 @@ export async function runPlan(
       ...verifyFinishedFigures(verify, start.droplets.length),
     });
   }
-  const ran = { runId: start.runId, plan: plan.name, outcome, droplets, durationSeconds };
+  const ran = {
+    runId: start.runId,
+    plan: plan.name,
+    outcome,
+    droplets,
+    durationSeconds,
+    ...(reconciled ? { backups: reconciled } : {}),
+  };
   const historyError = await recordRun(ctx, deps, request, start.at, ran); // before run.finished: the last event
   await emit(ctx, deps, "run finished", {
     ...base,

@@ -7,6 +7,7 @@ import type { KnownBlock } from "@slack/types";
 import { capBlocks, context, listText, section } from "../blocks";
 import { escapeText, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
+import { backupsReconciledMessage, backupWindowWaitedMessage } from "./backups-render";
 import { drillParentMessage, drillResultMessage } from "./drill-render";
 import { jobProgressText } from "./job-progress";
 import type { DropletState, RunState } from "./state";
@@ -108,6 +109,10 @@ export function replyFor(event: LifeboatEvent): SlackMessage | undefined {
     }
     case "run.failed":
       return failureMessage(event);
+    case "backups.reconciled":
+      return backupsReconciledMessage(event);
+    case "backup-window.waited":
+      return backupWindowWaitedMessage(event);
     case "drill.passed":
     case "drill.failed":
       return drillResultMessage(event);
