@@ -1,3 +1,9 @@
+export {
+  BACKUPS_SHARE,
+  type DropletBackupsCost,
+  type DropletBackupsCostLine,
+  dropletBackupsCost,
+} from "./backups-cost";
 export { defineConfig, parseConfig, validateConfig } from "./config/define";
 export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./config/plan-named";
 export type { ConfigProblem } from "./config/problems";

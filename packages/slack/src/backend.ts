@@ -5,7 +5,7 @@
  * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
  * here: they are ports of their own (./ports.ts), implemented in @lifeboat/aws.
  */
-import type { CostReport, PriceList, Prices, RetentionReport, VerifyReport } from "@lifeboat/core";
+import type { CostReport, DropletBackupsCost, PriceList, Prices, RetentionReport, VerifyReport } from "@lifeboat/core";
 
 /** One run of a plan, as the durable execution history knows it. */
 export interface RunInfo {
@@ -73,6 +73,8 @@ export interface StorageCost extends CostReport {
   /** Where archives are kept, which decides their price. */
   storage: PriceList;
   prices: Prices;
+  /** DigitalOcean's own Backups per droplet (#16 §1), already counted in `totalUsd`. */
+  dropletBackups?: DropletBackupsCost;
 }
 
 /** Something that can be restored onto a droplet; `id` is opaque to Slack. */

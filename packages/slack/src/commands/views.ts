@@ -5,6 +5,7 @@ import type { DropletBackups, PlanStatus, RestoreOption, RetentionOutcome, RunIn
 import { capBlocks, context, header, listText, section } from "../blocks";
 import { formatAge, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
+import { dropletBackupsCostLines } from "./views-backups";
 
 function runLine(run: RunInfo, now: Date): string {
   const when = run.finishedAt
@@ -91,6 +92,7 @@ export function costView(c: StorageCost): SlackMessage {
       `*${p.plan}*: ${p.snapshots} snapshots ${p.snapshotGb.toFixed(1)} GB = ${formatUsd(p.snapshotUsd)}, archives ${p.archiveGb.toFixed(1)} GB = ${formatUsd(p.archiveUsd)}; ${formatUsd(p.totalUsd)}/month`,
   );
   if (c.baseUsd) lines.push(`*${c.storage} base charge*: ${formatUsd(c.baseUsd)}/month`);
+  lines.push(...dropletBackupsCostLines(c.dropletBackups));
   const included = c.prices.archiveIncludedGb
     ? ` beyond ${c.prices.archiveIncludedGb} GB included in ${formatUsd(c.prices.archiveBaseMonthly)}/month`
     : "";
@@ -99,6 +101,9 @@ export function costView(c: StorageCost): SlackMessage {
     blocks: [
       header("lifeboat storage cost per month"),
       section(listText(lines)),
+      ...(c.dropletBackups?.warnings.length
+        ? [section(c.dropletBackups.warnings.map((w) => `:warning: ${w}`).join("\n"))]
+        : []),
       section(`*Total: ${formatUsd(c.totalUsd)} per month*`),
       context(
         `prices: snapshots ${formatUsd(c.prices.snapshotPerGbMonth)}/GB-month, archives in ${c.storage} storage ${formatUsd(c.prices.archivePerGbMonth)}/GB-month${included}`,
