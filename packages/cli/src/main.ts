@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { costCommand } from "./commands/cost";
 import { drillCommand } from "./commands/drill";
+import { keepCommand } from "./commands/keep";
 import { listCommand } from "./commands/list";
 import { planCommand } from "./commands/plan";
 import { restoreArchiveCommand, restoreDuplicityCommand, restoreSnapshotCommand } from "./commands/restore";
@@ -111,6 +112,13 @@ program
   .description("snapshots and archive runs lifeboat made, per droplet")
   .argument("[droplet]", "one droplet's name (default: every droplet the plans name)")
   .action((droplet: string | undefined) => set(listCommand(droplet, global())));
+
+program
+  .command("keep")
+  .description("turn a DigitalOcean backup into a snapshot that outlives the droplet; retention never deletes it")
+  .argument("<backup>", 'the backup\'s id or name (see `lifeboat list`, kind "backup")')
+  .option("--droplet <name>", "the droplet the backup is of (default: search the plans' droplets)")
+  .action((backup: string, o: { droplet?: string }) => set(keepCommand(backup, { ...global(), ...o })));
 
 const restore = program
   .command("restore")

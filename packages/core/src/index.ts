@@ -4,6 +4,13 @@ export {
   type DropletBackupsCostLine,
   dropletBackupsCost,
 } from "./backups-cost";
+export {
+  isKeptName,
+  KeepFailed,
+  type KeptBackup,
+  keepBackup,
+  keptSnapshotName,
+} from "./kept-backup";
 export { defineConfig, parseConfig, validateConfig } from "./config/define";
 export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./config/plan-named";
 export type { ConfigProblem } from "./config/problems";
