@@ -1,6 +1,13 @@
 /** DigitalOcean's JSON shapes for the sandbox's state, as `openapi.yaml` describes them. */
 import { SANDBOX_SIZES, type SandboxSize, sizeBySlug } from "./sizes";
-import type { SandboxAccount, SandboxAction, SandboxDroplet, SandboxFirewall, SandboxSnapshot } from "./state";
+import type {
+  SandboxAccount,
+  SandboxAction,
+  SandboxDroplet,
+  SandboxFirewall,
+  SandboxImageAction,
+  SandboxSnapshot,
+} from "./state";
 
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 
@@ -14,7 +21,18 @@ export function renderRegion(slug: string) {
   };
 }
 
-export function renderDroplet(d: SandboxDroplet, snapshotIds: number[], locked: boolean) {
+/** A droplet's DO Backups as its object shows them: `backup_ids`, `next_backup_window`, the `backups` feature. */
+export interface DropletBackupsView {
+  ids: number[];
+  nextWindow: { start: string; end: string } | null;
+}
+
+export function renderDroplet(
+  d: SandboxDroplet,
+  snapshotIds: number[],
+  locked: boolean,
+  backups: DropletBackupsView = { ids: [], nextWindow: null },
+) {
   const size = sizeBySlug(d.sizeSlug) ?? sizeBySlug("s-1vcpu-1gb")!;
   return {
     id: d.id,
@@ -27,9 +45,9 @@ export function renderDroplet(d: SandboxDroplet, snapshotIds: number[], locked: 
     status: d.status,
     kernel: null,
     created_at: iso(d.createdAt),
-    features: ["monitoring", "droplet_agent"],
-    backup_ids: [],
-    next_backup_window: null,
+    features: [...(d.backups ? ["backups"] : []), "monitoring", "droplet_agent"],
+    backup_ids: backups.ids,
+    next_backup_window: backups.nextWindow,
     snapshot_ids: snapshotIds,
     image: {
       id: 6_918_990,
@@ -142,8 +160,8 @@ export function renderAction(a: SandboxAction, region: string) {
   };
 }
 
-/** `/v2/droplets/{id}/snapshots` form: integer id, `type`. */
-export function renderDropletSnapshot(s: SandboxSnapshot) {
+/** `/v2/droplets/{id}/snapshots` and `/backups` form: integer id, `type`. */
+export function renderDropletSnapshot(s: SandboxSnapshot, type: "snapshot" | "backup" = "snapshot") {
   return {
     id: s.id,
     name: s.name,
@@ -151,7 +169,42 @@ export function renderDropletSnapshot(s: SandboxSnapshot) {
     regions: s.regions,
     min_disk_size: s.minDiskGb,
     size_gigabytes: s.sizeGb,
-    type: "snapshot",
+    type,
+  };
+}
+
+/** `GET /v2/images/{id}`: a snapshot or backup, private, `available` (one still being taken is not an image yet). */
+export function renderImage(s: SandboxSnapshot, type: "snapshot" | "backup") {
+  return {
+    id: s.id,
+    name: s.name,
+    type,
+    distribution: "Ubuntu",
+    slug: null,
+    public: false,
+    regions: [...s.regions],
+    created_at: iso(s.createdAt),
+    min_disk_size: s.minDiskGb,
+    size_gigabytes: s.sizeGb,
+    description: "",
+    tags: [],
+    status: "available",
+    error_message: "",
+  };
+}
+
+/** An image action: `resource_type` image; `region` the transfer's destination (or the image's region). */
+export function renderImageAction(a: SandboxImageAction) {
+  return {
+    id: a.id,
+    status: a.status,
+    type: a.type,
+    started_at: iso(a.startedAt),
+    completed_at: a.status !== "in-progress" ? iso(a.endsAt) : null,
+    resource_id: a.imageId,
+    resource_type: "image",
+    region: renderRegion(a.region),
+    region_slug: a.region,
   };
 }
 

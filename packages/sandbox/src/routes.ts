@@ -2,8 +2,16 @@
  * Every DigitalOcean path lifeboat uses (the operations of `openapi.yaml`, by operationId), as
  * handlers over the sandbox state.
  */
+import {
+  type BackupPolicyChoice,
+  nextBackupWindow,
+  readBackupPolicy,
+  renderPolicyRecord,
+  renderSupportedPolicies,
+} from "./backups";
 import type { Fault } from "./faults";
 import { firewallCopy, newFirewallBase, readFirewall } from "./firewalls";
+import { startImageAction } from "./images";
 import {
   paginate,
   renderAccount,
@@ -11,6 +19,8 @@ import {
   renderDroplet,
   renderDropletSnapshot,
   renderFirewall,
+  renderImage,
+  renderImageAction,
   renderSize,
   renderSnapshot,
   renderTag,
@@ -47,13 +57,16 @@ export const doError = (status: number, id: string, message: string): RouteResul
   body: { id, message },
 });
 
+const unprocessable = (message: string) => doError(422, "unprocessable_entity", message);
 const notFound = () => doError(404, "not_found", "The resource you were accessing could not be found.");
 const TAG = /^[a-zA-Z0-9_\-:]{1,255}$/;
 
-/** Actions the by-id endpoint accepts (the spec's list); lifeboat uses the power ones and snapshot. */
+/** Actions the by-id endpoint accepts (the spec's list); lifeboat uses the power ones, snapshot and backups. */
 const ACTION_TYPES = new Set([
   "enable_backups",
   "disable_backups",
+  "change_backup_policy",
+  "restore",
   "reboot",
   "power_cycle",
   "shutdown",
@@ -72,24 +85,88 @@ function dropletOf(ctx: RouteContext): SandboxDroplet | undefined {
 
 function renderOne(state: SandboxState, d: SandboxDroplet) {
   const snapshotIds = [...state.snapshots.values()].filter((s) => s.dropletId === d.id).map((s) => s.id);
-  return renderDroplet(d, snapshotIds, state.inFlightAction(d.id) !== undefined);
+  const backupIds = [...state.backups.values()].filter((b) => b.dropletId === d.id).map((b) => b.id);
+  return renderDroplet(d, snapshotIds, state.inFlightAction(d.id) !== undefined, {
+    ids: backupIds,
+    nextWindow: d.backups ? nextBackupWindow(d.backups.policy, state.now()) : null,
+  });
 }
 
-function startAction(ctx: RouteContext, droplet: SandboxDroplet, type: string, name?: string): RouteResult {
+/** The request body of a droplet action, as the sandbox reads it. */
+interface ActionBody {
+  name?: string;
+  backup_policy?: unknown;
+  image?: unknown;
+}
+
+/**
+ * What a backup action needs beyond the pending-event rule: its policy (enable, change) or its
+ * backup (restore); DO's 422 when the droplet's backups are not in the state the action needs.
+ */
+function backupActionExtra(
+  state: SandboxState,
+  droplet: SandboxDroplet,
+  type: string,
+  body: ActionBody,
+): RouteResult | { backupPolicy?: BackupPolicyChoice; image?: number } {
+  switch (type) {
+    case "enable_backups":
+    case "change_backup_policy": {
+      if (type === "enable_backups" && droplet.backups)
+        return unprocessable("Backups are already enabled for this Droplet.");
+      if (type === "change_backup_policy" && !droplet.backups) {
+        return unprocessable("Backups are not enabled for this Droplet: enable them first (enable_backups).");
+      }
+      if (type === "change_backup_policy" && body.backup_policy === undefined)
+        return unprocessable("backup_policy is required.");
+      const policy = readBackupPolicy(body.backup_policy);
+      return typeof policy === "string" ? unprocessable(policy) : { backupPolicy: policy };
+    }
+    case "disable_backups":
+      return droplet.backups ? {} : unprocessable("Backups are not enabled for this Droplet.");
+    case "restore": {
+      const backup = state.backups.get(Number(body.image));
+      if (!backup || backup.dropletId !== droplet.id) {
+        return unprocessable(
+          `Image ${String(body.image)} is not a backup of this Droplet; restore takes one of its own backups.`,
+        );
+      }
+      return { image: backup.id };
+    }
+    default:
+      return {};
+  }
+}
+
+function startAction(ctx: RouteContext, droplet: SandboxDroplet, type: string, body: ActionBody = {}): RouteResult {
   if (ctx.state.inFlightAction(droplet.id)) {
     return doError(422, "unprocessable_entity", "Droplet already has a pending event.");
   }
+  const name = body.name;
   if (type === "snapshot" && name !== undefined && name.trim() === "") {
     return doError(422, "unprocessable_entity", "Name can't be blank.");
   }
+  const extra = backupActionExtra(ctx.state, droplet, type, body);
+  if ("status" in extra) return extra;
   const errored = ctx.faults.some((f) => f.kind === "action-errored");
   const staysOn = type === "shutdown" && ctx.faults.some((f) => f.kind === "shutdown-stays-on");
   const action = ctx.state.startAction(droplet.id, type, ctx.state.durationOf(type, droplet), {
     outcome: errored ? "errored" : "completed",
     snapshotName: type === "snapshot" ? name : undefined, // unnamed: state.ts names it on the virtual clock
     leavesDropletOn: staysOn,
+    ...extra,
   });
   return { status: 201, body: { action: renderAction(action, droplet.region) } };
+}
+
+/** The action body's fields the sandbox reads, with their JSON types checked. */
+function actionBody(body: unknown): ActionBody {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return {
+    ...(typeof b.name === "string" ? { name: b.name } : {}),
+    ...(b.backup_policy !== undefined ? { backup_policy: b.backup_policy } : {}),
+    ...(b.image !== undefined ? { image: b.image } : {}),
+  };
 }
 
 function route(method: string, path: string, operationId: string, handle: Route["handle"]): Route {
@@ -155,13 +232,37 @@ export const routes: Route[] = [
   route("DELETE", "/v2/firewalls/{firewall_id}", "firewalls_delete", ({ state, params }) =>
     state.firewalls.delete(params.firewall_id!) ? { status: 204 } : notFound(),
   ),
-  route("GET", "/v2/droplets/{droplet_id}/backups", "droplets_list_backups", (ctx) =>
-    dropletOf(ctx) ? { status: 200, body: paginate("backups", [], ctx.url) } : notFound(),
-  ),
+  route("GET", "/v2/droplets/{droplet_id}/backups", "droplets_list_backups", (ctx) => {
+    const d = dropletOf(ctx);
+    if (!d) return notFound();
+    const list = [...ctx.state.backups.values()]
+      .filter((b) => b.dropletId === d.id)
+      .map((b) => renderDropletSnapshot(b, "backup"));
+    return { status: 200, body: paginate("backups", list, ctx.url) };
+  }),
+  route("GET", "/v2/droplets/{droplet_id}/backups/policy", "droplets_get_backup_policy", (ctx) => {
+    const d = dropletOf(ctx);
+    return d ? { status: 200, body: { policy: renderPolicyRecord(d, ctx.state.now()) } } : notFound();
+  }),
+  route("GET", "/v2/droplets/backups/policies", "droplets_list_backup_policies", ({ state, url }) => {
+    // A page of records, then DO's shape: a map keyed by droplet id.
+    const records = [...state.droplets.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((d) => renderPolicyRecord(d, state.now()));
+    const page = paginate("policies", records, url);
+    const policies = Object.fromEntries((page.policies as typeof records).map((p) => [String(p.droplet_id), p]));
+    return { status: 200, body: { ...page, policies } };
+  }),
+  route("GET", "/v2/droplets/backups/supported_policies", "droplets_list_supported_backup_policies", () => ({
+    status: 200,
+    body: renderSupportedPolicies(),
+  })),
   route("GET", "/v2/droplets/{droplet_id}/snapshots", "droplets_list_snapshots", (ctx) => {
     const d = dropletOf(ctx);
     if (!d) return notFound();
-    const list = [...ctx.state.snapshots.values()].filter((s) => s.dropletId === d.id).map(renderDropletSnapshot);
+    const list = [...ctx.state.snapshots.values()]
+      .filter((s) => s.dropletId === d.id)
+      .map((s) => renderDropletSnapshot(s));
     return { status: 200, body: paginate("snapshots", list, ctx.url) };
   }),
   route("GET", "/v2/droplets/{droplet_id}/actions", "dropletActions_list", (ctx) => {
@@ -177,11 +278,11 @@ export const routes: Route[] = [
   route("POST", "/v2/droplets/{droplet_id}/actions", "dropletActions_post", (ctx) => {
     const d = dropletOf(ctx);
     if (!d) return notFound();
-    const b = (ctx.body ?? {}) as { type?: unknown; name?: unknown };
+    const b = (ctx.body ?? {}) as { type?: unknown };
     if (typeof b.type !== "string" || !ACTION_TYPES.has(b.type)) {
       return doError(422, "unprocessable_entity", `Action type '${String(b.type)}' is not supported by the sandbox.`);
     }
-    return startAction(ctx, d, b.type, typeof b.name === "string" ? b.name : undefined);
+    return startAction(ctx, d, b.type, actionBody(ctx.body));
   }),
   route("POST", "/v2/droplets/actions", "dropletActions_post_byTag", (ctx) => {
     const tag = ctx.url.searchParams.get("tag_name");
@@ -193,7 +294,7 @@ export const routes: Route[] = [
     const actions = [];
     for (const d of ctx.state.droplets.values()) {
       if (!d.tags.includes(tag)) continue;
-      const result = startAction(ctx, d, b.type, typeof b.name === "string" ? b.name : undefined);
+      const result = startAction(ctx, d, b.type, actionBody(ctx.body));
       if (result.status !== 201) return result;
       actions.push((result.body as { action: unknown }).action);
     }
@@ -231,6 +332,29 @@ export const routes: Route[] = [
     state.snapshots.delete(id);
     return { status: 204 };
   }),
+  route("GET", "/v2/images/{image_id}", "images_get", ({ state, params }) => {
+    const found = state.image(Number(params.image_id));
+    return found ? { status: 200, body: { image: renderImage(found.image, found.type) } } : notFound();
+  }),
+  route("GET", "/v2/images/{image_id}/actions", "imageActions_list", ({ state, params, url }) => {
+    const id = Number(params.image_id);
+    if (!state.image(id) && ![...state.imageActions.values()].some((a) => a.imageId === id)) return notFound();
+    // Newest first, as DO lists actions.
+    const list = [...state.imageActions.values()]
+      .filter((a) => a.imageId === id)
+      .sort((a, b) => b.id - a.id)
+      .map(renderImageAction);
+    return { status: 200, body: paginate("actions", list, url) };
+  }),
+  route("POST", "/v2/images/{image_id}/actions", "imageActions_post", ({ state, params, body, faults }) =>
+    startImageAction(state, Number(params.image_id), body, faults),
+  ),
+  route("GET", "/v2/images/{image_id}/actions/{action_id}", "imageActions_get", ({ state, params }) => {
+    const a = state.imageActions.get(Number(params.action_id));
+    return a && a.imageId === Number(params.image_id)
+      ? { status: 200, body: { action: renderImageAction(a) } }
+      : notFound();
+  }),
   route("GET", "/v2/tags", "tags_list", ({ state, url }) => {
     const list = [...state.tags].sort().map((t) => renderTag(t, countTagged(state, t)));
     return { status: 200, body: paginate("tags", list, url) };
@@ -262,7 +386,6 @@ export const routes: Route[] = [
 
 /** DO's cloud-init limit on `user_data`. */
 const USER_DATA_MAX_BYTES = 64 * 1024;
-const unprocessable = (message: string) => doError(422, "unprocessable_entity", message);
 
 /**
  * `POST /v2/droplets` from a snapshot (the sandbox has no public images): refused as DO does
@@ -276,7 +399,8 @@ function createDroplet({ state, url, body, faults }: RouteContext): RouteResult 
   if (typeof b.name !== "string" || typeof b.region !== "string" || typeof b.size !== "string") {
     return unprocessable("name, region and size are required.");
   }
-  const snapshot = state.snapshots.get(Number(b.image));
+  // A snapshot or a backup (DO makes a new droplet from either).
+  const snapshot = state.image(Number(b.image))?.image;
   if (!snapshot) return unprocessable("You specified an invalid image for Droplet creation.");
   if (!snapshot.regions.includes(b.region)) {
     return unprocessable(`The image is not available in ${b.region}; transfer it there first.`);
@@ -297,6 +421,9 @@ function createDroplet({ state, url, body, faults }: RouteContext): RouteResult 
   if (userData !== undefined && Buffer.byteLength(userData) > USER_DATA_MAX_BYTES) {
     return unprocessable("user_data must not exceed 64 KiB.");
   }
+  if (b.backups !== undefined && typeof b.backups !== "boolean") return unprocessable("backups must be true or false.");
+  const backupPolicy = b.backups === true ? readBackupPolicy(b.backup_policy) : undefined;
+  if (typeof backupPolicy === "string") return unprocessable(backupPolicy);
   if (state.droplets.size >= state.account.dropletLimit) {
     return unprocessable("creating this/these droplet(s) will exceed your droplet limit");
   }
@@ -308,6 +435,7 @@ function createDroplet({ state, url, body, faults }: RouteContext): RouteResult 
     usedDiskGb: snapshot.sizeGb,
     status: "new",
     tags,
+    ...(backupPolicy ? { backups: backupPolicy } : {}),
   });
   droplet.createdWith = {
     image: snapshot.id,

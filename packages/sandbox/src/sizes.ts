@@ -16,7 +16,7 @@ export interface SandboxSize {
   description: string;
 }
 
-const ALL_REGIONS = ["ams3", "blr1", "fra1", "lon1", "nyc1", "nyc3", "sfo3", "sgp1", "syd1", "tor1"];
+export const ALL_REGIONS = ["ams3", "blr1", "fra1", "lon1", "nyc1", "nyc3", "sfo3", "sgp1", "syd1", "tor1"];
 const FEWER_REGIONS = ["ams3", "fra1", "lon1", "nyc1", "nyc3", "sfo3", "sgp1", "tor1"];
 
 const size = (
