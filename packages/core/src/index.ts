@@ -4,13 +4,6 @@ export {
   type DropletBackupsCostLine,
   dropletBackupsCost,
 } from "./backups-cost";
-export {
-  isKeptName,
-  KeepFailed,
-  type KeptBackup,
-  keepBackup,
-  keptSnapshotName,
-} from "./kept-backup";
 export { defineConfig, parseConfig, validateConfig } from "./config/define";
 export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./config/plan-named";
 export type { ConfigProblem } from "./config/problems";
@@ -87,6 +80,13 @@ export {
   type LifeboatEvent,
 } from "./events";
 export { fleetCost } from "./fleet-usage";
+export {
+  isKeptName,
+  KeepFailed,
+  type KeptBackup,
+  keepBackup,
+  keptSnapshotName,
+} from "./kept-backup";
 export type { ContainerEntry, VolumeEntry } from "./manifest-entries";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan } from "./plan-summary";

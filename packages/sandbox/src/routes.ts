@@ -341,7 +341,8 @@ export const routes: Route[] = [
     const found = state.image(Number(params.image_id));
     if (!found) return notFound();
     const name = (body as { name?: unknown } | undefined)?.name;
-    if (typeof name !== "string" || name.trim() === "") return doError(422, "unprocessable_entity", "name is required.");
+    if (typeof name !== "string" || name.trim() === "")
+      return doError(422, "unprocessable_entity", "name is required.");
     found.image.name = name;
     return { status: 200, body: { image: renderImage(found.image, found.type) } };
   }),

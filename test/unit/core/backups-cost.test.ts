@@ -3,7 +3,9 @@
  * the managing plan's target or, unmanaged, DigitalOcean's policy; one warning per droplet a
  * plan also powers off for snapshots. Figures against prices worked out by hand below.
  */
-import { dropletBackupsCost, validateConfig } from "@lifeboat/core";
+import { dropletBackupsCost, fleetCost, validateConfig } from "@lifeboat/core";
+import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import { startSandbox } from "@lifeboat/sandbox";
 import { describe, expect, it } from "vitest";
 
 const plan = (name: string, extra: Record<string, unknown>) => ({
@@ -85,5 +87,56 @@ describe("DO Backups cost", () => {
     expect(warnings[1]).toMatch(
       /^ssh pays for both DO daily Backups \(DigitalOcean\) and offline snapshots \(plan archive\)/,
     );
+  });
+});
+
+describe("fleetCost with DO Backups, against the sandbox", () => {
+  it("adds the droplets' Backups to the total, reading policies and sizes once each", async () => {
+    const sandbox = await startSandbox({ startAt: Date.parse("2026-11-30T12:00:00Z") });
+    try {
+      const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock: sandbox.clock });
+      const gitlab = sandbox.addDroplet({ name: "gitlab", tags: ["weekly"], sizeSlug: "s-2vcpu-4gb", usedDiskGb: 10 });
+      sandbox.addDroplet({ name: "drone", tags: ["nightly"], sizeSlug: "s-1vcpu-2gb" });
+      sandbox.addDroplet({
+        name: "ssh",
+        tags: ["archive"],
+        sizeSlug: "s-1vcpu-1gb",
+        backups: { plan: "daily", hour: 0 },
+      });
+      sandbox.addDroplet({
+        name: "db",
+        tags: ["files"],
+        sizeSlug: "s-4vcpu-8gb",
+        backups: { plan: "weekly", weekday: "MON", hour: 8 },
+      });
+      sandbox.addDroplet({
+        name: "mute",
+        tags: ["quiet"],
+        sizeSlug: "s-4vcpu-8gb",
+        backups: { plan: "daily", hour: 0 },
+      });
+      sandbox.state.addSnapshot(gitlab.id, "lifeboat-weekly-gitlab-20261129T030000Z"); // 10 GB × $0.06 = $0.60
+      const archives = { listRuns: async () => [] };
+
+      const cost = await fleetCost({ droplets: api, archives }, config.plans, "local");
+      // By hand (the sandbox's list prices): gitlab weekly 0.20 × $24 = $4.80 (plan weekly),
+      // drone daily 0.30 × $12 = $3.60 (plan nightly), ssh daily 0.30 × $6 = $1.80 and db weekly
+      // 0.20 × $48 = $9.60 (DigitalOcean's policies), mute none (plan quiet: off) = $19.80;
+      // with gitlab's snapshot $0.60, the total is $20.40.
+      expect(cost.dropletBackups.droplets.map((d) => [d.droplet, d.backups, d.setBy, d.usd])).toEqual([
+        ["gitlab", "weekly", "weekly", 4.8],
+        ["drone", "daily", "nightly", 3.6],
+        ["ssh", "daily", "DigitalOcean", 1.8],
+        ["db", "weekly", "DigitalOcean", 9.6],
+      ]);
+      expect(cost.dropletBackups.totalUsd).toBe(19.8);
+      expect(cost.plans.find((p) => p.plan === "weekly")?.snapshotUsd).toBe(0.6);
+      expect(cost.totalUsd).toBe(20.4);
+      expect(cost.dropletBackups.warnings.map((w) => w.split(" ")[0])).toEqual(["gitlab", "ssh"]);
+      const calls = (path: string) => sandbox.log.filter((x) => x.path.endsWith(path)).length;
+      expect([calls("/backups/policies"), calls("/sizes")]).toEqual([1, 1]);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -14,9 +14,7 @@ export interface FoundBackup {
 export async function findBackup(ctx: CommandContext, wanted: string, dropletName?: string): Promise<FoundBackup> {
   const droplets = await dropletsToSearch(ctx, dropletName);
   for (const droplet of droplets) {
-    const backup = (await ctx.env.api.listDropletBackups(droplet.id)).find(
-      (b) => b.id === wanted || b.name === wanted,
-    );
+    const backup = (await ctx.env.api.listDropletBackups(droplet.id)).find((b) => b.id === wanted || b.name === wanted);
     if (backup) return { backup, droplet };
   }
   const where = dropletName ? `droplet ${dropletName}` : "the plans' droplets";
@@ -28,7 +26,8 @@ export async function findBackup(ctx: CommandContext, wanted: string, dropletNam
 async function dropletsToSearch(ctx: CommandContext, name: string | undefined): Promise<Droplet[]> {
   if (name !== undefined) {
     const found = await ctx.env.api.findDroplets({ name }).catch(() => []);
-    if (found.length === 0) throw new BadInput(`no droplet named "${name}"; \`lifeboat list\` shows the plans' droplets`);
+    if (found.length === 0)
+      throw new BadInput(`no droplet named "${name}"; \`lifeboat list\` shows the plans' droplets`);
     return found;
   }
   const byId = new Map<number, Droplet>();

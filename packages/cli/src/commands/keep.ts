@@ -15,9 +15,15 @@ export interface KeepCommandOptions extends GlobalOptions {
 export async function keepCommand(wanted: string, options: KeepCommandOptions) {
   return withContext(options, async (ctx) => {
     const { backup, droplet } = await findBackup(ctx, wanted, options.droplet);
-    ctx.say(`Converting backup ${backup.name} of ${droplet.name} (${iso(backup.createdAt)}, ${backup.sizeGb} GB) to a snapshot…`);
+    ctx.say(
+      `Converting backup ${backup.name} of ${droplet.name} (${iso(backup.createdAt)}, ${backup.sizeGb} GB) to a snapshot…`,
+    );
     try {
-      const kept = await keepBackup({ api: ctx.env.api, sleep: ctx.env.time.sleep, now: ctx.env.time.now }, backup, droplet.name);
+      const kept = await keepBackup(
+        { api: ctx.env.api, sleep: ctx.env.time.sleep, now: ctx.env.time.now },
+        backup,
+        droplet.name,
+      );
       if (options.json) writeJson(process.stdout, { ok: true, droplet: droplet.name, backup: backup.id, kept });
       else
         ctx.say(
@@ -26,7 +32,8 @@ export async function keepCommand(wanted: string, options: KeepCommandOptions) {
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof KeepFailed)) throw error;
-      if (options.json) writeJson(process.stdout, { ok: false, droplet: droplet.name, backup: backup.id, error: error.message });
+      if (options.json)
+        writeJson(process.stdout, { ok: false, droplet: droplet.name, backup: backup.id, error: error.message });
       else ctx.say(error.message);
       return EXIT.failed;
     }
