@@ -116,7 +116,11 @@ describe("fleetCost with DO Backups, against the sandbox", () => {
         backups: { plan: "daily", hour: 0 },
       });
       sandbox.state.addSnapshot(gitlab.id, "lifeboat-weekly-gitlab-20261129T030000Z"); // 10 GB × $0.06 = $0.60
-      const archives = { listRuns: async () => [] };
+      // No archive runs: only snapshots and Backups cost anything here.
+      const archives = {
+        listRuns: async () => [],
+        deleteRun: async () => expect.fail("cost deletes nothing"),
+      };
 
       const cost = await fleetCost({ droplets: api, archives }, config.plans, "local");
       // By hand (the sandbox's list prices): gitlab weekly 0.20 × $24 = $4.80 (plan weekly),
