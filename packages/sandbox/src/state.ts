@@ -5,6 +5,7 @@
  */
 import { type BackupPolicyChoice, type SandboxBackupPolicy, takeDueBackups } from "./backups";
 import type { SandboxClock } from "./clock";
+import { SANDBOX_SIZES, sizeBySlug } from "./sizes";
 
 export type SandboxDropletStatus = "new" | "active" | "off";
 export type SandboxActionStatus = "in-progress" | "completed" | "errored";
@@ -184,6 +185,11 @@ export class SandboxState {
   }
 
   addDroplet(spec: NewDroplet): SandboxDroplet {
+    // A size the sandbox does not list would have no price: `cost` would read a wrong one.
+    if (spec.sizeSlug !== undefined && !sizeBySlug(spec.sizeSlug)) {
+      const known = SANDBOX_SIZES.map((z) => z.slug).join(", ");
+      throw new Error(`sandbox: no size "${spec.sizeSlug}"; use one of ${known} (packages/sandbox/src/sizes.ts)`);
+    }
     const id = this.nextDropletId++;
     const diskGb = spec.diskGb ?? 25;
     const droplet: SandboxDroplet = {

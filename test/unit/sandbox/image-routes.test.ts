@@ -65,7 +65,9 @@ describe("sandbox: images and image actions", () => {
     expect((await call("DELETE", `/droplets/${d.id}`)).status).toBe(204);
     expect((await call("GET", `/images/${other.id}`)).status).toBe(404); // destroyed with the droplet
     const listed = await call("GET", "/snapshots");
-    expect(listed.body.snapshots.map((s: { id: string }) => s.id).sort()).toEqual([String(kept.id), String(snap.id)].sort());
+    expect(listed.body.snapshots.map((s: { id: string }) => s.id).sort()).toEqual(
+      [String(kept.id), String(snap.id)].sort(),
+    );
     await expectSpecCompliant(sandbox);
   });
 
