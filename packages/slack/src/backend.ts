@@ -39,6 +39,16 @@ export interface SnapshotInfo {
   name: string;
   createdAt: string;
   sizeGb: number;
+  /** "kept": a DO backup `lifeboat keep` turned into a snapshot (never deleted by retention). Default "snapshot". */
+  kind?: "snapshot" | "kept";
+}
+
+/** One of the droplet's DigitalOcean Backups (destroyed with the droplet unless kept). */
+export interface DoBackupInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  sizeGb: number;
 }
 
 /** One archive run: the images, volume archives and manifest a run stored for one droplet. */
@@ -56,6 +66,8 @@ export interface DropletBackups {
   droplet: DropletRef;
   snapshots: SnapshotInfo[];
   archiveRuns: ArchiveRunInfo[];
+  /** The droplet's DigitalOcean Backups, newest first (#16 §1). */
+  doBackups?: DoBackupInfo[];
 }
 
 /**
@@ -80,7 +92,8 @@ export interface StorageCost extends CostReport {
 /** Something that can be restored onto a droplet; `id` is opaque to Slack. */
 export interface RestoreOption {
   id: string;
-  kind: "snapshot" | "archive-run" | "duplicity";
+  /** "backup": a DO backup as a new droplet; "backup-in-place": the droplet overwritten by it. */
+  kind: "snapshot" | "archive-run" | "duplicity" | "backup" | "backup-in-place";
   label: string;
   createdAt: string;
   bytes?: number;

@@ -5,7 +5,7 @@ import type { DropletBackups, PlanStatus, RestoreOption, RetentionOutcome, RunIn
 import { capBlocks, context, header, listText, section } from "../blocks";
 import { formatAge, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
-import { dropletBackupsCostLines } from "./views-backups";
+import { doBackupsSection, dropletBackupsCostLines, restoreKindLabel } from "./views-backups";
 
 function runLine(run: RunInfo, now: Date): string {
   const when = run.finishedAt
@@ -33,7 +33,10 @@ export function statusView(plans: Array<PlanStatus & { scheduleEnabled?: boolean
 }
 
 export function backupsView(b: DropletBackups, now: Date): SlackMessage {
-  const snapshots = b.snapshots.map((s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}`);
+  const snapshots = b.snapshots.map(
+    (s) =>
+      `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}${s.kind === "kept" ? " — kept DO backup" : ""}`,
+  );
   const runs = b.archiveRuns.map(
     (r) =>
       `\`${r.runId}\` (${r.plan}) ${r.items} items, ${bytesText(r.bytes)}, ${formatAge(r.createdAt, now)}${r.complete ? "" : " — *incomplete*"}`,
@@ -44,6 +47,7 @@ export function backupsView(b: DropletBackups, now: Date): SlackMessage {
       header(`Backups of ${b.droplet.name}`),
       section(`*Snapshots (${snapshots.length})*\n${snapshots.length ? listText(snapshots) : "none"}`),
       section(`*Archive runs (${runs.length})*\n${runs.length ? listText(runs) : "none"}`),
+      ...doBackupsSection(b.doBackups, now),
     ],
   };
 }
@@ -126,7 +130,7 @@ export function restoreOptionsView(droplet: string, options: RestoreOption[], no
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*${o.kind}* \`${o.label}\`${o.bytes !== undefined ? `, ${bytesText(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
+        text: `*${restoreKindLabel(o.kind)}* \`${o.label}\`${o.bytes !== undefined ? `, ${bytesText(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
       },
       accessory: {
         type: "button",

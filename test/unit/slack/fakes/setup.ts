@@ -14,7 +14,7 @@ import {
   scheduleSwitch,
 } from "@lifeboat/aws";
 import { validateConfig } from "@lifeboat/core";
-import { createSlackHandler, type DeferredWork, jsonLogger, type SlackDeps } from "@lifeboat/slack";
+import { createSlackHandler, type DeferredWork, jsonLogger, type SlackBackend, type SlackDeps } from "@lifeboat/slack";
 import sample from "../../../../lifeboat.config";
 import { type AwsServer, startAwsServer } from "./aws-server";
 import { memoryBackend } from "./backend";
@@ -44,7 +44,8 @@ export const deployedSchedule = (plan: string, expression: string, timezone: str
   },
 });
 
-export async function slackWorld(options: { now?: () => Date } = {}) {
+/** `backend`: another SlackBackend than the in-memory one (e.g. the deployed one over the sandbox). */
+export async function slackWorld(options: { now?: () => Date; backend?: SlackBackend } = {}) {
   const slack: SlackServer = await startSlackServer();
   const aws: AwsServer = await startAwsServer({
     "lifeboat-test-schedule-weekly": deployedSchedule("weekly", "cron(0 3 ? * SUN *)", "Europe/Berlin"),
@@ -56,7 +57,7 @@ export async function slackWorld(options: { now?: () => Date } = {}) {
   const memory = memoryBackend();
   const deps: SlackDeps = {
     config: validateConfig(sample),
-    backend: memory.backend,
+    backend: options.backend ?? memory.backend,
     startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     startDrill: drillStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     answerApproval: approvalResponder(lambda),
