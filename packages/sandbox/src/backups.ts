@@ -39,6 +39,9 @@ export function readBackupPolicy(value: unknown): BackupPolicyChoice | string {
   if (value === undefined) return { plan: "daily", hour: 0 };
   if (value === null || typeof value !== "object") return "backup_policy must be an object.";
   const p = value as Record<string, unknown>;
+  // The spec's own change_backup_policy example says `day`; DO's field is `weekday`.
+  const unknown = Object.keys(p).find((k) => !["plan", "weekday", "hour"].includes(k));
+  if (unknown !== undefined) return `backup_policy.${unknown} is not a field: use plan, weekday and hour.`;
   const plan = p.plan ?? "daily";
   if (plan !== "daily" && plan !== "weekly") return `backup_policy.plan must be daily or weekly, not ${String(plan)}.`;
   const hour = p.hour ?? 0;

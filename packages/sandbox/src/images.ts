@@ -36,6 +36,9 @@ export function startImageAction(state: SandboxState, imageId: number, body: unk
     return { status: 201, body: { action: renderImageAction(action) } };
   }
   if (b.type === "transfer") {
+    // DO keeps backups in the droplet's datacenter: only a snapshot travels.
+    if (found.type === "backup")
+      return unprocessable("A backup cannot be transferred: convert it to a snapshot first.");
     if (typeof b.region !== "string" || !ALL_REGIONS.includes(b.region)) {
       return unprocessable(`region must be a region slug (${ALL_REGIONS.join(", ")}), not ${String(b.region)}.`);
     }

@@ -305,16 +305,24 @@ export const routes: Route[] = [
     const a = ctx.state.actions.get(Number(ctx.params.action_id));
     return d && a && a.dropletId === d.id ? { status: 200, body: { action: renderAction(a, d.region) } } : notFound();
   }),
+  // The account's actions are droplet and image actions alike, as DO lists them.
   route("GET", "/v2/actions", "actions_list", ({ state, url }) => {
-    const list = [...state.actions.values()]
+    const list = [
+      ...[...state.actions.values()].map((a) => ({
+        id: a.id,
+        json: renderAction(a, state.droplets.get(a.dropletId)?.region ?? "nyc3"),
+      })),
+      ...[...state.imageActions.values()].map((a) => ({ id: a.id, json: renderImageAction(a) })),
+    ]
       .sort((a, b) => b.id - a.id)
-      .map((a) => renderAction(a, state.droplets.get(a.dropletId)?.region ?? "nyc3"));
+      .map((a) => a.json);
     return { status: 200, body: paginate("actions", list, url) };
   }),
   route("GET", "/v2/actions/{action_id}", "actions_get", ({ state, params }) => {
     const a = state.actions.get(Number(params.action_id));
-    if (!a) return notFound();
-    return { status: 200, body: { action: renderAction(a, state.droplets.get(a.dropletId)?.region ?? "nyc3") } };
+    if (a) return { status: 200, body: { action: renderAction(a, state.droplets.get(a.dropletId)?.region ?? "nyc3") } };
+    const image = state.imageActions.get(Number(params.action_id));
+    return image ? { status: 200, body: { action: renderImageAction(image) } } : notFound();
   }),
   route("GET", "/v2/snapshots", "snapshots_list", ({ state, url }) => {
     const type = url.searchParams.get("resource_type");

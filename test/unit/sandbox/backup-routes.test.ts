@@ -121,6 +121,7 @@ describe("sandbox: DigitalOcean Backups", () => {
       [{ plan: "hourly" }, /plan must be daily or weekly, not hourly/],
       [{ plan: "daily", hour: 5 }, /hour must be one of 0, 4, 8, 12, 16, 20, not 5/],
       [{ plan: "weekly", weekday: "SUNDAY" }, /weekday must be one of SUN, .*not SUNDAY/],
+      [{ plan: "weekly", day: "SUN", hour: 20 }, /backup_policy.day is not a field: use plan, weekday and hour/],
     ] as const) {
       const res = await act(d.id, { type: "change_backup_policy", backup_policy: policy });
       expect([res.status, res.body.message]).toEqual([422, expect.stringMatching(wrong)]);

@@ -50,6 +50,8 @@ describe("sandbox: images and image actions", () => {
     const other = sandbox.state.addBackup(d.id, sandbox.clock.now() - 2 * 86_400_000);
     const snap = sandbox.state.addSnapshot(d.id, "lifeboat-weekly-gitlab-1");
     expect((await call("POST", `/images/${snap.id}/actions`, { type: "convert" })).status).toBe(422);
+    const stays = await call("POST", `/images/${kept.id}/actions`, { type: "transfer", region: "ams3" });
+    expect([stays.status, stays.body.message]).toEqual([422, expect.stringMatching(/convert it to a snapshot first/)]);
 
     const started = await call("POST", `/images/${kept.id}/actions`, { type: "convert" });
     expect(started.status).toBe(201);
@@ -87,6 +89,12 @@ describe("sandbox: images and image actions", () => {
     const list = await call("GET", `/images/${snap.id}/actions`);
     expect(list.body.actions.map((a: { id: number; status: string }) => [a.id, a.status])).toEqual([
       [started.body.action.id, "completed"],
+    ]);
+    // The account's action list and read show image actions too (resource_type image).
+    const account = await call("GET", `/actions/${started.body.action.id}`);
+    expect(account.body.action).toMatchObject({ resource_type: "image", resource_id: snap.id, status: "completed" });
+    expect((await call("GET", "/actions")).body.actions.map((a: { id: number }) => a.id)).toEqual([
+      started.body.action.id,
     ]);
     expect((await call("POST", `/images/${snap.id}/actions`, { type: "transfer", region: "ams3" })).status).toBe(422);
     expect((await call("POST", `/images/${snap.id}/actions`, { type: "transfer" })).status).toBe(422);
