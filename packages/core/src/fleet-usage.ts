@@ -25,15 +25,11 @@ export interface FleetCost extends CostReport {
 }
 
 /**
- * Per plan: the sizes of its own snapshots and the bytes of its archive runs.
- * @example const usage = await fleetUsage({ droplets: api, archives: archiveCatalog(sink) }, config.plans);
+ * Per plan: the sizes of its own snapshots and the bytes of its archive runs; and each droplet
+ * once, with the plans that select it (for its Backups).
+ * @example const { usage } = await fleetUsage({ droplets: api, archives: archiveCatalog(sink) }, config.plans);
  */
-export async function fleetUsage(ports: UsagePorts, plans: readonly Plan[]): Promise<PlanUsage[]> {
-  return (await usageAndDroplets(ports, plans)).usage;
-}
-
-/** The usage, and each droplet once with the plans that select it (for its Backups). */
-async function usageAndDroplets(
+async function fleetUsage(
   ports: UsagePorts,
   plans: readonly Plan[],
 ): Promise<{ usage: PlanUsage[]; droplets: CostedDroplet[] }> {
@@ -76,7 +72,7 @@ async function backupsCost(api: DropletApi, droplets: readonly CostedDroplet[]):
  */
 export async function fleetCost(ports: UsagePorts, plans: readonly Plan[], storage: PriceList): Promise<FleetCost> {
   const prices = PRICES[storage];
-  const { usage, droplets } = await usageAndDroplets(ports, plans);
+  const { usage, droplets } = await fleetUsage(ports, plans);
   const cost = monthlyCost(usage, prices);
   const dropletBackups = await backupsCost(ports.droplets, droplets);
   const totalUsd = Math.round((cost.totalUsd + dropletBackups.totalUsd) * 100) / 100;

@@ -1,7 +1,6 @@
 export {
   BACKUPS_SHARE,
   type DropletBackupsCost,
-  type DropletBackupsCostLine,
   dropletBackupsCost,
 } from "./backups-cost";
 export { defineConfig, parseConfig, validateConfig } from "./config/define";
@@ -83,7 +82,6 @@ export { fleetCost } from "./fleet-usage";
 export {
   isKeptName,
   KeepFailed,
-  type KeptBackup,
   keepBackup,
   keptSnapshotName,
 } from "./kept-backup";
