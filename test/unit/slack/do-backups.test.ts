@@ -134,6 +134,7 @@ describe("DO backups in Slack", () => {
     const started = await click(confirmButton!.action_id, confirmButton!.value, APPROVER);
     const [action] = restoreActions();
     expect(started.text).toContain(`started restore \`restore-action-${action?.id}\``);
+    expect(started.text).toContain(`gitlab is being overwritten by DO backup \`${newer.name}\``);
     expect(action).toMatchObject({ dropletId: gitlab, image: newer.id });
   });
 

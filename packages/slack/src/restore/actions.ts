@@ -9,7 +9,7 @@ import { section } from "../blocks";
 import { RESTORE_CHOOSE } from "../commands/views";
 import type { SlackDeps } from "../deps";
 import { isApprover } from "../plans";
-import { backupRestorePrompt } from "./backup-confirm";
+import { backupRestorePrompt, backupRestoreStarted } from "./backup-confirm";
 
 export const RESTORE_CONFIRM = "restore_confirm";
 export const RESTORE_CANCEL = "restore_cancel";
@@ -97,7 +97,9 @@ export function registerRestoreActions(app: App, deps: SlackDeps): void {
     deps.logger.info(`restore ${restoreId} of ${choice.droplet} from ${choice.id} started by ${user}`);
     await respond({
       replace_original: true,
-      text: `<@${user}> started restore \`${restoreId}\`: ${choice.kind} \`${choice.label}\` onto ${choice.droplet}. Its progress is reported in the channel.`,
+      text:
+        backupRestoreStarted(choice, user, restoreId) ??
+        `<@${user}> started restore \`${restoreId}\`: ${choice.kind} \`${choice.label}\` onto ${choice.droplet}. Its progress is reported in the channel.`,
     });
   });
 }

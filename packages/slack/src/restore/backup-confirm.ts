@@ -44,3 +44,16 @@ export function backupRestorePrompt(choice: {
   }
   return undefined;
 }
+
+/** What a started DO backup restore says (DigitalOcean does the work; no thread follows it). */
+export function backupRestoreStarted(
+  choice: { droplet: string; label: string; kind: string },
+  user: string,
+  restoreId: string,
+): string | undefined {
+  if (choice.kind === "backup")
+    return `<@${user}> started restore \`${restoreId}\`: a new droplet from DO backup \`${choice.label}\` of ${choice.droplet}, beside it; \`/lifeboat list\` and the control panel show it once it is active. It is billed until destroyed.`;
+  if (choice.kind === "backup-in-place")
+    return `<@${user}> started restore \`${restoreId}\`: ${choice.droplet} is being overwritten by DO backup \`${choice.label}\` (DigitalOcean's action \`restore\`; the control panel shows when it is done).`;
+  return undefined;
+}
