@@ -8,6 +8,7 @@ import { durableRuns, isDrillId, isVerifyId } from "@lifeboat/aws";
 import {
   type DropletApi,
   fleetCost,
+  isKeptName,
   type LifeboatConfig,
   type Plan,
   type PriceList,
@@ -18,6 +19,7 @@ import {
 } from "@lifeboat/core";
 import type { DropletBackups, DropletRef, PlanStatus, RunInfo, SlackBackend } from "@lifeboat/slack";
 import { archiveCatalog, listRuns, type Sink } from "@lifeboat/storage";
+import { doBackupRestoreOptions, startBackupRestore } from "./slack-backup-restore";
 
 export interface BackendDeps {
   config: LifeboatConfig;
@@ -92,13 +94,24 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
 
     async listBackups(ref): Promise<DropletBackups> {
       const snapshots = (await droplets.listDropletSnapshots(ref.id))
-        .filter((s) => s.name.startsWith("lifeboat-"))
+        .filter((s) => s.name.startsWith("lifeboat-") || isKeptName(s.name, ref.name))
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
-        .map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, sizeGb: s.sizeGb, regions: s.regions }));
+        .map((s) => ({
+          id: s.id,
+          name: s.name,
+          createdAt: s.createdAt,
+          sizeGb: s.sizeGb,
+          regions: s.regions,
+          kind: isKeptName(s.name, ref.name) ? ("kept" as const) : ("snapshot" as const),
+        }));
+      const doBackups = (await droplets.listDropletBackups(ref.id))
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+        .map((b) => ({ id: b.id, name: b.name, createdAt: b.createdAt, sizeGb: b.sizeGb }));
       const catalog = await listRuns(archives, ref.name);
       return {
         droplet: ref,
         snapshots,
+        doBackups,
         archiveRuns: [
           ...catalog.runs.map((r) => ({
             runId: r.runId,
@@ -128,8 +141,9 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
     storageCost: () => fleetCost({ droplets, archives: archiveCatalog(archives) }, config.plans, deps.archivePrices),
 
     async restoreOptions(ref) {
-      const { snapshots, archiveRuns } = await this.listBackups(ref);
+      const { snapshots, archiveRuns, doBackups = [] } = await this.listBackups(ref);
       return [
+        ...doBackupRestoreOptions(doBackups),
         ...snapshots.map((s) => ({
           id: `snapshot:${s.id}`,
           kind: "snapshot" as const,
@@ -156,6 +170,8 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
      */
     async startRestore(request) {
       const [kind, id] = request.optionId.split(/:(.*)/s);
+      if ((kind === "backup" || kind === "backup-in-place") && id)
+        return startBackupRestore(droplets, request.droplet, kind, id);
       if (kind !== "snapshot" || !id) {
         throw new Error(
           `archive runs are restored over SSH with the CLI: npm run lifeboat -- restore ${request.droplet} ${id ?? request.optionId}`,

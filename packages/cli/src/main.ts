@@ -2,9 +2,16 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { costCommand } from "./commands/cost";
 import { drillCommand } from "./commands/drill";
+import { keepCommand } from "./commands/keep";
 import { listCommand } from "./commands/list";
 import { planCommand } from "./commands/plan";
-import { restoreArchiveCommand, restoreDuplicityCommand, restoreSnapshotCommand } from "./commands/restore";
+import {
+  restoreArchiveCommand,
+  restoreBackupCommand,
+  restoreDuplicityCommand,
+  restoreSnapshotCommand,
+} from "./commands/restore";
+import type { RestoreBackupOptions } from "./commands/restore-backup";
 import { retentionCommand } from "./commands/retention";
 import { runCommand } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/runs";
@@ -112,6 +119,13 @@ program
   .argument("[droplet]", "one droplet's name (default: every droplet the plans name)")
   .action((droplet: string | undefined) => set(listCommand(droplet, global())));
 
+program
+  .command("keep")
+  .description("turn a DigitalOcean backup into a snapshot that outlives the droplet; retention never deletes it")
+  .argument("<backup>", 'the backup\'s id or name (see `lifeboat list`, kind "backup")')
+  .option("--droplet <name>", "the droplet the backup is of (default: search the plans' droplets)")
+  .action((backup: string, o: { droplet?: string }) => set(keepCommand(backup, { ...global(), ...o })));
+
 const restore = program
   .command("restore")
   .description("restore a snapshot to a new droplet, or an archive on a droplet");
@@ -125,6 +139,20 @@ restore
   .option("-y, --yes", "create the (billed) droplet without asking; needed without a terminal", false)
   .action((snapshot: string, o: { name?: string; size?: string; region?: string; yes: boolean }) =>
     set(restoreSnapshotCommand(snapshot, { ...global(), ...o })),
+  );
+restore
+  .command("backup")
+  .description("a new droplet from a DigitalOcean backup, or with --in-place the droplet overwritten by it")
+  .argument("<backup>", 'the backup\'s id or name (see `lifeboat list`, kind "backup")')
+  .option("--droplet <name>", "the droplet the backup is of (default: search the plans' droplets)")
+  .option("--name <droplet>", "the new droplet's name (default: <droplet>-restored)")
+  .option("--size <slug>", "droplet size (default: the original droplet's)")
+  .option("--region <slug>", "region (default: the original droplet's)")
+  .option("-y, --yes", "create the (billed) droplet without asking; needed without a terminal", false)
+  .option("--in-place", "overwrite the droplet itself with the backup (asks you to type its name)", false)
+  .option("--confirm <droplet>", "with --in-place and no terminal: the droplet's name, confirming the overwrite")
+  .action((backup: string, o: Omit<RestoreBackupOptions, keyof Global>) =>
+    set(restoreBackupCommand(backup, { ...global(), ...o })),
   );
 restore
   .command("volume")

@@ -3,6 +3,7 @@
  * and what that costs a month. One use case for `lifeboat cost` and `/lifeboat cost`, so the
  * two give the same figures.
  */
+import { type CostedDroplet, type DropletBackupsCost, dropletBackupsCost, effectiveBackups } from "./backups-cost";
 import type { Plan } from "./config/schema";
 import { type CostReport, monthlyCost, type PlanUsage, PRICES, type PriceList, type Prices } from "./cost";
 import { planDroplets } from "./plan-droplets";
@@ -19,17 +20,27 @@ export interface FleetCost extends CostReport {
   /** Where archives are kept, which decides their price. */
   storage: PriceList;
   prices: Prices;
+  /** DigitalOcean's own Backups of the plans' droplets (#16 §1), counted in `totalUsd`. */
+  dropletBackups: DropletBackupsCost;
 }
 
 /**
- * Per plan: the sizes of its own snapshots and the bytes of its archive runs.
- * @example const usage = await fleetUsage({ droplets: api, archives: archiveCatalog(sink) }, config.plans);
+ * Per plan: the sizes of its own snapshots and the bytes of its archive runs; and each droplet
+ * once, with the plans that select it (for its Backups).
+ * @example const { usage } = await fleetUsage({ droplets: api, archives: archiveCatalog(sink) }, config.plans);
  */
-export async function fleetUsage(ports: UsagePorts, plans: readonly Plan[]): Promise<PlanUsage[]> {
+async function fleetUsage(
+  ports: UsagePorts,
+  plans: readonly Plan[],
+): Promise<{ usage: PlanUsage[]; droplets: CostedDroplet[] }> {
   const usage: PlanUsage[] = [];
+  const droplets = new Map<number, CostedDroplet & { plans: Plan[] }>();
   for (const plan of plans) {
     const u: PlanUsage = { plan: plan.name, snapshotGb: [], archiveBytes: 0 };
     for (const droplet of await planDroplets(ports.droplets, plan)) {
+      const costed = droplets.get(droplet.id) ?? { ...pick(droplet), plans: [] };
+      costed.plans.push(plan);
+      droplets.set(droplet.id, costed);
       const snapshots = ownSnapshots(await ports.droplets.listDropletSnapshots(droplet.id), plan.name, droplet);
       u.snapshotGb.push(...snapshots.map((s) => s.sizeGb));
       // A copy in another region (#16 §2) is the same image, billed again per region.
@@ -41,7 +52,21 @@ export async function fleetUsage(ports: UsagePorts, plans: readonly Plan[]): Pro
     }
     usage.push(u);
   }
-  return usage;
+  return { usage, droplets: [...droplets.values()] };
+}
+
+const pick = (d: { id: number; name: string; sizeSlug: string }) => ({ id: d.id, name: d.name, sizeSlug: d.sizeSlug });
+
+/**
+ * The droplets' Backups priced: DO's policies read only when a droplet's plans leave them
+ * unmanaged, the sizes only when some droplet has Backups (one call each, at most).
+ */
+async function backupsCost(api: DropletApi, droplets: readonly CostedDroplet[]): Promise<DropletBackupsCost> {
+  const unmanaged = droplets.some((d) => d.plans.every((p) => p.dropletBackups === "unmanaged"));
+  const policies = unmanaged ? await api.listBackupPolicies() : [];
+  const byDroplet = new Map(policies.map((p) => [p.dropletId, p]));
+  const anyBackups = droplets.some((d) => effectiveBackups(d, byDroplet));
+  return dropletBackupsCost(droplets, policies, anyBackups ? await api.listSizes() : []);
 }
 
 /**
@@ -50,5 +75,9 @@ export async function fleetUsage(ports: UsagePorts, plans: readonly Plan[]): Pro
  */
 export async function fleetCost(ports: UsagePorts, plans: readonly Plan[], storage: PriceList): Promise<FleetCost> {
   const prices = PRICES[storage];
-  return { storage, prices, ...monthlyCost(await fleetUsage(ports, plans), prices) };
+  const { usage, droplets } = await fleetUsage(ports, plans);
+  const cost = monthlyCost(usage, prices);
+  const dropletBackups = await backupsCost(ports.droplets, droplets);
+  const totalUsd = Math.round((cost.totalUsd + dropletBackups.totalUsd) * 100) / 100;
+  return { storage, prices, ...cost, totalUsd, dropletBackups };
 }

@@ -1,3 +1,8 @@
+export {
+  BACKUPS_SHARE,
+  type DropletBackupsCost,
+  dropletBackupsCost,
+} from "./backups-cost";
 export { defineConfig, parseConfig, validateConfig } from "./config/define";
 export { findPlan, planNamed, UnknownPlanError, unknownPlanMessage } from "./config/plan-named";
 export type { ConfigProblem } from "./config/problems";
@@ -94,6 +99,12 @@ export {
   type LifeboatEvent,
 } from "./events";
 export { fleetCost } from "./fleet-usage";
+export {
+  isKeptName,
+  KeepFailed,
+  keepBackup,
+  keptSnapshotName,
+} from "./kept-backup";
 export type { ContainerEntry, VolumeEntry } from "./manifest-entries";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan } from "./plan-summary";

@@ -581,6 +581,15 @@ export class DigitalOceanClient implements DropletApi {
     return toImage(res.data.image);
   }
 
+  /** A PUT of the name alone: repeating it after a lost answer sets the same name again. */
+  async renameImage(imageId: string, name: string): Promise<Image> {
+    const res = await this.call<Json>({
+      operation: `rename image ${imageId}`,
+      send: () => this.env.http.put(`/images/${encodeURIComponent(imageId)}`, { name }),
+    });
+    return toImage(res.data.image);
+  }
+
   convertImage(imageId: string): Promise<ImageAction> {
     return this.imageAct(imageId, { type: "convert" });
   }

@@ -350,6 +350,16 @@ export const routes: Route[] = [
     const found = state.image(Number(params.image_id));
     return found ? { status: 200, body: { image: renderImage(found.image, found.type) } } : notFound();
   }),
+  route("PUT", "/v2/images/{image_id}", "images_update", ({ state, params, body }) => {
+    // Only the name: the description and distribution of custom images are not modelled.
+    const found = state.image(Number(params.image_id));
+    if (!found) return notFound();
+    const name = (body as { name?: unknown } | undefined)?.name;
+    if (typeof name !== "string" || name.trim() === "")
+      return doError(422, "unprocessable_entity", "name is required.");
+    found.image.name = name;
+    return { status: 200, body: { image: renderImage(found.image, found.type) } };
+  }),
   route("GET", "/v2/images/{image_id}/actions", "imageActions_list", ({ state, params, url }) => {
     const id = Number(params.image_id);
     if (!state.image(id) && ![...state.imageActions.values()].some((a) => a.imageId === id)) return notFound();

@@ -5,7 +5,7 @@
  * hand it an in-memory one. Starting runs, answering approvals and pausing schedules are not
  * here: they are ports of their own (./ports.ts), implemented in @lifeboat/aws.
  */
-import type { CostReport, PriceList, Prices, RetentionReport } from "@lifeboat/core";
+import type { CostReport, DropletBackupsCost, PriceList, Prices, RetentionReport } from "@lifeboat/core";
 
 /** One run of a plan, as the durable execution history knows it. */
 export interface RunInfo {
@@ -41,6 +41,16 @@ export interface SnapshotInfo {
   sizeGb: number;
   /** Every region it is in (copies, `snapshot.copyTo`), its own first. */
   regions?: string[];
+  /** "kept": a DO backup `lifeboat keep` turned into a snapshot (never deleted by retention). Default "snapshot". */
+  kind?: "snapshot" | "kept";
+}
+
+/** One of the droplet's DigitalOcean Backups (destroyed with the droplet unless kept). */
+export interface DoBackupInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  sizeGb: number;
 }
 
 /** One archive run: the images, volume archives and manifest a run stored for one droplet. */
@@ -58,6 +68,8 @@ export interface DropletBackups {
   droplet: DropletRef;
   snapshots: SnapshotInfo[];
   archiveRuns: ArchiveRunInfo[];
+  /** The droplet's DigitalOcean Backups, newest first (#16 §1). */
+  doBackups?: DoBackupInfo[];
 }
 
 /**
@@ -75,12 +87,15 @@ export interface StorageCost extends CostReport {
   /** Where archives are kept, which decides their price. */
   storage: PriceList;
   prices: Prices;
+  /** DigitalOcean's own Backups per droplet (#16 §1), already counted in `totalUsd`. */
+  dropletBackups?: DropletBackupsCost;
 }
 
 /** Something that can be restored onto a droplet; `id` is opaque to Slack. */
 export interface RestoreOption {
   id: string;
-  kind: "snapshot" | "archive-run" | "duplicity";
+  /** "backup": a DO backup as a new droplet; "backup-in-place": the droplet overwritten by it. */
+  kind: "snapshot" | "archive-run" | "duplicity" | "backup" | "backup-in-place";
   label: string;
   createdAt: string;
   bytes?: number;

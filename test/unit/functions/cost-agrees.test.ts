@@ -30,7 +30,13 @@ afterAll(async () => {
 
 it("gives the same cost from the CLI and from Slack's backend", async () => {
   const web1 = sandbox.addDroplet({ name: "web-1", usedDiskGb: 10 }).id;
-  const db1 = sandbox.addDroplet({ name: "db-1", usedDiskGb: 5, tags: ["db"] }).id;
+  // DO Backups on db-1 (weekly, $6 droplet): 20 % = $1.20 a month in both answers.
+  const db1 = sandbox.addDroplet({
+    name: "db-1",
+    usedDiskGb: 5,
+    tags: ["db"],
+    backups: { plan: "weekly", weekday: "SUN", hour: 4 },
+  }).id;
   for (const [id, name, plan, days] of [
     [web1, "web-1", "weekly", 1],
     [web1, "web-1", "weekly", 8],
@@ -103,6 +109,12 @@ it("gives the same cost from the CLI and from Slack's backend", async () => {
     storage: fromCli.storage,
     baseUsd: fromCli.baseUsd,
     totalUsd: fromCli.totalUsd,
+  });
+  expect(fromSlack.dropletBackups).toEqual(fromCli.dropletBackups);
+  expect(fromCli.dropletBackups).toMatchObject({
+    droplets: [{ droplet: "db-1", backups: "weekly", setBy: "DigitalOcean", dropletMonthlyUsd: 6, usd: 1.2 }],
+    totalUsd: 1.2,
+    warnings: [expect.stringMatching(/^db-1 pays for both DO weekly Backups/)],
   });
   // Not an empty agreement: both counted the plans' own snapshots and the weekly archive run.
   expect(fromCli.plans).toEqual([

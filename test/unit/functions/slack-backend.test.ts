@@ -237,9 +237,12 @@ describe("deployed Slack backend", () => {
     { plan: "weekly-db", snapshotGb: [], archiveBytes: 0 },
   ];
 
+  /** Neither droplet has DO Backups (the plans leave them unmanaged; DO says disabled). */
+  const none = { droplets: [], totalUsd: 0, warnings: [] };
+
   it("prices what each plan stores with core's monthlyCost, as `lifeboat cost` does", async () => {
     const cost = await backend.storageCost();
-    expect(cost).toEqual({ storage: "s3", prices: PRICES.s3, ...monthlyCost(usage, PRICES.s3) });
+    expect(cost).toEqual({ storage: "s3", prices: PRICES.s3, ...monthlyCost(usage, PRICES.s3), dropletBackups: none });
     expect(cost.plans.map((p) => [p.plan, p.snapshots, p.snapshotUsd])).toEqual([
       ["weekly", 2, 1.2],
       ["weekly-db", 0, 0],
@@ -250,7 +253,12 @@ describe("deployed Slack backend", () => {
 
   it("adds Spaces' $5 base charge, which includes the first 250 GB of archives", async () => {
     const cost = await deployedBackend({ ...deps, archivePrices: "spaces" }).storageCost();
-    expect(cost).toEqual({ storage: "spaces", prices: PRICES.spaces, ...monthlyCost(usage, PRICES.spaces) });
+    expect(cost).toEqual({
+      storage: "spaces",
+      prices: PRICES.spaces,
+      ...monthlyCost(usage, PRICES.spaces),
+      dropletBackups: none,
+    });
     expect(cost.baseUsd).toBe(5);
     expect(cost.totalUsd).toBe(6.2); // $1.20 of snapshots + $5; the 12-byte archive is within 250 GB
   });

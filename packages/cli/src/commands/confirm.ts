@@ -28,3 +28,20 @@ export async function confirm(terminal: Terminal, question: string): Promise<boo
     rl.close();
   }
 }
+
+/**
+ * A typed confirmation before something that cannot be undone: only the exact `expected`
+ * text (e.g. the droplet's name) is a yes. The same rules as `confirm` otherwise.
+ * @example if (!(await confirmTyped(terminal, "Type gitlab to overwrite it: ", "gitlab"))) return;
+ */
+export async function confirmTyped(terminal: Terminal, question: string, expected: string): Promise<boolean> {
+  const rl = createInterface({ input: terminal.input, output: terminal.output });
+  const closed = new Promise<string>((resolve) => rl.once("close", () => resolve("")));
+  try {
+    return (await Promise.race([rl.question(question), closed])).trim() === expected;
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * `lifeboat cost`: per plan, the snapshots it keeps (GB × $0.06) and its archives in storage,
- * from core's `fleetCost` (the same use case as Slack's `/lifeboat cost`).
+ * from core's `fleetCost` (the same use case as Slack's `/lifeboat cost`), and DO Backups per droplet.
  */
 import { fleetCost, pricesFor } from "@lifeboat/core";
 import { archiveCatalog } from "@lifeboat/storage";
@@ -8,6 +8,7 @@ import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { table } from "../table";
 import { type GlobalOptions, withContext } from "./context";
+import { dropletBackupsLines } from "./cost-backups";
 
 export async function costCommand(options: GlobalOptions) {
   return withContext(options, async (ctx) => {
@@ -43,6 +44,7 @@ export async function costCommand(options: GlobalOptions) {
       }
     }
     if (cost.baseUsd) ctx.say(`storage base charge: ${usd(cost.baseUsd)}/month`);
+    for (const line of dropletBackupsLines(cost.dropletBackups)) ctx.say(line);
     ctx.say(`total: ${usd(cost.totalUsd)}/month (snapshots $0.06/GB-month; archives in ${pricing} storage)`);
     return EXIT.ok;
   });

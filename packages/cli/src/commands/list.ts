@@ -1,9 +1,10 @@
 /**
  * `lifeboat list [droplet]`: per droplet, its snapshots (lifeboat's marked with their plan;
- * others listed as not lifeboat's, which it never deletes) and its archive runs in storage.
+ * others listed as not lifeboat's, which it never deletes), its DigitalOcean Backups (kind
+ * "backup"; `lifeboat keep` makes one a "kept" snapshot) and its archive runs in storage.
  */
 import type { Droplet, LifeboatConfig } from "@lifeboat/core";
-import { parseSnapshotName } from "@lifeboat/core";
+import { isKeptName, parseSnapshotName } from "@lifeboat/core";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
@@ -24,7 +25,11 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
           // Copies (snapshot.copyTo) are the same snapshot in more regions: one delete removes them all.
           regions: s.regions,
           plan: planOf(ctx.config, s.name, d),
+          kind: isKeptName(s.name, d.name) ? ("kept" as const) : ("snapshot" as const),
         }))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const backups = (await ctx.env.api.listDropletBackups(d.id))
+        .map((b) => ({ id: b.id, name: b.name, createdAt: b.createdAt, sizeGb: b.sizeGb, kind: "backup" as const }))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       const catalog = await listRuns(sink, d.name);
       const archives = catalog.runs.map((r) => ({
@@ -35,7 +40,15 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
         images: r.manifest.containers.map((c) => c.container),
         volumes: r.manifest.volumes.map((v) => v.volume),
       }));
-      out.push({ droplet: d.name, id: d.id, status: d.status, snapshots, archives, incomplete: catalog.incomplete });
+      out.push({
+        droplet: d.name,
+        id: d.id,
+        status: d.status,
+        snapshots,
+        backups,
+        archives,
+        incomplete: catalog.incomplete,
+      });
     }
     if (options.json) {
       writeJson(process.stdout, { ok: true, storage: sink.location, droplets: out });
@@ -52,10 +65,22 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
                 iso(s.createdAt),
                 `${s.sizeGb} GB`,
                 s.regions.join(", "),
-                s.plan ? `lifeboat (${s.plan})` : "not lifeboat (never deleted)",
+                s.plan
+                  ? `lifeboat (${s.plan})`
+                  : s.kind === "kept"
+                    ? "kept DO backup (never deleted)"
+                    : "not lifeboat (never deleted)",
               ]),
             )
           : "  no snapshots",
+      );
+      ctx.say(
+        d.backups.length
+          ? table(
+              ["DO backup (id)", "taken", "size", "kind"],
+              d.backups.map((b) => [`${b.name} (${b.id})`, iso(b.createdAt), `${b.sizeGb} GB`, b.kind]),
+            )
+          : "  no DO backups",
       );
       ctx.say(
         d.archives.length

@@ -74,7 +74,7 @@ export async function restoreSnapshotCommand(wanted: string, options: RestoreSna
 }
 
 /** Droplets already using `name` (DigitalOcean allows duplicates; lifeboat does not make them). */
-async function dropletsNamed(ctx: CommandContext, name: string) {
+export async function dropletsNamed(ctx: CommandContext, name: string) {
   try {
     return await ctx.env.api.findDroplets({ name });
   } catch (error) {
@@ -84,7 +84,7 @@ async function dropletsNamed(ctx: CommandContext, name: string) {
 }
 
 /** The droplet once DigitalOcean says it is active; an error naming it (it exists and is billed) if not in time. */
-async function untilActive(api: DropletApi, id: number, time: TimeBase): Promise<Droplet> {
+export async function untilActive(api: DropletApi, id: number, time: TimeBase): Promise<Droplet> {
   const giveUpAt = time.now() + ACTIVE_WITHIN.timeoutMs;
   for (;;) {
     const droplet = await api.getDroplet(id);

@@ -13,6 +13,7 @@ import { EXIT, writeJson } from "../output";
 import { BadInput, type GlobalOptions, withContext } from "./context";
 import { openDropletSession } from "./droplet-session";
 
+export { restoreBackupCommand } from "./restore-backup";
 export { restoreDuplicityCommand } from "./restore-duplicity";
 export { restoreSnapshotCommand } from "./restore-snapshot";
 

@@ -224,6 +224,8 @@ export interface DropletApi {
 
   // Images (#16 §1 keep, §2 copies, #15 §1 verify)
   getImage(imageId: string): Promise<Image>;
+  /** Gives an image a new name (`PUT /v2/images/{id}`): how `lifeboat keep` marks a kept backup. */
+  renameImage(imageId: string, name: string): Promise<Image>;
   /** Turns a backup into a snapshot (image action `convert`), which outlives the droplet. */
   convertImage(imageId: string): Promise<ImageAction>;
   /** Copies an image to another region (image action `transfer`): the same image id, one more region. */

@@ -5,6 +5,7 @@ import type { DropletBackups, PlanStatus, RestoreOption, RetentionOutcome, RunIn
 import { capBlocks, context, header, listText, section } from "../blocks";
 import { formatAge, formatUsd } from "../format";
 import type { SlackMessage } from "../message";
+import { doBackupsSection, dropletBackupsCostLines, restoreKindLabel } from "./views-backups";
 
 function runLine(run: RunInfo, now: Date): string {
   const when = run.finishedAt
@@ -37,7 +38,8 @@ const inRegions = (s: { regions?: string[] }) =>
 
 export function backupsView(b: DropletBackups, now: Date): SlackMessage {
   const snapshots = b.snapshots.map(
-    (s) => `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}${inRegions(s)}`,
+    (s) =>
+      `\`${s.name}\` ${s.sizeGb.toFixed(1)} GB, ${formatAge(s.createdAt, now)}${inRegions(s)}${s.kind === "kept" ? " — kept DO backup" : ""}`,
   );
   const runs = b.archiveRuns.map(
     (r) =>
@@ -49,6 +51,7 @@ export function backupsView(b: DropletBackups, now: Date): SlackMessage {
       header(`Backups of ${b.droplet.name}`),
       section(`*Snapshots (${snapshots.length})*\n${snapshots.length ? listText(snapshots) : "none"}`),
       section(`*Archive runs (${runs.length})*\n${runs.length ? listText(runs) : "none"}`),
+      ...doBackupsSection(b.doBackups, now),
     ],
   };
 }
@@ -104,6 +107,7 @@ export function costView(c: StorageCost): SlackMessage {
     }
   }
   if (c.baseUsd) lines.push(`*${c.storage} base charge*: ${formatUsd(c.baseUsd)}/month`);
+  lines.push(...dropletBackupsCostLines(c.dropletBackups));
   const included = c.prices.archiveIncludedGb
     ? ` beyond ${c.prices.archiveIncludedGb} GB included in ${formatUsd(c.prices.archiveBaseMonthly)}/month`
     : "";
@@ -112,6 +116,9 @@ export function costView(c: StorageCost): SlackMessage {
     blocks: [
       header("lifeboat storage cost per month"),
       section(listText(lines)),
+      ...(c.dropletBackups?.warnings.length
+        ? [section(c.dropletBackups.warnings.map((w) => `:warning: ${w}`).join("\n"))]
+        : []),
       section(`*Total: ${formatUsd(c.totalUsd)} per month*`),
       context(
         `prices: snapshots ${formatUsd(c.prices.snapshotPerGbMonth)}/GB-month, archives in ${c.storage} storage ${formatUsd(c.prices.archivePerGbMonth)}/GB-month${included}`,
@@ -134,7 +141,7 @@ export function restoreOptionsView(droplet: string, options: RestoreOption[], no
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*${o.kind}* \`${o.label}\`${o.bytes !== undefined ? `, ${bytesText(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
+        text: `*${restoreKindLabel(o.kind)}* \`${o.label}\`${o.bytes !== undefined ? `, ${bytesText(o.bytes)}` : ""}, ${formatAge(o.createdAt, now)}`,
       },
       accessory: {
         type: "button",

@@ -9,6 +9,7 @@ import { section } from "../blocks";
 import { RESTORE_CHOOSE } from "../commands/views";
 import type { SlackDeps } from "../deps";
 import { isApprover } from "../plans";
+import { backupRestorePrompt, backupRestoreStarted } from "./backup-confirm";
 
 export const RESTORE_CONFIRM = "restore_confirm";
 export const RESTORE_CANCEL = "restore_cancel";
@@ -34,12 +35,14 @@ export function registerRestoreActions(app: App, deps: SlackDeps): void {
     await ack();
     const choice = parseChoice(action.value);
     if (!choice) return;
+    const backup = backupRestorePrompt(choice);
     await respond({
       replace_original: true,
-      text: `Restore ${choice.kind} ${choice.label} onto ${choice.droplet}?`,
+      text: backup?.text ?? `Restore ${choice.kind} ${choice.label} onto ${choice.droplet}?`,
       blocks: [
         section(
-          `:warning: Restore *${choice.kind}* \`${choice.label}\` onto *${choice.droplet}*? What is on the droplet now is replaced by it.`,
+          backup?.warning ??
+            `:warning: Restore *${choice.kind}* \`${choice.label}\` onto *${choice.droplet}*? What is on the droplet now is replaced by it.`,
         ),
         {
           type: "actions",
@@ -51,6 +54,7 @@ export function registerRestoreActions(app: App, deps: SlackDeps): void {
               style: "danger",
               text: { type: "plain_text", text: "Confirm restore" },
               value: action.value ?? "",
+              ...(backup?.dialog ? { confirm: backup.dialog } : {}),
             },
             {
               type: "button",
@@ -81,7 +85,7 @@ export function registerRestoreActions(app: App, deps: SlackDeps): void {
       await respond({
         response_type: "ephemeral",
         replace_original: false,
-        text: `:no_entry: only the approvers of ${choice.droplet}'s plans (${plans.map((p) => p.name).join(", ") || "none"}) may restore it; nothing was changed.`,
+        text: `:no_entry: only the approvers of ${choice.droplet}'s plans (${plans.map((p) => p.name).join(", ") || "none"}) may restore it; nothing was changed. Ask one of them to press Confirm restore.`,
       });
       return;
     }
@@ -93,7 +97,9 @@ export function registerRestoreActions(app: App, deps: SlackDeps): void {
     deps.logger.info(`restore ${restoreId} of ${choice.droplet} from ${choice.id} started by ${user}`);
     await respond({
       replace_original: true,
-      text: `<@${user}> started restore \`${restoreId}\`: ${choice.kind} \`${choice.label}\` onto ${choice.droplet}. Its progress is reported in the channel.`,
+      text:
+        backupRestoreStarted(choice, user, restoreId) ??
+        `<@${user}> started restore \`${restoreId}\`: ${choice.kind} \`${choice.label}\` onto ${choice.droplet}. Its progress is reported in the channel.`,
     });
   });
 }

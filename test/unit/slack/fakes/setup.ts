@@ -15,7 +15,7 @@ import {
   verifyStarter,
 } from "@lifeboat/aws";
 import { validateConfig } from "@lifeboat/core";
-import { createSlackHandler, type DeferredWork, jsonLogger, type SlackDeps } from "@lifeboat/slack";
+import { createSlackHandler, type DeferredWork, jsonLogger, type SlackBackend, type SlackDeps } from "@lifeboat/slack";
 import sample from "../../../../lifeboat.config";
 import { type AwsServer, startAwsServer } from "./aws-server";
 import { memoryBackend } from "./backend";
@@ -45,7 +45,8 @@ export const deployedSchedule = (plan: string, expression: string, timezone: str
   },
 });
 
-export async function slackWorld(options: { now?: () => Date } = {}) {
+/** `backend`: another SlackBackend than the in-memory one (e.g. the deployed one over the sandbox). */
+export async function slackWorld(options: { now?: () => Date; backend?: SlackBackend } = {}) {
   const slack: SlackServer = await startSlackServer();
   const aws: AwsServer = await startAwsServer({
     "lifeboat-test-schedule-weekly": deployedSchedule("weekly", "cron(0 3 ? * SUN *)", "Europe/Berlin"),
@@ -57,7 +58,7 @@ export async function slackWorld(options: { now?: () => Date } = {}) {
   const memory = memoryBackend();
   const deps: SlackDeps = {
     config: validateConfig(sample),
-    backend: memory.backend,
+    backend: options.backend ?? memory.backend,
     startRun: runStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     startDrill: drillStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
     startVerify: verifyStarter({ lambda, functionName: BACKUP_FUNCTION, now: () => new Date("2026-11-29T10:15:30Z") }),
