@@ -166,7 +166,7 @@ export {
 } from "./routine/copy-plan";
 export type { RoutineDeps } from "./routine/deps";
 export { bytesText, previewLines } from "./routine/dry-run-text";
-export { type DuplicityVerifyInput, followDuplicityVerify } from "./routine/duplicity-verify-step";
+export { followDuplicityVerify } from "./routine/duplicity-verify-step";
 export {
   type ConditionOptions,
   type DurableSteps,
@@ -191,7 +191,6 @@ export {
   type JobKind,
   type JobStart,
   type JobStatus,
-  type JobStopped,
   noHostReason,
   type StoredArchive,
 } from "./routine/host";

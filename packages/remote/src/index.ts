@@ -41,11 +41,8 @@ export {
 } from "./job/duplicity-job";
 export {
   DuplicityVerifyRefused,
-  duplicityVerifyJobId,
   duplicityVerifyJobSpec,
-  duplicityVerifyResult,
   parseDuplicityVerify,
-  startDuplicityVerify,
 } from "./job/duplicity-verify-job";
 export { localSession } from "./local-transport";
 export { absolutePath, containerName, imageRef, UnsafeNameError, volumeName } from "./names";

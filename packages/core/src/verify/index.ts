@@ -4,14 +4,11 @@ export {
   DIFFERENCES_SHOWN,
   type DuplicityDifference,
   type DuplicityVerifyResult,
-  duplicityVerifyFailure,
   duplicityVerifyFinding,
-  duplicityVerifyItem,
 } from "./duplicity-verify";
 export { scheduleIntervalSeconds } from "./interval";
 export {
   type VerifyFinding,
-  type VerifyReport,
   verifyReport,
   verifyReportLines,
 } from "./report";
