@@ -80,7 +80,9 @@ export async function watchdogRound(
   for (const droplet of droplets.values()) {
     const pendingBefore = report.pending.length;
     for (const { tag, plan, offSince, untag } of offMarks(droplet, budgets)) {
-      const offSinceSeconds = Math.round((now() - offSince) / 1000);
+      // A claim gives the latest moment the droplet can have gone off (renewal + 5 min): just after a
+      // renewal that moment is still ahead, and the droplet counts as off for 0 s, not a negative time.
+      const offSinceSeconds = Math.max(0, Math.round((now() - offSince) / 1000));
       const maxDowntimeSeconds = budgets.get(plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
       report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds });
       if (offSinceSeconds <= maxDowntimeSeconds) continue;
