@@ -83,7 +83,7 @@ describe("lifeboat with DigitalOcean Backups", () => {
     ]);
 
     const text = (await lifeboat((g) => listCommand("gitlab", g))).stdout;
-    expect(text).toMatch(new RegExp(`${keptName}\\s+\\S+\\s+6 GB\\s+kept DO backup \\(never deleted\\)`));
+    expect(text).toMatch(new RegExp(`${keptName}\\s+\\S+\\s+6 GB\\s+\\S+\\s+kept DO backup \\(never deleted\\)`));
     expect(text).toMatch(new RegExp(`gitlab \\d{4}-\\d{2}-\\d{2} \\(${newer}\\)\\s+\\S+\\s+6 GB\\s+backup`));
 
     const created = await lifeboat((g) => restoreBackupCommand(String(newer), { ...g, ...json, yes: true }));
