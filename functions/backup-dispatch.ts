@@ -22,7 +22,7 @@ import {
 
 export interface BackupRunWiring {
   config: LifeboatConfig;
-  /** The run's adapters; a verify reads through their `verifyStore`. */
+  /** The run's adapters; a verify reads through their `verifyStore` and reaches droplets through their `hosts`. */
   routine: () => Promise<RoutineDeps>;
   /** A drill's adapters, built on the run's. */
   drill: (request: DrillRequest, routine: RoutineDeps) => DrillDeps;
@@ -42,7 +42,14 @@ export async function dispatchBackupRun(
     const store = deps.verifyStore;
     return runVerify(
       ctx,
-      { api: deps.api, events: deps.events, store, ...(deps.now ? { now: deps.now } : {}) },
+      {
+        api: deps.api,
+        events: deps.events,
+        store,
+        // The run's SSH hosts: a plan's `verify.duplicityPath` is checked on the droplet, as in a run.
+        ...(deps.hosts ? { hosts: deps.hosts } : {}),
+        ...(deps.now ? { now: deps.now } : {}),
+      },
       wiring.config,
       request,
     );

@@ -1,8 +1,10 @@
 /**
  * A verify asked for (`/lifeboat verify`, a VerifyRequest): the body of `backup-run` for it, so
  * that reading archives back runs in the durable function, not in Slack's short invocation.
- * The same checks as `lifeboat verify` (./verify-droplet.ts), one durable step per droplet (a
- * replay does not read again), read-only (no `--prune`), and one `verify.finished` at the end.
+ * The same checks as `lifeboat verify` and the run's verify step (../routine/verify-droplet-steps.ts):
+ * the store, one durable step per droplet (a replay does not read again), read-only (no `--prune`),
+ * and `duplicity verify` of each plan's `verify.duplicityPath` as a job on the droplet, reached
+ * through the run's hosts; one `verify.finished` at the end.
  */
 import { findPlan, planNamed } from "../config/plan-named";
 import type { LifeboatConfig } from "../config/schema";
@@ -11,16 +13,23 @@ import type { EventSink } from "../events";
 import type { Droplet, DropletApi } from "../ports/digitalocean";
 import { emit, messageOf, nowOf, type RoutineDeps } from "../routine/deps";
 import type { DurableSteps } from "../routine/durable";
+import type { DropletHosts } from "../routine/host";
+import { verifyDropletSteps } from "../routine/verify-droplet-steps";
 import { verifyFinishedFigures } from "./finished-event";
 import { type VerifyFinding, type VerifyReport, verifyReport } from "./report";
 import { seedFrom } from "./sample";
 import { verifyTargets } from "./targets";
-import { type StoreVerifier, verifyDroplet } from "./verify-droplet";
+import type { StoreVerifier } from "./verify-droplet";
 
 export interface VerifyRunDeps {
   api: DropletApi;
   events: EventSink;
   store: StoreVerifier;
+  /**
+   * How droplets are reached over SSH (the run's hosts), for `duplicity verify` of a plan's
+   * `verify.duplicityPath`; absent: each such verify is a finding saying so.
+   */
+  hosts?: DropletHosts;
   /** Milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
 }
@@ -73,28 +82,17 @@ export async function runVerify(
     }
   });
 
-  const options = { readData: request.readData, seed: start.seed, prune: false };
+  const stepDeps = {
+    api: deps.api,
+    store: deps.store,
+    ...(deps.hosts ? { hosts: deps.hosts } : {}),
+    now: () => nowOf(routine),
+  };
+  const options = { readData: request.readData, seed: start.seed, runId: start.verifyId };
   const findings: VerifyFinding[] = [];
   for (const { droplet, plans } of start.targets) {
-    const found = await ctx
-      .step(`verify ${droplet.name}`, () =>
-        verifyDroplet(
-          { api: deps.api, store: deps.store, now: nowOf(routine) },
-          droplet,
-          plans.map((name) => planNamed(config, name)),
-          options,
-        ),
-      )
-      .catch((error): VerifyFinding[] => [
-        {
-          droplet: droplet.name,
-          check: "manifest",
-          item: "store",
-          ok: false,
-          detail: `could not verify: ${messageOf(error)}`,
-        },
-      ]);
-    findings.push(...found);
+    const covered = plans.map((name) => planNamed(config, name));
+    findings.push(...(await verifyDropletSteps(ctx, stepDeps, droplet, covered, options)));
   }
   const report = start.error === undefined ? verifyReport(findings, start.seed, request.readData) : undefined;
   const durationSeconds = await ctx.step("finish", async () => Math.round((nowOf(routine) - start.at) / 1000));
