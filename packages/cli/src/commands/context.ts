@@ -2,7 +2,7 @@
  * What the read-only commands share: the validated config, the environment (sandbox or
  * DigitalOcean, announced in the first line), and the droplets a plan selects.
  */
-import { type LifeboatConfig, UnknownPlanError } from "@lifeboat/core";
+import { type Droplet, type LifeboatConfig, planDroplets, UnknownPlanError } from "@lifeboat/core";
 import { type Environment, EnvironmentError, openEnvironment } from "../environment";
 import { loadConfig } from "../load-config";
 import { EXIT, printProblems, refuse } from "../output";
@@ -71,3 +71,16 @@ export { planDroplets } from "@lifeboat/core";
 
 /** An ISO time without milliseconds. */
 export const iso = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** The droplet of that name, or (no name) every droplet the plans select, each once. */
+export async function dropletsNamedOrPlanned(ctx: CommandContext, name: string | undefined): Promise<Droplet[]> {
+  if (name !== undefined) {
+    const found = await ctx.env.api.findDroplets({ name }).catch(() => []);
+    if (found.length === 0)
+      throw new BadInput(`no droplet named "${name}"; \`lifeboat list\` shows the plans' droplets`);
+    return found;
+  }
+  const byId = new Map<number, Droplet>();
+  for (const plan of ctx.config.plans) for (const d of await planDroplets(ctx.env.api, plan)) byId.set(d.id, d);
+  return [...byId.values()];
+}

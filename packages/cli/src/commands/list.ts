@@ -9,13 +9,13 @@ import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { table } from "../table";
-import { BadInput, type CommandContext, type GlobalOptions, iso, planDroplets, withContext } from "./context";
+import { BadInput, type CommandContext, dropletsNamedOrPlanned, type GlobalOptions, iso, withContext } from "./context";
 
 export async function listCommand(droplet: string | undefined, options: GlobalOptions) {
   return withContext(options, async (ctx) => {
     const sink = openStorage(ctx.config);
     const out = [];
-    for (const d of await dropletsToList(ctx, droplet)) {
+    for (const d of await dropletsNamedOrPlanned(ctx, droplet)) {
       const snapshots = (await ctx.env.api.listDropletSnapshots(d.id))
         .map((s) => ({
           id: s.id,
@@ -101,18 +101,6 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
     }
     return EXIT.ok;
   });
-}
-
-async function dropletsToList(ctx: CommandContext, name: string | undefined): Promise<Droplet[]> {
-  if (name !== undefined) {
-    const found = await ctx.env.api.findDroplets({ name }).catch(() => []);
-    if (found.length === 0)
-      throw new BadInput(`no droplet named "${name}"; \`lifeboat list\` shows the plans' droplets`);
-    return found;
-  }
-  const byId = new Map<number, Droplet>();
-  for (const plan of ctx.config.plans) for (const d of await planDroplets(ctx.env.api, plan)) byId.set(d.id, d);
-  return [...byId.values()];
 }
 
 /** The plan whose snapshot name this is, for this droplet. */

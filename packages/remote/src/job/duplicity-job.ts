@@ -125,15 +125,7 @@ export function duplicityJobSpec(input: {
     jobId: duplicityJobId(input.runId),
     kind: "duplicity",
     runId: input.runId,
-    ...(access.target.region
-      ? {
-          storage: {
-            bucket: access.target.bucket,
-            region: access.target.region,
-            ...(access.target.endpoint ? { endpoint: access.target.endpoint } : {}),
-          },
-        }
-      : {}),
+    ...jobStorage(access),
     steps,
   };
   return { spec, secrets };
@@ -239,5 +231,18 @@ export function duplicityResultFrom(
     ...(after.lastFull ? { lastFull: after.lastFull } : {}),
     bytes: parseBackupStatistics(outputs.backup).bytes,
     durationSeconds: Math.round(durationSeconds),
+  };
+}
+
+/** The bucket a duplicity job's credentials are for (none for a target without a region: a local one). */
+export function jobStorage(access: DuplicityAccess): Pick<JobSpec, "storage"> {
+  const { target } = access;
+  if (!target.region) return {};
+  return {
+    storage: {
+      bucket: target.bucket,
+      region: target.region,
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    },
   };
 }

@@ -17,7 +17,7 @@ import { checkDuplicity } from "../duplicity/run";
 import { absolutePath, UnsafeNameError } from "../names";
 import type { RemoteSession } from "../session";
 import { sh } from "../shell";
-import { jobCredentials, withJobGnupg } from "./duplicity-job";
+import { jobCredentials, jobStorage, withJobGnupg } from "./duplicity-job";
 import { listJobs, readJob, removeJob, startJob } from "./lifecycle";
 import type { JobSpec } from "./spec";
 
@@ -88,15 +88,7 @@ export function duplicityVerifyJobSpec(input: DuplicityVerifyInput): {
     jobId: duplicityVerifyJobId(input.runId),
     kind: "duplicity",
     runId: input.runId,
-    ...(access.target.region
-      ? {
-          storage: {
-            bucket: access.target.bucket,
-            region: access.target.region,
-            ...(access.target.endpoint ? { endpoint: access.target.endpoint } : {}),
-          },
-        }
-      : {}),
+    ...jobStorage(access),
     steps: [
       {
         type: "run",
