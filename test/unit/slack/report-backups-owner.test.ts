@@ -2,6 +2,8 @@
 import type { EventOf, RunResult } from "@lifeboat/core";
 import { describe, expect, it } from "vitest";
 import { report } from "../../../packages/cli/src/commands/run";
+import { ProgressView } from "../../../packages/cli/src/run/progress";
+import type { TimeBase } from "../../../packages/cli/src/run/time-base";
 import { replyFor } from "../../../packages/slack/src/report/render";
 
 const event: EventOf<"backups.reconciled"> = {
@@ -44,5 +46,19 @@ describe("a droplet whose DO Backups another plan owns", () => {
         "  web-1: not changed, plan weekly manages its DO Backups",
       ].join("\n"),
     );
+  });
+
+  it("is named with its owner as the CLI's run goes", async () => {
+    const lines: string[] = [];
+    const time: TimeBase = {
+      now: () => Date.parse(event.at),
+      speed: 1,
+      realMs: (ms) => ms,
+      sleep: async () => undefined,
+    };
+    const view = new ProgressView({ write: (t: string) => lines.push(...t.split("\n").filter(Boolean)) }, time);
+    await view.emit(event);
+    view.stop();
+    expect(lines).toEqual(["+00:00            DO Backups web-1: not changed, plan weekly manages its DO Backups"]);
   });
 });
