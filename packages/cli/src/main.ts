@@ -115,7 +115,7 @@ program
 
 program
   .command("list")
-  .description("snapshots and archive runs lifeboat made, per droplet")
+  .description("snapshots and archive runs lifeboat made, and DigitalOcean's backups, per droplet")
   .argument("[droplet]", "one droplet's name (default: every droplet the plans name)")
   .action((droplet: string | undefined) => set(listCommand(droplet, global())));
 
@@ -128,7 +128,7 @@ program
 
 const restore = program
   .command("restore")
-  .description("restore a snapshot to a new droplet, or an archive on a droplet");
+  .description("restore a snapshot or a DigitalOcean backup to a new droplet, or an archive on a droplet");
 restore
   .command("snapshot")
   .description("create a new droplet from a lifeboat snapshot")
@@ -224,7 +224,7 @@ program
 
 program
   .command("cost")
-  .description("what the kept snapshots and archives cost per month, per plan")
+  .description("what the kept snapshots and archives cost per month, per plan, and the droplets' DigitalOcean Backups")
   .action(() => set(costCommand(global())));
 
 program

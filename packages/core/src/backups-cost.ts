@@ -5,6 +5,7 @@
  * Pure: the caller reads the sizes and the policies (one call each) and passes them in.
  */
 import type { Plan } from "./config/schema";
+import { type BackupsOwnerPlan, backupsOwner } from "./droplet-backups/owner";
 import type { DropletBackupPolicy, DropletSize } from "./ports/digitalocean";
 
 /** DO's Backups price, as a share of the droplet's monthly price (DO docs, 2026). */
@@ -33,22 +34,23 @@ export interface DropletBackupsCost {
 export interface CostedDroplet {
   id: number;
   name: string;
+  tags: string[];
   sizeSlug: string;
   /** The plans that select this droplet, in config order. */
-  plans: readonly Pick<Plan, "name" | "dropletBackups" | "snapshot">[];
+  plans: readonly (BackupsOwnerPlan & Pick<Plan, "snapshot">)[];
 }
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
 /**
- * The Backups this droplet pays for and who set them; undefined when it has none. The first
- * plan that manages Backups decides (reconciliation applies the same one); unmanaged: DO's policy.
+ * The Backups this droplet pays for and who set them; undefined when it has none. The plan that
+ * owns them decides (reconciliation applies the same one); none: DO's policy.
  */
 export function effectiveBackups(
   droplet: CostedDroplet,
   policies: ReadonlyMap<number, DropletBackupPolicy>,
 ): { backups: "daily" | "weekly"; setBy: string } | undefined {
-  const managing = droplet.plans.find((p) => p.dropletBackups !== "unmanaged");
+  const managing = backupsOwner(droplet.plans, droplet);
   if (managing) {
     const target = managing.dropletBackups;
     return target === "off" || target === "unmanaged" ? undefined : { backups: target.plan, setBy: managing.name };

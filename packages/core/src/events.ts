@@ -233,6 +233,8 @@ export type LifeboatEvent =
       changes: BackupsReconciledChange[];
       /** The droplets whose Backups were already as the plan asks. */
       unchanged: string[];
+      /** The droplets whose Backups another plan owns (the first in the config that manages them): read, not changed. */
+      ownedElsewhere?: BackupsOwnedElsewhere[];
       /** Why nothing was reconciled: DigitalOcean's backup policies could not be read. */
       error?: string;
       /** A dry run: nothing was changed; `changes` is what a run would do. */
@@ -267,6 +269,13 @@ export interface BackupsReconciledChange {
   after: string;
   /** Why the change failed (the backup went on). */
   error?: string;
+}
+
+/** A droplet this plan selects whose DO Backups `owner`, another plan, decides (./droplet-backups/owner.ts). */
+export interface BackupsOwnedElsewhere {
+  droplet: string;
+  /** The owning plan's name. */
+  owner: string;
 }
 
 /** One check of a drill: a name a person recognises, and why it failed. */

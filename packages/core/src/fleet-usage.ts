@@ -6,6 +6,7 @@
 import { type CostedDroplet, type DropletBackupsCost, dropletBackupsCost, effectiveBackups } from "./backups-cost";
 import type { Plan } from "./config/schema";
 import { type CostReport, monthlyCost, type PlanUsage, PRICES, type PriceList, type Prices } from "./cost";
+import { backupsOwner } from "./droplet-backups/owner";
 import { planDroplets } from "./plan-droplets";
 import type { ArchiveCatalog } from "./ports/archive-catalog";
 import type { DropletApi } from "./ports/digitalocean";
@@ -55,14 +56,19 @@ async function fleetUsage(
   return { usage, droplets: [...droplets.values()] };
 }
 
-const pick = (d: { id: number; name: string; sizeSlug: string }) => ({ id: d.id, name: d.name, sizeSlug: d.sizeSlug });
+const pick = (d: { id: number; name: string; tags: string[]; sizeSlug: string }) => ({
+  id: d.id,
+  name: d.name,
+  tags: d.tags,
+  sizeSlug: d.sizeSlug,
+});
 
 /**
  * The droplets' Backups priced: DO's policies read only when a droplet's plans leave them
  * unmanaged, the sizes only when some droplet has Backups (one call each, at most).
  */
 async function backupsCost(api: DropletApi, droplets: readonly CostedDroplet[]): Promise<DropletBackupsCost> {
-  const unmanaged = droplets.some((d) => d.plans.every((p) => p.dropletBackups === "unmanaged"));
+  const unmanaged = droplets.some((d) => !backupsOwner(d.plans, d));
   const policies = unmanaged ? await api.listBackupPolicies() : [];
   const byDroplet = new Map(policies.map((p) => [p.dropletId, p]));
   const anyBackups = droplets.some((d) => effectiveBackups(d, byDroplet));

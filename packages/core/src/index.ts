@@ -66,6 +66,7 @@ export {
 export { type DrillHostKey, drillUserData } from "./drill/user-data";
 export { drillPlanOf } from "./drill-plan";
 export { keptScratchHint, usdText } from "./drill-text";
+export { backupsOwner, ownedElsewhereText } from "./droplet-backups/owner";
 export {
   type BackupsChange,
   backupsChange,

@@ -38,13 +38,13 @@ const sizes = [
 
 const fleet = [
   // Managed weekly by "weekly", and also in "archive": two plans power it off, still ONE warning.
-  { id: 1, name: "gitlab", sizeSlug: "s-2vcpu-4gb", plans: [p("weekly"), p("archive")] },
-  { id: 2, name: "drone", sizeSlug: "s-1vcpu-2gb", plans: [p("nightly")] }, // managed daily, live snapshots
-  { id: 3, name: "ssh", sizeSlug: "s-1vcpu-1gb", plans: [p("archive")] }, // unmanaged: DO says daily
-  { id: 4, name: "db", sizeSlug: "s-4vcpu-8gb", plans: [p("files")] }, // unmanaged: DO says weekly
-  { id: 5, name: "old", sizeSlug: "s-1vcpu-1gb", plans: [p("archive")] }, // unmanaged: DO says disabled
-  { id: 6, name: "mute", sizeSlug: "s-4vcpu-8gb", plans: [p("quiet")] }, // "off" wins over DO's enabled
-  { id: 7, name: "odd", sizeSlug: "custom-size", plans: [p("files")] }, // a size /v2/sizes does not list
+  { id: 1, name: "gitlab", tags: ["weekly", "archive"], sizeSlug: "s-2vcpu-4gb", plans: [p("weekly"), p("archive")] },
+  { id: 2, name: "drone", tags: ["nightly"], sizeSlug: "s-1vcpu-2gb", plans: [p("nightly")] }, // managed daily, live snapshots
+  { id: 3, name: "ssh", tags: ["archive"], sizeSlug: "s-1vcpu-1gb", plans: [p("archive")] }, // unmanaged: DO says daily
+  { id: 4, name: "db", tags: ["files"], sizeSlug: "s-4vcpu-8gb", plans: [p("files")] }, // unmanaged: DO says weekly
+  { id: 5, name: "old", tags: ["archive"], sizeSlug: "s-1vcpu-1gb", plans: [p("archive")] }, // unmanaged: DO says disabled
+  { id: 6, name: "mute", tags: ["quiet"], sizeSlug: "s-4vcpu-8gb", plans: [p("quiet")] }, // "off" wins over DO's enabled
+  { id: 7, name: "odd", tags: ["files"], sizeSlug: "custom-size", plans: [p("files")] }, // a size /v2/sizes does not list
 ];
 
 const policies = [

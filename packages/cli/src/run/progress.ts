@@ -11,6 +11,7 @@ import {
   type DropletAction,
   type EventSink,
   type LifeboatEvent,
+  ownedElsewhereText,
   reconciledText,
   windowText,
 } from "@lifeboat/core";
@@ -217,6 +218,7 @@ export class ProgressView implements EventSink, ApiWatcher {
       case "backups.reconciled":
         if (event.error !== undefined) this.line("*", `DO Backups not reconciled: ${event.error}`);
         for (const c of event.changes) this.line("*", `DO Backups ${reconciledText(c, !!event.dryRun)}`);
+        for (const o of event.ownedElsewhere ?? []) this.line("*", `DO Backups ${ownedElsewhereText(o)}`);
         break;
       case "backup-window.waited": {
         const window = { start: Date.parse(event.window.start), end: Date.parse(event.window.end) };

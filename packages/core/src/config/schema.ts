@@ -10,6 +10,7 @@ import { z } from "zod";
 import { parseDuration } from "../duration";
 import { parseSchedule } from "../schedule";
 import { timeZoneProblem } from "../time-zone";
+import { backupsOwnerConflicts } from "./backups-owner-conflicts";
 import { deploySchema } from "./deploy";
 import { duplicityPathProblem } from "./duplicity-path";
 
@@ -424,6 +425,14 @@ export const configSchema = z
         }
       }
     });
+    for (const c of backupsOwnerConflicts(config.plans)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["plans", c.plan, "droplets", c.selector, c.key],
+        input: c.value,
+        message: c.message,
+      });
+    }
   });
 
 /** What a config file is written as (defaults optional). */

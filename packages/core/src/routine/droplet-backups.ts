@@ -7,13 +7,15 @@
  * account in one call per 200), then, only for a droplet that differs, its action
  * (`enable_backups`, `change_backup_policy` or `disable_backups`; the client waits out a
  * pending event), all started first and then looked at together until each has ended. A
- * droplet the plan does not select is never touched; `unmanaged` changes nothing; a dry run
- * reads and reports only. A failure is reported for its droplet and never fails the backup.
+ * droplet the plan does not select is never touched; `unmanaged` changes nothing; a droplet
+ * whose Backups another plan owns (../droplet-backups/owner.ts) is read, never changed, and the
+ * report names its owner; a dry run reads and reports only. A failure is reported for its droplet and never fails the backup.
  */
 import type { Plan } from "../config/schema";
+import { type BackupsOwnerPlan, backupsOwner } from "../droplet-backups/owner";
 import { type BackupsChange, backupsChange, backupsStateText, stateAfter } from "../droplet-backups/reconcile";
 import type { KnownBackups } from "../droplet-backups/window";
-import type { BackupsReconciledChange } from "../events";
+import type { BackupsOwnedElsewhere, BackupsReconciledChange } from "../events";
 import type { Droplet, DropletBackupPolicy } from "../ports/digitalocean";
 import { emit, messageOf, type RoutineDeps } from "./deps";
 import { type DurableSteps, runOnce } from "./durable";
@@ -33,6 +35,8 @@ export interface BackupsReconciled {
   target: string;
   changes: BackupsReconciledChange[];
   unchanged: string[];
+  /** The droplets whose Backups another plan owns: read, not changed. Absent when none. */
+  ownedElsewhere?: BackupsOwnedElsewhere[];
   error?: string;
   dryRun?: true;
 }
@@ -50,7 +54,7 @@ const GIVE_UP_SECONDS = 600;
 export async function reconcileBackups(
   ctx: DurableSteps,
   deps: RoutineDeps,
-  run: { runId: string; plan: Plan; dryRun: boolean },
+  run: { runId: string; plan: Plan; dryRun: boolean; plans: readonly BackupsOwnerPlan[] },
   droplets: Droplet[],
 ): Promise<{ backups?: RunBackups; reconciled?: BackupsReconciled }> {
   const { plan } = run;
@@ -89,8 +93,15 @@ export async function reconcileBackups(
     before: NonNullable<KnownBackups>;
   }> = [];
   const unchanged: string[] = [];
+  const ownedElsewhere: BackupsOwnedElsewhere[] = [];
   const report: BackupsReconciledChange[] = [];
   for (const droplet of droplets) {
+    // An earlier plan in the config manages this droplet's Backups: only its runs change them.
+    const owner = backupsOwner(run.plans, droplet);
+    if (owner && owner.name !== plan.name) {
+      ownedElsewhere.push({ droplet: droplet.name, owner: owner.name });
+      continue;
+    }
     const before = known[droplet.id];
     if (!before) {
       report.push({
@@ -126,7 +137,13 @@ export async function reconcileBackups(
       ...(error !== undefined ? { error } : {}),
     });
   }
-  const reconciled: BackupsReconciled = { target: targetText(setting), changes: report, unchanged, ...dry(run) };
+  const reconciled: BackupsReconciled = {
+    target: targetText(setting),
+    changes: report,
+    unchanged,
+    ...(ownedElsewhere.length ? { ownedElsewhere } : {}),
+    ...dry(run),
+  };
   await emitReconciled(ctx, deps, run, reconciled);
   const failed = Object.fromEntries(
     report

@@ -126,7 +126,7 @@ export async function runPlan(
   const { backups, reconciled } = await reconcileBackups(
     ctx,
     deps,
-    { runId: start.runId, plan, dryRun: !!request.dryRun },
+    { runId: start.runId, plan, dryRun: !!request.dryRun, plans: config.plans },
     start.droplets,
   );
 

@@ -25,13 +25,14 @@ export const USAGE: Record<CommandName, string> = {
   status: "`/lifeboat status [plan]` — runs in progress and the last result per plan",
   run: "`/lifeboat run <plan> [droplet] [--dry-run]` — start a run of a plan now (one droplet of it, if named); `--dry-run` changes nothing and reports what a run would do",
   snapshot: "`/lifeboat snapshot <droplet>` — a one-off run of that droplet's plan",
-  list: "`/lifeboat list <droplet>` — snapshots and archive runs, with sizes and ages",
+  list: "`/lifeboat list <droplet>` — snapshots and archive runs, with sizes and ages, and the droplet's DO backups",
   retention:
     "`/lifeboat retention <plan> [--dry-run]` — what the policy keeps and deletes (applies it without --dry-run)",
   pause: "`/lifeboat pause <plan>` — stop the plan's schedule",
   resume: "`/lifeboat resume <plan>` — start the plan's schedule again",
-  cost: "`/lifeboat cost` — storage cost per plan and in total, per month",
-  restore: "`/lifeboat restore <droplet>` — what can be restored onto a droplet; a restore starts after a confirmation",
+  cost: "`/lifeboat cost` — storage cost per plan and in total, per month, with the droplets' DO Backups",
+  restore:
+    "`/lifeboat restore <droplet>` — what can be restored onto a droplet (snapshots, archives, DO backups); a restore starts after a confirmation",
   drill:
     "`/lifeboat drill <droplet> [plan]` — boot a scratch droplet from its latest snapshot, check it and destroy it (approvers only); name the plan when the droplet is in several",
   verify:
