@@ -56,77 +56,104 @@ const config = {
   ],
 } as LifeboatConfigInput;
 
-await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
-let routineRuns: RoutineRun[];
-try {
-  let time: DropletTime | undefined;
-  let budget: ReturnType<DropletTime["budget"]> | undefined;
-  const world = await makeWorld({
-    config,
-    // The deployed function's client (functions/backup-run.ts), on the droplets' shared time.
-    wrapApi: (_api, sb) => {
-      time = new DropletTime(sb);
-      budget = time.budget();
-      return new DigitalOceanClient({
-        token: sb.token,
-        endpoint: sb.url,
-        clock: time.clock,
-        budget,
-        pendingEvent: { pollMs: 15_000, timeoutMs: 5 * 60_000 },
-      });
+/**
+ * The same plan with DigitalOcean Backups managed (weekly, Sunday 20:00 UTC: outside the runs'
+ * downtime) and each snapshot copied to one more region: its own budget line, as the difference
+ * from the plain plan (the first run enables Backups everywhere; the weekly run changes nothing).
+ */
+const withBackupsAndCopy = {
+  plans: [
+    {
+      ...config.plans[0],
+      snapshot: { ...config.plans[0]?.snapshot, copyTo: ["ams3"] },
+      dropletBackups: { plan: "weekly", weekday: "SUN", hour: 20 },
     },
-    wrapContext: (ctx) => (time as DropletTime).wrap(ctx),
-  });
-  const ids = Array.from(
-    { length: DROPLETS },
-    (_, i) => world.sandbox.addDroplet({ name: `bench-${i}`, diskGb: 50, usedDiskGb: USED_GB, tags: [TAG] }).id,
-  );
+  ],
+} as LifeboatConfigInput;
 
-  const measure = async (scheduledTime: string): Promise<RoutineRun> => {
-    const before = world.sandbox.log.length;
-    const snapshotsBefore = world.sandbox.state.snapshots.size;
-    const invocationsBefore = world.invocations.count;
-    const waitedBefore = budget?.waitedMs ?? 0;
-    const since = world.sandbox.clock.now();
-    const real = performance.now();
-    const execution = await world.run({ scheduledTime });
-    const invocations = world.invocations.count - invocationsBefore;
-    // Waits here are plain sleeps: a replayed invocation would repeat them and their time.
-    if (invocations !== 1) throw new Error(`the run took ${invocations} invocations; its time would be wrong`);
-    const log = world.sandbox.log.slice(before);
-    const byOperation: Record<string, number> = {};
-    for (const r of log) byOperation[r.operationId ?? r.path] = (byOperation[r.operationId ?? r.path] ?? 0) + 1;
-    for (const op of Object.keys(byOperation)) byOperation[op] = Number(((byOperation[op] ?? 0) / DROPLETS).toFixed(2));
-    let peakPerMinute = 0;
-    for (let i = 0, j = 0; i < log.length; i++) {
-      while ((log[j]?.at ?? 0) <= (log[i]?.at ?? 0) - 60_000) j++;
-      peakPerMinute = Math.max(peakPerMinute, i - j + 1);
-    }
-    return {
-      outcome: execution.getResult()?.outcome,
-      apiCalls: log.length,
-      callsPerDroplet: Number((log.length / DROPLETS).toFixed(2)),
-      rateLimited429: log.filter((x) => x.status === 429).length,
-      peakPerMinute,
-      byOperation,
-      budgetWaitSeconds: Math.round(((budget?.waitedMs ?? 0) - waitedBefore) / 1000),
-      virtualWallMinutes: Number(((world.sandbox.clock.now() - since) / 60_000).toFixed(1)),
-      realSeconds: Number(((performance.now() - real) / 1000).toFixed(2)),
-      allActive: ids.every((id) => world.sandbox.droplet(id)?.status === "active"),
-      snapshotsMade: world.sandbox.state.snapshots.size - snapshotsBefore,
-      invocations,
+/** A first run and the next week's, with a fresh sandbox fleet of DROPLETS droplets. */
+async function cycle(plans: LifeboatConfigInput): Promise<[RoutineRun, RoutineRun]> {
+  await LocalDurableTestRunner.setupTestEnvironment({ skipTime: true });
+  try {
+    let time: DropletTime | undefined;
+    let budget: ReturnType<DropletTime["budget"]> | undefined;
+    const world = await makeWorld({
+      config: plans,
+      // The deployed function's client (functions/backup-run.ts), on the droplets' shared time.
+      wrapApi: (_api, sb) => {
+        time = new DropletTime(sb);
+        budget = time.budget();
+        return new DigitalOceanClient({
+          token: sb.token,
+          endpoint: sb.url,
+          clock: time.clock,
+          budget,
+          pendingEvent: { pollMs: 15_000, timeoutMs: 5 * 60_000 },
+        });
+      },
+      wrapContext: (ctx) => (time as DropletTime).wrap(ctx),
+    });
+    const ids = Array.from(
+      { length: DROPLETS },
+      (_, i) => world.sandbox.addDroplet({ name: `bench-${i}`, diskGb: 50, usedDiskGb: USED_GB, tags: [TAG] }).id,
+    );
+    const measure = async (scheduledTime: string): Promise<RoutineRun> => {
+      const before = world.sandbox.log.length;
+      const snapshotsBefore = world.sandbox.state.snapshots.size;
+      const invocationsBefore = world.invocations.count;
+      const waitedBefore = budget?.waitedMs ?? 0;
+      const since = world.sandbox.clock.now();
+      const real = performance.now();
+      const execution = await world.run({ scheduledTime });
+      const invocations = world.invocations.count - invocationsBefore;
+      // Waits here are plain sleeps: a replayed invocation would repeat them and their time.
+      if (invocations !== 1) throw new Error(`the run took ${invocations} invocations; its time would be wrong`);
+      const log = world.sandbox.log.slice(before);
+      const byOperation: Record<string, number> = {};
+      for (const r of log) byOperation[r.operationId ?? r.path] = (byOperation[r.operationId ?? r.path] ?? 0) + 1;
+      for (const op of Object.keys(byOperation))
+        byOperation[op] = Number(((byOperation[op] ?? 0) / DROPLETS).toFixed(2));
+      let peakPerMinute = 0;
+      for (let i = 0, j = 0; i < log.length; i++) {
+        while ((log[j]?.at ?? 0) <= (log[i]?.at ?? 0) - 60_000) j++;
+        peakPerMinute = Math.max(peakPerMinute, i - j + 1);
+      }
+      return {
+        outcome: execution.getResult()?.outcome,
+        apiCalls: log.length,
+        callsPerDroplet: Number((log.length / DROPLETS).toFixed(2)),
+        rateLimited429: log.filter((x) => x.status === 429).length,
+        peakPerMinute,
+        byOperation,
+        budgetWaitSeconds: Math.round(((budget?.waitedMs ?? 0) - waitedBefore) / 1000),
+        virtualWallMinutes: Number(((world.sandbox.clock.now() - since) / 60_000).toFixed(1)),
+        realSeconds: Number(((performance.now() - real) / 1000).toFixed(2)),
+        allActive: ids.every((id) => world.sandbox.droplet(id)?.status === "active"),
+        snapshotsMade: world.sandbox.state.snapshots.size - snapshotsBefore,
+        invocations,
+      };
     };
-  };
 
-  const first = await measure("2026-01-04T03:00:00Z");
-  world.sandbox.advance(Date.parse("2026-01-11T03:00:00Z") - world.sandbox.clock.now());
-  const weekly = await measure("2026-01-11T03:00:00Z");
-  routineRuns = [first, weekly];
-  await world.close();
-} finally {
-  await LocalDurableTestRunner.teardownTestEnvironment();
+    const first = await measure("2026-01-04T03:00:00Z");
+    world.sandbox.advance(Date.parse("2026-01-11T03:00:00Z") - world.sandbox.clock.now());
+    const weekly = await measure("2026-01-11T03:00:00Z");
+    await world.close();
+    return [first, weekly];
+  } finally {
+    await LocalDurableTestRunner.teardownTestEnvironment();
+  }
 }
-const [first, weekly] = routineRuns as [RoutineRun, RoutineRun];
+
+const [first, weekly] = await cycle(config);
+const [firstExtra, weeklyExtra] = await cycle(withBackupsAndCopy);
+/** Calls per droplet the Backups reconciliation and one copy region add to a run. */
+const added = (r: RoutineRun, base: RoutineRun) => Number((r.callsPerDroplet - base.callsPerDroplet).toFixed(2));
+const addedByOperation = (r: RoutineRun, base: RoutineRun) =>
+  Object.fromEntries(
+    Object.entries(r.byOperation)
+      .map(([op, n]) => [op, Number((n - (base.byOperation[op] ?? 0)).toFixed(2))] as const)
+      .filter(([, n]) => n !== 0),
+  );
 
 const routineLine = (label: string, r: RoutineRun, target: number) =>
   `  ${label}  ${r.apiCalls} API calls (${r.callsPerDroplet} per droplet; target ≤ ${target}), 429s ${r.rateLimited429}, ` +
@@ -140,6 +167,14 @@ console.log(
 );
 console.log(routineLine("first run (size and speed unknown)       ", first, TARGET.first));
 console.log(routineLine("weekly run (speed learned from the first)", weekly, TARGET.weekly));
+const extraLine = (label: string, r: RoutineRun, base: RoutineRun) =>
+  `  ${label}  +${added(r, base)} per droplet (${r.callsPerDroplet} in all), 429s ${r.rateLimited429}, outcome ${r.outcome}, ` +
+  `all active ${r.allActive}: ${Object.entries(addedByOperation(r, base))
+    .map(([op, n]) => `${op} ${n > 0 ? "+" : ""}${n}`)
+    .join(", ")}`;
+console.log("With DO Backups managed (weekly) and a copy to one more region, what they add:");
+console.log(extraLine("first run (enables Backups everywhere)   ", firstExtra, first));
+console.log(extraLine("weekly run (Backups already as wanted)   ", weeklyExtra, weekly));
 console.log(
   JSON.stringify({
     routineDroplets: DROPLETS,
@@ -163,5 +198,11 @@ console.log(
     routineTargetCallsPerDroplet: TARGET.weekly,
     routineByOperation: weekly.byOperation,
     routineRealSeconds: Number((first.realSeconds + weekly.realSeconds).toFixed(2)),
+    backupsAndCopyFirstRunAddedPerDroplet: added(firstExtra, first),
+    backupsAndCopyWeeklyAddedPerDroplet: added(weeklyExtra, weekly),
+    backupsAndCopyFirstRunAddedByOperation: addedByOperation(firstExtra, first),
+    backupsAndCopyWeeklyAddedByOperation: addedByOperation(weeklyExtra, weekly),
+    backupsAndCopyRateLimited429: firstExtra.rateLimited429 + weeklyExtra.rateLimited429,
+    backupsAndCopyOutcomes: [firstExtra.outcome, weeklyExtra.outcome],
   }),
 );
