@@ -43,7 +43,16 @@ async function verifyWith(latest: Record<string, "NEW" | "available" | "pending"
   }
   sandbox.log.length = 0;
   const report = await verifyAll(
-    { api, store: { runs: async () => [] }, now: sandbox.clock.now() },
+    {
+      api,
+      store: {
+        listRun: async () => ({ findings: [], toRead: [] }),
+        readBack: async () => {
+          throw new Error("nothing to read");
+        },
+      },
+      now: sandbox.clock.now(),
+    },
     droplets.map((droplet) => ({ droplet, plans: config.plans })),
     { readData: 0, seed: 1, prune: false },
   );

@@ -1,7 +1,8 @@
 /**
  * The plan's opt-in `verify` step at the end of a run (`plans[].verify: { readData, duplicityPath }`):
- * after the droplets, each droplet's stored backups are checked as `lifeboat verify` checks them, one
- * durable step per droplet (a replay does not read again), with one seed for the run; with
+ * after the droplets, each droplet's stored backups are checked as `lifeboat verify` checks them, a
+ * durable step for its listing and then one per archive read back (a replay reads none again that
+ * finished), with one seed for the run; with
  * `duplicityPath`, `duplicity verify` of it runs on the droplet as a job (./duplicity-verify-step.ts),
  * both through ./verify-droplet-steps.ts, as a requested verify does.
  * A check that cannot run (the store or the droplet unreachable) is a broken finding, never a

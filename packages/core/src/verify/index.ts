@@ -23,4 +23,10 @@ export {
 export { pickArchives } from "./sample";
 export { snapshotVerdict } from "./snapshots";
 export { UnknownVerifyTarget, verifyTargets } from "./targets";
-export { type StoreVerifier, verifyAll } from "./verify-droplet";
+export {
+  type ArchiveToRead,
+  type StoreListing,
+  type StoreVerifier,
+  storeFindings,
+  verifyAll,
+} from "./verify-droplet";

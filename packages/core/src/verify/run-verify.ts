@@ -2,7 +2,8 @@
  * A verify asked for (`/lifeboat verify`, a VerifyRequest): the body of `backup-run` for it, so
  * that reading archives back runs in the durable function, not in Slack's short invocation.
  * The same checks as `lifeboat verify` and the run's verify step (../routine/verify-droplet-steps.ts):
- * the store, one durable step per droplet (a replay does not read again), read-only (no `--prune`),
+ * the store, a durable step per droplet's listing and one per archive read back (a replay reads
+ * none again that finished), read-only (no `--prune`),
  * and `duplicity verify` of each plan's `verify.duplicityPath` as a job on the droplet, reached
  * through the run's hosts; one `verify.finished` at the end.
  */

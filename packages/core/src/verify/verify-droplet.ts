@@ -19,16 +19,52 @@ export interface VerifyOptions {
   prune: boolean;
 }
 
-/** What verify needs of the archive store (`@lifeboat/storage`'s `storeVerifier`). */
+/** An archive the seeded sample picked, to be read back: what its manifest says of it (small, JSON). */
+export interface ArchiveToRead {
+  key: string;
+  bytes: number;
+  sha256: string;
+  compression: "zstd" | "gzip" | "none";
+}
+
+/** The store's checks that need no archive read, and the archives the sample picked to read back. */
+export interface StoreListing {
+  findings: VerifyFinding[];
+  toRead: ArchiveToRead[];
+}
+
+/**
+ * What verify needs of the archive store (`@lifeboat/storage`'s `storeVerifier`). The read-back
+ * is one call per archive so that the durable function can give each its own step: a droplet's
+ * archives together may take longer to read than one Lambda invocation lasts.
+ */
 export interface StoreVerifier {
   /**
    * The droplet's latest complete run: its manifest parses, each object it lists is there with
-   * its size, and a seeded share of its archives read back match their sha256 and are readable
-   * tars; runs without a manifest older than a day are debris (deleted with `prune`).
+   * its size; runs without a manifest older than a day are debris (deleted with `prune`). Also
+   * picks the seeded share of its whole archives that `readBack` is to read.
    */
-  runs(droplet: string, options: VerifyOptions & { now: number }): Promise<VerifyFinding[]>;
+  listRun(droplet: string, options: VerifyOptions & { now: number }): Promise<StoreListing>;
+  /** One archive read back: its sha256 matches the manifest's and it is a readable tar. */
+  readBack(droplet: string, archive: ArchiveToRead): Promise<VerifyFinding>;
   /** The files of the droplet's duplicity target; absent when the store cannot hold duplicity (local). */
   duplicityFiles?(droplet: string): Promise<DuplicityFile[]>;
+}
+
+/**
+ * The store's findings for one droplet in one go (the CLI's way, in-process): the listing's, then
+ * each sampled archive's read-back, in the order the durable steps report them too.
+ * @example await storeFindings(storeVerifier(sink), "gitlab", { readData: 1, seed, prune: false, now: Date.now() })
+ */
+export async function storeFindings(
+  store: StoreVerifier,
+  droplet: string,
+  options: VerifyOptions & { now: number },
+): Promise<VerifyFinding[]> {
+  const listing = await store.listRun(droplet, options);
+  const findings = [...listing.findings];
+  for (const archive of listing.toRead) findings.push(await store.readBack(droplet, archive));
+  return findings;
 }
 
 export interface VerifyDeps {
@@ -36,6 +72,12 @@ export interface VerifyDeps {
   store: StoreVerifier;
   /** ms since the epoch. */
   now: number;
+}
+
+/** One droplet's checks before any archive is read: the store's listing, then the snapshot's and duplicity chain's. */
+export interface DropletListing extends StoreListing {
+  /** The snapshot and duplicity chain findings, reported after the archives read back. */
+  after: VerifyFinding[];
 }
 
 /**
@@ -48,12 +90,29 @@ export async function verifyDroplet(
   plans: readonly Plan[],
   options: VerifyOptions,
 ): Promise<VerifyFinding[]> {
-  const findings = await deps.store.runs(droplet.name, { ...options, now: deps.now });
+  const listing = await listDroplet(deps, droplet, plans, options);
+  const read: VerifyFinding[] = [];
+  for (const archive of listing.toRead) read.push(await deps.store.readBack(droplet.name, archive));
+  return [...listing.findings, ...read, ...listing.after];
+}
+
+/**
+ * Everything verify checks of one droplet but the archives' read-back, and which archives to read.
+ * @example const { findings, toRead, after } = await listDroplet(deps, droplet, [plan], { readData: 0.1, seed, prune: false })
+ */
+export async function listDroplet(
+  deps: VerifyDeps,
+  droplet: Droplet,
+  plans: readonly Plan[],
+  options: VerifyOptions,
+): Promise<DropletListing> {
+  const { findings, toRead } = await deps.store.listRun(droplet.name, { ...options, now: deps.now });
+  const after: VerifyFinding[] = [];
 
   const snapshotPlans = plans.map((p) => p.name);
   if (snapshotPlans.length > 0) {
     const verdict = await latestSnapshotVerdict(deps.api, snapshotPlans, droplet);
-    findings.push({
+    after.push({
       droplet: droplet.name,
       check: "snapshot",
       item: verdict.item,
@@ -73,10 +132,10 @@ export async function verifyDroplet(
       .sort((a, b) => b.fullEverySeconds + b.intervalSeconds - (a.fullEverySeconds + a.intervalSeconds))[0]!;
     const verdict = duplicityChainVerdict(await deps.store.duplicityFiles(droplet.name), rule, deps.now);
     for (const p of verdict.problems) {
-      findings.push({ droplet: droplet.name, check: "duplicity", item: p.item, ok: false, detail: p.problem });
+      after.push({ droplet: droplet.name, check: "duplicity", item: p.item, ok: false, detail: p.problem });
     }
     if (verdict.problems.length === 0) {
-      findings.push({
+      after.push({
         droplet: droplet.name,
         check: "duplicity",
         item: `chain of ${verdict.lastFull}`,
@@ -85,7 +144,7 @@ export async function verifyDroplet(
       });
     }
   }
-  return findings;
+  return { findings, toRead, after };
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * Core's `StoreVerifier` port over a sink: one listing of the droplet's runs, the latest
- * complete run's manifest read and parsed, each listed object found with its size, a seeded
- * share of its archives read back (./read-archive.ts), debris found and, with `prune`, deleted.
+ * complete run's manifest read and parsed, each listed object found with its size, debris found
+ * and, with `prune`, deleted, and a seeded share of its archives picked; then each of those
+ * read back on its own (./read-archive.ts), so the durable function can give each a step.
  */
 import {
+  type ArchiveToRead,
   classifyRuns,
   type DuplicityFile,
   dataProblem,
@@ -11,7 +13,9 @@ import {
   pickArchives,
   type ReadBack,
   type RunDirectory,
+  type StoreListing,
   type StoreVerifier,
+  storeFindings,
   type VerifyFinding,
 } from "@lifeboat/core";
 import { dropletPrefix, duplicityPrefix, MANIFEST_FILE } from "../layout";
@@ -58,12 +62,18 @@ function runDirectories(objects: readonly ListedObject[], prefix: string) {
   return dirs;
 }
 
+/** The port, and `runs`: the listing and every sampled archive's read-back in one call. */
+export type SinkStoreVerifier = StoreVerifier & {
+  runs(droplet: string, options: Parameters<StoreVerifier["listRun"]>[1]): Promise<VerifyFinding[]>;
+};
+
 /**
  * @example await verifyDroplet({ api, store: storeVerifier(sink), now: Date.now() }, droplet, plans, options)
  */
-export function storeVerifier(sink: Sink): StoreVerifier {
-  const verifier: StoreVerifier = {
-    async runs(droplet, options) {
+export function storeVerifier(sink: Sink): SinkStoreVerifier {
+  const verifier: SinkStoreVerifier = {
+    runs: (droplet, options) => storeFindings(verifier, droplet, options),
+    async listRun(droplet, options): Promise<StoreListing> {
       const prefix = dropletPrefix(droplet);
       const dirs = runDirectories(await sink.list(prefix), prefix);
       const verdict = classifyRuns(
@@ -97,13 +107,13 @@ export function storeVerifier(sink: Sink): StoreVerifier {
       const latest = verdict.latest;
       if (!latest) {
         say("manifest", `${prefix}`, true, "no complete archive run stored: nothing to check");
-        return findings;
+        return { findings, toRead: [] };
       }
       const manifestKey = `${prefix}${latest.runId}/${MANIFEST_FILE}`;
       const read = await parseManifest(sink, manifestKey);
       if ("problem" in read) {
         say("manifest", manifestKey, false, read.problem);
-        return findings;
+        return { findings, toRead: [] };
       }
       const entries = [...read.manifest.containers, ...read.manifest.volumes];
       const listed = new Map((dirs.get(latest.runId)?.objects ?? []).map((o) => [o.key, o]));
@@ -128,23 +138,32 @@ export function storeVerifier(sink: Sink): StoreVerifier {
           options.seed,
         ),
       );
-      for (const entry of entries.filter((e) => picked.has(e.key))) {
-        if (!whole.includes(entry)) continue; // already named as missing or the wrong size
-        let back: ReadBack;
-        try {
-          back = await readArchive(await sink.get(entry.key), entry.compression);
-        } catch (error) {
-          // One archive that cannot be read is named; the others are still read.
-          say("data", entry.key, false, `could not be read back: ${(error as Error).message}`);
-          continue;
-        }
-        const problem = dataProblem(entry, back);
-        const detail =
-          problem ??
-          `sha256 matches (${back.bytes} bytes)${back.notChecked ? `; ${back.notChecked}` : `, a tar of ${back.entries} entries`}`;
-        say("data", entry.key, problem === undefined, detail);
+      // Those already named as missing or the wrong size are not read.
+      const toRead: ArchiveToRead[] = entries
+        .filter((e) => picked.has(e.key) && whole.includes(e))
+        .map((e) => ({ key: e.key, bytes: e.bytes, sha256: e.sha256, compression: e.compression }));
+      return { findings, toRead };
+    },
+    async readBack(droplet, entry): Promise<VerifyFinding> {
+      const finding = (ok: boolean, detail: string): VerifyFinding => ({
+        droplet,
+        check: "data",
+        item: entry.key,
+        ok,
+        detail,
+      });
+      let back: ReadBack;
+      try {
+        back = await readArchive(await sink.get(entry.key), entry.compression);
+      } catch (error) {
+        // One archive that cannot be read is named; the others are still read.
+        return finding(false, `could not be read back: ${(error as Error).message}`);
       }
-      return findings;
+      const problem = dataProblem(entry, back);
+      const detail =
+        problem ??
+        `sha256 matches (${back.bytes} bytes)${back.notChecked ? `; ${back.notChecked}` : `, a tar of ${back.entries} entries`}`;
+      return finding(problem === undefined, detail);
     },
   };
   // duplicity writes only to S3/Spaces (`<prefix>duplicity/<droplet>`): a local store has none to check.
