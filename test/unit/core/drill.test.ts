@@ -154,7 +154,13 @@ describe("drillUserData", () => {
 });
 
 /** An in-memory DigitalOcean with what a drill calls, recording every call. */
-function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["status"]; closeFails?: boolean }) {
+function fakeApi(o: {
+  snapshots: DropletSnapshot[];
+  createdStatus?: Droplet["status"];
+  closeFails?: boolean;
+  /** The first egress firewall is made but its answer is lost (the call throws). */
+  openAnswerLost?: boolean;
+}) {
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const droplets = new Map<number, Droplet>();
   const original: Droplet = {
@@ -213,8 +219,10 @@ function fakeApi(o: { snapshots: DropletSnapshot[]; createdStatus?: Droplet["sta
     listDropletsByTag: async (tag) => [...droplets.values()].filter((d) => d.tags.includes(tag)),
     destroyDroplet: async (id) => void droplets.delete(id),
     createDropletFirewall: async (spec) => {
-      const made = { ...spec, id: `fw-${spec.name}`, createdAt: "2026-01-10T05:00:00Z" };
+      // DigitalOcean gives every firewall its own id, whatever its name.
+      const made = { ...spec, id: `fw-${spec.name}-${dropletFirewalls.size + 1}`, createdAt: "2026-01-10T05:00:00Z" };
       dropletFirewalls.set(made.id, made);
+      if (o.openAnswerLost && dropletFirewalls.size === 1) throw new Error("socket hang up");
       return made;
     },
     listFirewalls: async () => [...dropletFirewalls.values()],
@@ -305,6 +313,7 @@ async function drill(options: {
   /** The store is a local directory: no download URLs. */
   localStore?: boolean;
   closeFails?: boolean;
+  openAnswerLost?: boolean;
 }) {
   let clock = Date.parse("2026-01-10T05:00:00Z");
   const time: TimeBase = {
@@ -322,6 +331,7 @@ async function drill(options: {
     snapshots: [snap(older), snap(newer)],
     ...(options.createdStatus ? { createdStatus: options.createdStatus } : {}),
     ...(options.closeFails ? { closeFails: true } : {}),
+    ...(options.openAnswerLost ? { openAnswerLost: true } : {}),
   });
   const fake = fakeShell(options.shell);
   const seen = fake.seen;
@@ -487,6 +497,7 @@ describe("runDrill", () => {
         "shell.stopContainers",
         "createDropletFirewall",
         "shell.restoreVolumes",
+        "listFirewalls",
         "deleteFirewall",
         "shell.startContainers",
         "shell.runChecks",
@@ -523,8 +534,20 @@ describe("runDrill", () => {
         "shell.stopContainers",
         "createDropletFirewall",
         "shell.restoreVolumes",
+        "listFirewalls",
         "deleteFirewall",
       ]);
+      expect(world.dropletFirewalls.size).toBe(0);
+    });
+
+    it("closes every egress firewall of its name when a retried open made two, before the containers start", async () => {
+      const { result, world } = await drill({ drill: restoring, openAnswerLost: true });
+      expect(result.passed).toBe(true);
+      expect(world.calls.filter((c) => c.method === "createDropletFirewall")).toHaveLength(2);
+      // Nothing of the drill's egress is left when its containers start.
+      const start = world.calls.findIndex((c) => c.method === "shell.startContainers");
+      const deleted = world.calls.slice(0, start).filter((c) => c.method === "deleteFirewall");
+      expect(deleted).toHaveLength(2);
       expect(world.dropletFirewalls.size).toBe(0);
     });
 

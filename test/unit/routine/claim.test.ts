@@ -113,6 +113,29 @@ describe("droplet claim in the routine (durable test runner)", () => {
     expect(world.sandbox.state.tags.size).toBe(0);
   });
 
+  it("a droplet left off under an expired claim stays the watchdog's when a later run takes the claim over and ends without a power-on", async () => {
+    // Run A powered gitlab off and could not power it on; its claim expired while the watchdog's power_on failed too.
+    const config = planInput({ mode: "none" });
+    const world = await makeWorld({ config });
+    const { gitlab } = seedGitlab(world.sandbox);
+    gitlab.status = "off";
+    const since = world.sandbox.clock.now() - 3 * HOUR;
+    putClaim(world.sandbox, gitlab, since, since + 2.5 * HOUR, "weekly-20260104T000000Z-cli");
+
+    await world.run(); // run B: wins, takes nothing (snapshots are off), releases its own claim
+    expect(powerOffs(world.sandbox)).toBe(0);
+
+    const clock = world.sandbox.clock;
+    const report = await watchdogRound(validateConfig(config), {
+      api: world.api,
+      events: { emit: async () => undefined },
+      now: () => clock.now(),
+      sleep: (ms) => clock.sleep(ms),
+    });
+    expect(report.recovered).toEqual(["gitlab"]);
+    expect(world.sandbox.droplet(gitlab.id)).toMatchObject({ status: "active", tags: [] });
+  });
+
   it("the winner holds its claim while it works and releases it after the power-on", async () => {
     const world = await makeWorld();
     const { gitlab } = seedGitlab(world.sandbox);

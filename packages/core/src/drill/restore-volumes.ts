@@ -78,15 +78,13 @@ export async function restoreVolumesIsolated(
 }
 
 /**
- * Deletes the egress firewall: by id when its create answered, else every one of its name (a
- * create whose answer was lost may have made it).
+ * Deletes every egress firewall of its name, and the one whose id the create answered: a
+ * retried or replayed create may have made a second one of the same name (DigitalOcean gives
+ * each its own id), and none may stay open when the containers start.
  */
 async function closeEgress(api: DropletApi, name: string, id: string | undefined): Promise<boolean> {
-  if (id !== undefined) {
-    await api.deleteFirewall(id);
-    return true;
-  }
-  const made = (await api.listFirewalls()).filter((f) => f.name === name);
-  for (const f of made) await api.deleteFirewall(f.id);
+  const made = (await api.listFirewalls()).filter((f) => f.name === name).map((f) => f.id);
+  if (id !== undefined && !made.includes(id)) made.push(id);
+  for (const f of made) await api.deleteFirewall(f);
   return made.length > 0;
 }

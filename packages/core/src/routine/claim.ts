@@ -18,7 +18,7 @@
  *
  * A claim stops counting at `until` = claim time + the plan's `maxDowntime` + 30 min, so a
  * crashed run's claim does not block the droplet for ever: a new claimer removes it (takes
- * over), and the watchdog clears it. A live run renews its claim right before powering off
+ * over; not while the droplet is off, when it is the watchdog's mark), and the watchdog clears it. A live run renews its claim right before powering off
  * (`keepClaim`), so it lasts through the downtime, and releases it at the end (`releaseClaim`).
  *
  * The claim is also the watchdog's mark of a droplet lifeboat powered off (no tag of its own,
@@ -130,7 +130,8 @@ export async function claimDroplet(
       const now = nowOf(deps);
       const seen = claimsOn(droplet, now, nonce);
       const cleared: string[] = [];
-      for (const stale of seen.expired) {
+      // A droplet still off keeps an expired claim: it is the watchdog's mark until the droplet is on again.
+      for (const stale of droplet.status === "off" ? [] : seen.expired) {
         await deps.api.deleteTag(stale.tag).catch(() => undefined); // taken over; gone already is fine
         cleared.push(stale.tag);
       }
