@@ -4,6 +4,7 @@
  * The harness-backed drill (sandbox + a second sshd) is test/integration/drill.
  */
 import {
+  type ArchiveDownloadUrls,
   chooseSize,
   chooseSnapshot,
   DRILL_EGRESS_FIREWALL_PREFIX,
@@ -12,6 +13,7 @@ import {
   type DrillCheckResult,
   type DrillDeps,
   type DrillShell,
+  type DrillVolume,
   type Droplet,
   type DropletApi,
   type DropletFirewall,
@@ -314,6 +316,7 @@ async function drill(options: {
   localStore?: boolean;
   closeFails?: boolean;
   openAnswerLost?: boolean;
+  backup?: DrillBackup;
 }) {
   let clock = Date.parse("2026-01-10T05:00:00Z");
   const time: TimeBase = {
@@ -348,10 +351,12 @@ async function drill(options: {
   const events: LifeboatEvent[] = [];
   const steps = new LocalSteps(time);
   const results: string[] = [];
+  const stepNames: string[] = [];
   const recording = {
     ...steps,
     step: (name: string, fn: never, o?: never) =>
       steps.step(name, fn, o).then((r) => {
+        stepNames.push(name);
         results.push(JSON.stringify(r) ?? "");
         return r;
       }),
@@ -366,7 +371,7 @@ async function drill(options: {
     events: { emit: async (e) => void events.push(e) },
     shell,
     backups: {
-      latest: async () => BACKUP,
+      latest: async () => options.backup ?? BACKUP,
       ...(options.localStore
         ? {}
         : {
@@ -390,7 +395,7 @@ async function drill(options: {
     ...(options.keep ? { keep: true } : {}),
     scheduledTime: "2026-01-10T05:00:00Z",
   });
-  return { result, events, world, seen, results };
+  return { result, events, world, seen, results, stepNames };
 }
 
 describe("runDrill", () => {
@@ -521,6 +526,75 @@ describe("runDrill", () => {
       expect(JSON.stringify(restore?.args[2])).toContain(URL_SENTINEL);
       expect(restore?.args[2]).toMatchObject({ withinSeconds: 900 });
       expect(JSON.stringify({ events, results, result })).not.toContain("URL-SENTINEL");
+    });
+
+    it("restores each volume in steps of its own, egress open and a URL made for that volume alone", async () => {
+      const second = {
+        ...BACKUP.volumes[0]!,
+        volume: "gitlab-config",
+        key: "runs/gitlab/x/volumes/gitlab-config.tar.zst",
+      };
+      const { result, world, stepNames } = await drill({
+        drill: restoring,
+        backup: { ...BACKUP, volumes: [...BACKUP.volumes, second] },
+      });
+      expect(result.passed).toBe(true);
+      // A step lasts one invocation (Lambda's 15 minutes): one per volume bounds it by one download, not the sum.
+      expect(order(world.calls)).toEqual([
+        "shell.stopContainers",
+        "createDropletFirewall",
+        "shell.restoreVolumes",
+        "listFirewalls",
+        "deleteFirewall",
+        "createDropletFirewall",
+        "shell.restoreVolumes",
+        "listFirewalls",
+        "deleteFirewall",
+        "shell.startContainers",
+        "shell.runChecks",
+      ]);
+      const restores = world.calls.filter((c) => c.method === "shell.restoreVolumes");
+      expect(restores.map((c) => (c.args[1] as DrillVolume[]).map((v) => v.volume))).toEqual([
+        ["gitlab-data"],
+        ["gitlab-config"],
+      ]);
+      expect(restores.map((c) => Object.keys((c.args[2] as ArchiveDownloadUrls).byKey))).toEqual([
+        [BACKUP.volumes[0]?.key],
+        [second.key],
+      ]);
+      expect(stepNames.filter((n) => /volume/.test(n))).toEqual([
+        "open egress for volume gitlab-data (1 of 2)",
+        "restore volume gitlab-data (1 of 2)",
+        "close egress for volume gitlab-data (1 of 2)",
+        "open egress for volume gitlab-config (2 of 2)",
+        "restore volume gitlab-config (2 of 2)",
+        "close egress for volume gitlab-config (2 of 2)",
+      ]);
+      expect(result.drills[0]?.checks.filter((c) => c.name.startsWith("volume ")).map((c) => c.name)).toEqual([
+        "volume gitlab-data",
+        "volume gitlab-config",
+      ]);
+      expect(world.dropletFirewalls.size).toBe(0);
+    });
+
+    it("restores a local store's volumes in steps of their own too", async () => {
+      const second = {
+        ...BACKUP.volumes[0]!,
+        volume: "gitlab-config",
+        key: "runs/gitlab/x/volumes/gitlab-config.tar.zst",
+      };
+      const { result, world, stepNames } = await drill({
+        drill: restoring,
+        localStore: true,
+        backup: { ...BACKUP, volumes: [...BACKUP.volumes, second] },
+      });
+      expect(result.passed).toBe(true);
+      const restores = world.calls.filter((c) => c.method === "shell.restoreVolumes");
+      expect(restores.map((c) => (c.args[1] as DrillVolume[]).length)).toEqual([1, 1]);
+      expect(stepNames.filter((n) => /^restore volume/.test(n))).toEqual([
+        "restore volume gitlab-data (1 of 2)",
+        "restore volume gitlab-config (2 of 2)",
+      ]);
     });
 
     it("closes egress when the restore fails, and then starts no container", async () => {

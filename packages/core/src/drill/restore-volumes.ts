@@ -3,17 +3,22 @@
  * each archive from the store itself, so no archive byte passes through whoever runs the drill
  * (a Lambda function). The drill droplet's firewall lets nothing out, so, in this order:
  *   1. stop every container on the scratch droplet (none may run while traffic can leave);
+ *   then for each volume, each in durable steps of its own:
  *   2. open outbound traffic to the store for this droplet alone (a firewall on its id);
- *   3. download, check the sha256 and extract each archive into a scratch volume;
+ *   3. download that one archive, check its sha256 and extract it into a scratch volume;
  *   4. close it again (delete that firewall) — also when the restore fails;
- * and only then does the drill start the containers. A store the droplet cannot reach (a local
- * directory, the CLI's `npm start`) sends the archives over SSH instead and opens nothing.
+ * and only then does the drill start the containers. One step per volume, not one for all:
+ * a step runs within one invocation (Lambda's 15 minutes), so the bound is one volume's
+ * download (`restoreSeconds`), not the sum of all; and egress is open for one volume at a
+ * time, so the watchdog's "open longer than twice `restoreSeconds` is a leftover" holds.
+ * A store the droplet cannot reach (a local directory, the CLI's `npm start`) sends the
+ * archives over SSH instead and opens nothing.
  */
 import type { DrillCheckResult } from "../events";
 import type { DropletApi } from "../ports/digitalocean";
 import { messageOf } from "../routine/deps";
 import { type DurableSteps, runOnce } from "../routine/durable";
-import type { DrillDeps, DrillLimits, DrillVolume, ScratchAccess } from "./ports";
+import type { ArchiveDownloads, DrillDeps, DrillLimits, DrillVolume, ScratchAccess } from "./ports";
 import { drillEgressFirewall } from "./tags";
 
 export interface VolumeRestore {
@@ -46,34 +51,45 @@ export async function restoreVolumesIsolated(
   }
 
   const downloads = deps.backups?.downloads;
-  if (!downloads) {
-    // A local store: the archives come over the SSH session; the droplet needs no outbound traffic.
-    return ctx.step("restore volumes", () => deps.shell.restoreVolumes(access, volumes), runOnce);
+  const results: DrillCheckResult[] = [];
+  for (const [i, volume] of volumes.entries()) {
+    const step = `volume ${volume.volume} (${i + 1} of ${volumes.length})`;
+    results.push(
+      ...(downloads
+        ? await restoreDownloaded(ctx, deps, restore, volume, downloads, step)
+        : // A local store: the archive comes over the SSH session; the droplet needs no outbound traffic.
+          await ctx.step(`restore ${step}`, () => deps.shell.restoreVolumes(access, [volume]), runOnce)),
+    );
   }
+  return results;
+}
 
+/** Steps 2–4 for one volume. */
+async function restoreDownloaded(
+  ctx: DurableSteps,
+  deps: DrillDeps,
+  restore: VolumeRestore,
+  volume: DrillVolume,
+  downloads: ArchiveDownloads,
+  step: string,
+): Promise<DrillCheckResult[]> {
   const egress = drillEgressFirewall(restore.scratchDropletId, downloads.ports);
   let opened: string | undefined;
   try {
-    opened = await ctx.step(
-      "open egress for the restore",
-      async () => (await deps.api.createDropletFirewall(egress)).id,
-    );
-    // The URLs are made inside the step that uses them: they never reach a checkpoint.
+    opened = await ctx.step(`open egress for ${step}`, async () => (await deps.api.createDropletFirewall(egress)).id);
+    // The URL is made inside the step that uses it, for this archive alone: it never reaches a checkpoint.
     return await ctx.step(
-      "restore volumes",
+      `restore ${step}`,
       async () =>
         deps.shell.restoreVolumes(
-          access,
-          volumes,
-          await downloads.urls(
-            volumes.map((v) => v.key),
-            restore.limits.restoreSeconds,
-          ),
+          restore.access,
+          [volume],
+          await downloads.urls([volume.key], restore.limits.restoreSeconds),
         ),
       runOnce,
     );
   } finally {
-    await ctx.step("close egress", () => closeEgress(deps.api, egress.name, opened));
+    await ctx.step(`close egress for ${step}`, () => closeEgress(deps.api, egress.name, opened));
   }
 }
 
