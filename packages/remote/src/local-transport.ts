@@ -53,6 +53,10 @@ function localTransport(extra: Readonly<Record<string, string>>): Transport {
     if (value !== undefined) env[name] = value;
   }
   Object.assign(env, extra);
+  // Debian's bash reads ~/.bashrc when its stdin is a socket and SHLVL is under 2, taking itself
+  // for an ssh session: Node's pipes are sockets. A command here must not run the user's shell
+  // setup (a pyenv init there re-hashed under concurrent commands and held each for a minute).
+  env.SHLVL = "1";
   let closed = false;
   const running = new Set<number>();
   const killGroup = (pid: number | undefined) => {
