@@ -13,15 +13,14 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { nextJobPollSeconds, validateConfig } from "@lifeboat/core";
 import { type RemoteSession, sh, volumeTarCommand } from "@lifeboat/remote";
 import { readJob, removeJob, startJob } from "../../packages/remote/src/job/lifecycle";
 import { RUNNER_PY } from "../../packages/remote/src/job/runner-py";
 import type { JobCredentials, JobSpec, JobStatusFile, JobStorage } from "../../packages/remote/src/job/spec";
-import type { S3Service } from "../../test/harness/s3";
+import { startS3Process } from "./s3-server-process";
 
 /** The default `plans[].jobs` limits, as the config gives them. */
 const JOBS = validateConfig({
@@ -34,7 +33,6 @@ const JOBS = validateConfig({
     },
   ],
 }).plans[0]!.jobs;
-const serverScript = join(dirname(fileURLToPath(import.meta.url)), "s3-server.ts");
 
 export interface PushRun {
   bytes: number;
@@ -63,23 +61,7 @@ export async function startPush(options: {
   env: NodeJS.ProcessEnv;
 }): Promise<Push> {
   const { dir, session, image } = options;
-  const server = spawn(process.execPath, ["--import", "tsx", serverScript, join(dir, "s3")], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const service = await new Promise<S3Service>((resolve, reject) => {
-    let text = "";
-    server.stdout.on("data", (c) => {
-      text += c;
-      if (text.includes("\n")) resolve(JSON.parse(text.split("\n")[0]!));
-    });
-    server.on("exit", (code) => reject(new Error(`the S3 server exited ${code}`)));
-  });
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.on("exit", () => resolve());
-      server.stdin.end();
-    });
+  const { service, stop: stopServer } = await startS3Process(join(dir, "s3"));
 
   const storage: JobStorage = {
     bucket: service.bucket,

@@ -14,15 +14,14 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import type { VolumeEntry } from "@lifeboat/core";
 import { runWriter, S3Sink, storeVerifier, writeManifest } from "@lifeboat/storage";
-import type { S3Service } from "../../test/harness/s3";
+import { startS3Process } from "./s3-server-process";
 
-const serverScript = join(dirname(fileURLToPath(import.meta.url)), "s3-server.ts");
 const ARCHIVES = 16;
 const TAR_BYTES = 128 * 1024 * 1024;
 const FILE_BYTES = 4 * 1024 * 1024;
@@ -66,27 +65,6 @@ function zstdOf(source: AsyncGenerator<Buffer>): Readable {
   return child.stdout;
 }
 
-async function startServer(dir: string) {
-  const server = spawn(process.execPath, ["--import", "tsx", serverScript, dir], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const service = await new Promise<S3Service>((resolve, reject) => {
-    let text = "";
-    server.stdout.on("data", (c) => {
-      text += c;
-      if (text.includes("\n")) resolve(JSON.parse(text.split("\n")[0]!));
-    });
-    server.on("exit", (code) => reject(new Error(`the S3 server exited ${code}`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.on("exit", () => resolve());
-      server.stdin.end();
-    });
-  return { service, stop };
-}
-
 /** `GET | sha256sum`: the object's bytes through the SDK's stream into the sha256sum command. */
 async function sha256sumOf(sink: S3Sink, key: string): Promise<string> {
   const child = spawn("sha256sum", [], { stdio: ["pipe", "pipe", "inherit"] });
@@ -102,7 +80,7 @@ async function sha256sumOf(sink: S3Sink, key: string): Promise<string> {
 
 export async function measureVerifyRead(): Promise<{ verifyMBps: number; sha256sumMBps: number; verifyRatio: number }> {
   const dir = await mkdtemp(join(tmpdir(), "bench-verify-"));
-  const { service, stop } = await startServer(dir);
+  const { service, stop } = await startS3Process(dir);
   try {
     const sink = new S3Sink({
       bucket: service.bucket,
