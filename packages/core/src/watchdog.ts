@@ -17,7 +17,7 @@ import { type DrillDropletSeen, destroyStaleDrills } from "./drill/stale-drills"
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
 import { claimLatestOffAt, claimsOn } from "./routine/claim";
-import { parseClaimTag } from "./routine/claim-tag";
+import { appliesTo, parseClaimTag } from "./routine/claim-tag";
 import { parseOffMarker } from "./routine/off-marker";
 
 const DEFAULT_MAX_DOWNTIME_SECONDS = 7200;
@@ -136,7 +136,7 @@ function offMarks(
   if (marks.length > 0 || droplet.status !== "off") return marks;
   const newest = droplet.tags
     .map(parseClaimTag)
-    .filter((c) => c?.dropletId === droplet.id)
+    .filter((c) => c && appliesTo(c, droplet.id))
     .sort((a, b) => b!.until - a!.until)[0];
   if (!newest) return marks;
   const maxDowntime = budgets.get(newest.plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;

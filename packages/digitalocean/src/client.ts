@@ -80,6 +80,8 @@ export interface ClientStats {
 }
 
 const PER_PAGE = 200;
+/** DO documents no limit on the resources of one tag request; 50 keeps a refused request small. */
+const TAG_RESOURCES_PER_REQUEST = 50;
 /** An action found after a failed POST counts as ours if it started this close to our try. */
 const RECOVERY_WINDOW_MS = 120_000;
 
@@ -340,24 +342,28 @@ export class DigitalOceanClient implements DropletApi {
     await this.call({ operation: `create tag ${tag}`, send: () => this.dots.tag.createTag({ name: tag }) });
   }
 
-  tagDroplet(tag: string, dropletId: number): Promise<void> {
-    return this.tagging("tag", tag, dropletId);
+  tagDroplets(tag: string, dropletIds: number[]): Promise<void> {
+    return this.tagging("tag", tag, dropletIds);
   }
 
-  untagDroplet(tag: string, dropletId: number): Promise<void> {
-    return this.tagging("untag", tag, dropletId);
+  untagDroplets(tag: string, dropletIds: number[]): Promise<void> {
+    return this.tagging("untag", tag, dropletIds);
   }
 
-  private async tagging(op: "tag" | "untag", tag: string, dropletId: number): Promise<void> {
-    const request = {
-      tag_name: encodeURIComponent(tag),
-      resources: [{ resource_id: String(dropletId), resource_type: "droplet" }],
-    };
-    await this.call({
-      operation: `${op} ${tag}`,
-      dropletId,
-      send: () => (op === "tag" ? this.dots.tag.tagResources(request) : this.dots.tag.untagResources(request)),
-    });
+  /** Assigning or removing a tag is idempotent, so a retried request is safe. */
+  private async tagging(op: "tag" | "untag", tag: string, dropletIds: number[]): Promise<void> {
+    for (let i = 0; i < dropletIds.length; i += TAG_RESOURCES_PER_REQUEST) {
+      const ids = dropletIds.slice(i, i + TAG_RESOURCES_PER_REQUEST);
+      const request = {
+        tag_name: encodeURIComponent(tag),
+        resources: ids.map((id) => ({ resource_id: String(id), resource_type: "droplet" })),
+      };
+      await this.call({
+        operation: `${op} ${tag}`,
+        ...(ids.length === 1 ? { dropletId: ids[0] } : {}),
+        send: () => (op === "tag" ? this.dots.tag.tagResources(request) : this.dots.tag.untagResources(request)),
+      });
+    }
   }
 
   async deleteTag(tag: string): Promise<void> {

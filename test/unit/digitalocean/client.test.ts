@@ -215,9 +215,18 @@ describe("DigitalOcean client against the sandbox", () => {
     const { client } = clientFor(sandbox);
     await client.ensureTag("lifeboat-running");
     await client.ensureTag("lifeboat-running");
-    await client.tagDroplet("lifeboat-running", d.id);
+    const others = Array.from({ length: 60 }, (_, i) => sandbox.addDroplet({ name: `web-${i}` }).id);
+    const assigns = () => sandbox.log.filter((r) => r.operationId === "tags_assign_resources").length;
+    await client.tagDroplets("lifeboat-running", [d.id, ...others]);
+    expect(assigns()).toBe(2); // 61 droplets: a request per 50
+    expect((await client.listDropletsByTag("lifeboat-running")).map((x) => x.id).sort()).toEqual(
+      [d.id, ...others].sort(),
+    );
+    await client.untagDroplets("lifeboat-running", others);
     expect((await client.listDropletsByTag("lifeboat-running")).map((x) => x.id)).toEqual([d.id]);
-    await client.untagDroplet("lifeboat-running", d.id);
+    await client.untagDroplets("lifeboat-running", [d.id]);
+    await client.tagDroplets("lifeboat-running", []);
+    expect(assigns()).toBe(2);
     expect(await client.listDropletsByTag("lifeboat-running")).toEqual([]);
     await client.deleteTag("lifeboat-running");
     sandbox.inject({ operationId: "snapshots_delete", fault: { kind: "drop", when: "after" } });

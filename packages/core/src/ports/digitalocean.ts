@@ -178,8 +178,10 @@ export interface DropletApi {
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** Creates the tag if it does not exist yet. */
   ensureTag(tag: string): Promise<void>;
-  tagDroplet(tag: string, dropletId: number): Promise<void>;
-  untagDroplet(tag: string, dropletId: number): Promise<void>;
+  /** Assigns the tag to these droplets (a request per 50; none for an empty list). */
+  tagDroplets(tag: string, dropletIds: number[]): Promise<void>;
+  /** Removes the tag from these droplets only (a request per 50; none for an empty list). */
+  untagDroplets(tag: string, dropletIds: number[]): Promise<void>;
   /** Droplets carrying a tag (every page). */
   listDropletsByTag(tag: string): Promise<Droplet[]>;
   deleteTag(tag: string): Promise<void>;

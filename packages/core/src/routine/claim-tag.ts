@@ -1,25 +1,29 @@
 /**
  * The tags of a droplet claim (./claim.ts): one lifeboat run per droplet, whoever started it.
  * Every starter (schedule, Slack, CLI, another machine) sees a droplet's tags, so the claim
- * lives there. Two kinds, each unique to one claimer by its nonce:
+ * lives there. A run makes one pair of tags and assigns them to all of its droplets at once
+ * (a tag can carry many droplets), each unique to the run by its nonce:
  *
- *   `lifeboat-claiming:<droplet id>:<nonce>:<since>`   "I am choosing my rank" (short-lived)
- *   `lifeboat-claim:<droplet id>:<rank>:<nonce>:<since>:<until>:<plan>:<by>:<run id>`
+ *   `lifeboat-claiming:<nonce>:<since>`   "I am choosing my rank" (short-lived)
+ *   `lifeboat-claim:<rank>:<nonce>:<since>:<until>:<plan>:<by>:<run id>`
  *
- * e.g. `lifeboat-claim:3164400:1:5f0c2a9e41b7:1796007600:1796016600:weekly:cli-alice:weekly-20261129T030000Z-cli`.
+ * e.g. `lifeboat-claim:1:5f0c2a9e41b7:1796007600:1796016600:weekly:cli-alice:weekly-20261129T030000Z-cli`.
  * Times are epoch seconds; `until` is when the claim expires (a crashed run's claim stops
  * counting then); `by` says who started the run (trigger and user). DigitalOcean tag names
  * allow letters, digits, `_`, `-` and `:`, up to 255 characters: the fields are cut to fit
- * (longest case ~220).
+ * (longest case ~205). Tags of earlier versions carry the droplet id first
+ * (`lifeboat-claim:<droplet id>:<rank>:…`, `lifeboat-claiming:<droplet id>:…`): still read,
+ * as claims on that droplet only, so a run that started before an upgrade keeps its droplets.
  */
 
-const CLAIM =
-  /^lifeboat-claim:(\d{1,12}):(\d{1,12}):([0-9a-f]{12}):(\d{9,11}):(\d{9,11}):([a-z0-9-]{1,32}):([A-Za-z0-9_-]{1,40}):([A-Za-z0-9_-]{1,64})$/;
-const CLAIMING = /^lifeboat-claiming:(\d{1,12}):([0-9a-f]{12}):(\d{9,11})$/;
+const FIELDS = String.raw`(\d{1,12}):([0-9a-f]{12}):(\d{9,11}):(\d{9,11}):([a-z0-9-]{1,32}):([A-Za-z0-9_-]{1,40}):([A-Za-z0-9_-]{1,64})`;
+const CLAIM = new RegExp(`^lifeboat-claim:(?:(\\d{1,12}):)?${FIELDS}$`);
+const CLAIMING = /^lifeboat-claiming:(?:(\d{1,12}):)?([0-9a-f]{12}):(\d{9,11})$/;
 
 export interface ClaimTag {
   tag: string;
-  dropletId: number;
+  /** Only in a tag of an earlier version: the one droplet it claims. A run's tag claims every droplet that carries it. */
+  dropletId?: number;
   /** Bakery rank: lower goes first; ties broken by `nonce`. */
   rank: number;
   /** 12 hex digits, random per claimer: tells one claimer's tags from another's. */
@@ -36,7 +40,8 @@ export interface ClaimTag {
 
 export interface ClaimingTag {
   tag: string;
-  dropletId: number;
+  /** Only in a tag of an earlier version (see ClaimTag). */
+  dropletId?: number;
   nonce: string;
   since: number;
 }
@@ -51,10 +56,9 @@ export function startedBy(trigger: string, requestedBy?: string): string {
   return safe(requestedBy.startsWith(`${trigger}:`) ? requestedBy : `${trigger}-${requestedBy}`, 40);
 }
 
-export function claimTag(c: Omit<ClaimTag, "tag">): string {
+export function claimTag(c: Omit<ClaimTag, "tag" | "dropletId">): string {
   return [
     "lifeboat-claim",
-    c.dropletId,
     c.rank,
     c.nonce,
     seconds(c.since),
@@ -65,8 +69,8 @@ export function claimTag(c: Omit<ClaimTag, "tag">): string {
   ].join(":");
 }
 
-export function claimingTag(dropletId: number, nonce: string, since: number): string {
-  return `lifeboat-claiming:${dropletId}:${nonce}:${seconds(since)}`;
+export function claimingTag(nonce: string, since: number): string {
+  return `lifeboat-claiming:${nonce}:${seconds(since)}`;
 }
 
 /** The claim in a tag name; undefined for any other tag. */
@@ -75,7 +79,7 @@ export function parseClaimTag(tag: string): ClaimTag | undefined {
   if (!m) return undefined;
   return {
     tag,
-    dropletId: Number(m[1]),
+    ...(m[1] !== undefined ? { dropletId: Number(m[1]) } : {}),
     rank: Number(m[2]),
     nonce: m[3]!,
     since: Number(m[4]) * 1000,
@@ -89,8 +93,12 @@ export function parseClaimTag(tag: string): ClaimTag | undefined {
 export function parseClaimingTag(tag: string): ClaimingTag | undefined {
   const m = CLAIMING.exec(tag);
   if (!m) return undefined;
-  return { tag, dropletId: Number(m[1]), nonce: m[2]!, since: Number(m[3]) * 1000 };
+  return { tag, ...(m[1] !== undefined ? { dropletId: Number(m[1]) } : {}), nonce: m[2]!, since: Number(m[3]) * 1000 };
 }
+
+/** Whether a claim (or claiming) tag applies to this droplet: a run's tag to any droplet carrying it, an earlier version's to its own droplet only. */
+export const appliesTo = (c: { dropletId?: number }, dropletId: number) =>
+  c.dropletId === undefined || c.dropletId === dropletId;
 
 /** Bakery order: rank, then nonce. Negative when `a` goes first. */
 export const claimOrder = (a: Pick<ClaimTag, "rank" | "nonce">, b: Pick<ClaimTag, "rank" | "nonce">) =>

@@ -30,6 +30,7 @@
  */
 import type { Droplet } from "../ports/digitalocean";
 import {
+  appliesTo,
   type ClaimTag,
   claimingTag,
   claimOrder,
@@ -195,15 +196,14 @@ async function lost(ctx: DurableSteps, deps: RoutineDeps, r: DropletRun, holder:
 async function doorway(deps: RoutineDeps, r: DropletRun, by: string, nonce: string): Promise<ClaimTag> {
   const id = r.droplet.id;
   const since = Math.floor(nowOf(deps) / 1000) * 1000;
-  const choosing = claimingTag(id, nonce, since);
+  const choosing = claimingTag(nonce, since);
   let claim: string | undefined;
   try {
     await deps.api.ensureTag(choosing);
-    await deps.api.tagDroplet(choosing, id);
+    await deps.api.tagDroplets(choosing, [id]);
     const droplet = await deps.api.getDroplet(id);
     const seen = claimsOn(droplet, nowOf(deps), nonce);
     const fields = {
-      dropletId: id,
       rank: 1 + Math.max(0, ...seen.live.map((c) => c.rank)),
       nonce,
       since,
@@ -214,7 +214,7 @@ async function doorway(deps: RoutineDeps, r: DropletRun, by: string, nonce: stri
     };
     claim = claimTag(fields);
     await deps.api.ensureTag(claim);
-    await deps.api.tagDroplet(claim, id);
+    await deps.api.tagDroplets(claim, [id]);
     await deps.api.deleteTag(choosing);
     // Tags of an earlier try of this step that crashed before it could clean up.
     for (const t of droplet.tags) {
@@ -237,7 +237,7 @@ export function claimsOn(droplet: Pick<Droplet, "id" | "tags">, now: number, own
   const claimants = new Set<string>();
   for (const t of droplet.tags) {
     const c = parseClaimTag(t);
-    if (!c || c.dropletId !== droplet.id) continue;
+    if (!c || !appliesTo(c, droplet.id)) continue;
     claimants.add(c.nonce);
     if (c.nonce === own) continue;
     (c.until > now ? live : expired).push(c);
@@ -247,7 +247,7 @@ export function claimsOn(droplet: Pick<Droplet, "id" | "tags">, now: number, own
   const staleChoosing: string[] = [];
   for (const t of droplet.tags) {
     const c = parseClaimingTag(t);
-    if (!c || c.dropletId !== droplet.id || c.nonce === own) continue;
+    if (!c || !appliesTo(c, droplet.id) || c.nonce === own) continue;
     if (c.since + CLAIMING_TTL_SECONDS * 1000 <= now) staleChoosing.push(t);
     else if (!claimants.has(c.nonce)) choosing.push(t);
   }
@@ -279,7 +279,7 @@ export async function keepClaim(
       const now = nowOf(deps);
       const current = droplet.tags
         .map(parseClaimTag)
-        .filter((c): c is ClaimTag => c?.nonce === claim.nonce && c.dropletId === r.droplet.id)
+        .filter((c): c is ClaimTag => c?.nonce === claim.nonce && appliesTo(c, r.droplet.id))
         .sort((a, b) => b.until - a.until)[0];
       if (!current) return { held: false, reason: "its claim on the droplet was removed (it had expired)" };
       if (now >= current.until - CLOCK_SKEW_SECONDS * 1000) {
@@ -289,7 +289,7 @@ export async function keepClaim(
       const renewed = { ...current, until: Math.floor(now / 1000) * 1000 + lifetimeMs };
       const tag = claimTag(renewed);
       await deps.api.ensureTag(tag);
-      await deps.api.tagDroplet(tag, r.droplet.id);
+      await deps.api.tagDroplets(tag, [r.droplet.id]);
       await deps.api.deleteTag(current.tag).catch(() => undefined);
       return { held: true, claim: { ...renewed, tag } };
     },
