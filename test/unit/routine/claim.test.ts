@@ -30,7 +30,6 @@ const HOUR = 3_600_000;
 /** A claim tag as another starter (here: a CLI run of alice's) would have left it. */
 function putClaim(sandbox: Sandbox, droplet: SandboxDroplet, since: number, untilMs: number, runId: string) {
   const tag = claimTag({
-    dropletId: droplet.id,
     rank: 1,
     nonce: "0123456789ab",
     since,

@@ -81,7 +81,6 @@ describe("watchdog", () => {
       /** A claim made or renewed `ago` ms ago: it counts maxDowntime + 30 min from then. */
       const claim = (droplet: { id: number; tags: string[] }, ago: number, runId: string) => {
         const tag = claimTag({
-          dropletId: droplet.id,
           rank: 1,
           nonce: "0123456789ab",
           since: now - ago,
