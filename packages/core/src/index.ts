@@ -150,7 +150,7 @@ export type { DropletOutcome, PhaseStatus } from "./routine/backup-droplet";
 export {
   busyMessage,
   type Claimed,
-  claimDroplet,
+  claimDroplets,
 } from "./routine/claim";
 export {
   type ClaimTag,

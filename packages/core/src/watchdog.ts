@@ -16,7 +16,7 @@ import type { LifeboatConfig } from "./config/schema";
 import { type DrillDropletSeen, destroyStaleDrills } from "./drill/stale-drills";
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
-import { claimLatestOffAt, claimsOn } from "./routine/claim";
+import { claimsOn } from "./routine/claim";
 import { appliesTo, parseClaimTag } from "./routine/claim-tag";
 import { parseOffMarker } from "./routine/off-marker";
 
@@ -140,7 +140,7 @@ function offMarks(
     .sort((a, b) => b!.until - a!.until)[0];
   if (!newest) return marks;
   const maxDowntime = budgets.get(newest.plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
-  return [{ tag: newest.tag, plan: newest.plan, offSince: claimLatestOffAt(newest, maxDowntime), untag: false }];
+  return [{ tag: newest.tag, plan: newest.plan, offSince: newest.since, untag: false }];
 }
 
 /** Removes the claims on this droplet that stopped counting; a live claim is never touched. */

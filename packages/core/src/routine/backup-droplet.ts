@@ -1,6 +1,7 @@
 /**
  * One droplet, the steps of docs/design.md "The routine, step by step" in order:
- *   0    claim the droplet (one lifeboat run per droplet); a lost claim skips it  ./claim.ts
+ *   0    the run's claim on the droplet (one lifeboat run per droplet), made for all the run's
+ *        droplets at its start by ./run-plan.ts; a lost claim skips it      ./claim.ts
  *   1–3  SSH phases through the DropletHost port, when given: pre hooks, inventory, archives
  *        (then archive retention), duplicity, post hooks                  ./ssh-phases.ts
  *   4    approval gate                                                    ./approval.ts
@@ -16,7 +17,7 @@
 import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { clearOfBackupWindow } from "./backup-window";
-import { claimDroplet, keepClaim, releaseClaim } from "./claim";
+import { type Claimed, keepClaim, releaseClaim } from "./claim";
 import type { ClaimTag } from "./claim-tag";
 import { copySnapshot, type SnapshotCopies } from "./copy-snapshot";
 import type { RoutineDeps } from "./deps";
@@ -48,23 +49,29 @@ export interface RunOptions {
 }
 
 /**
- * Step 0, then the rest: claims the droplet, backs it up, and always releases the claim at
- * the end (after the power-on). A droplet another run holds is skipped, untouched.
+ * Steps 1–9 on a droplet the run claimed at its start (step 0, ./claim.ts), and always the
+ * claim's release at the end (after the power-on). A droplet another run holds is skipped, untouched.
  */
 export async function backupDroplet(
   ctx: DurableSteps,
   deps: RoutineDeps,
   run: RunOptions & Pick<DropletRun, "plan">,
   droplet: Droplet,
+  claimed: Claimed,
 ): Promise<DropletOutcome> {
   const r: DropletRun = { runId: run.runId, plan: run.plan, droplet };
-  const claimed = await claimDroplet(ctx, deps, r, { by: run.startedBy ?? "unknown", dryRun: run.dryRun });
   if (!claimed.won) {
     return { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: claimed.reason, phases: {} };
   }
   const claim = new HeldClaim(ctx, deps, r, claimed.claim);
   let outcome: DropletOutcome | undefined;
   try {
+    // The run claimed every droplet at its start: this one's turn may come late in a long run.
+    const lostClaim = await claim.keep();
+    if (lostClaim) {
+      outcome = { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: lostClaim, phases: {} };
+      return outcome;
+    }
     const listed = ownFromRunListing(run.snapshots, droplet.id, claimed.snapshotIds);
     outcome = await backupClaimed(ctx, deps, run, r, claim, listed);
   } finally {

@@ -11,9 +11,10 @@
  * Times are epoch seconds; `until` is when the claim expires (a crashed run's claim stops
  * counting then); `by` says who started the run (trigger and user). DigitalOcean tag names
  * allow letters, digits, `_`, `-` and `:`, up to 255 characters: the fields are cut to fit
- * (longest case ~205). Tags of earlier versions carry the droplet id first
- * (`lifeboat-claim:<droplet id>:<rank>:…`, `lifeboat-claiming:<droplet id>:…`): still read,
- * as claims on that droplet only, so a run that started before an upgrade keeps its droplets.
+ * (longest case ~220). A claim can also name one droplet, `lifeboat-claim:<droplet id>:<rank>:…`:
+ * a droplet's own claim, made when the run's would end during its downtime (./claim.ts
+ * `keepClaim`), and every claim of earlier versions (as `lifeboat-claiming:<droplet id>:…`),
+ * so a run that started before an upgrade keeps its droplets. It claims that droplet only.
  */
 
 const FIELDS = String.raw`(\d{1,12}):([0-9a-f]{12}):(\d{9,11}):(\d{9,11}):([a-z0-9-]{1,32}):([A-Za-z0-9_-]{1,40}):([A-Za-z0-9_-]{1,64})`;
@@ -22,7 +23,7 @@ const CLAIMING = /^lifeboat-claiming:(?:(\d{1,12}):)?([0-9a-f]{12}):(\d{9,11})$/
 
 export interface ClaimTag {
   tag: string;
-  /** Only in a tag of an earlier version: the one droplet it claims. A run's tag claims every droplet that carries it. */
+  /** Set on a droplet's own claim: the one droplet it claims. A run's tag claims every droplet that carries it. */
   dropletId?: number;
   /** Bakery rank: lower goes first; ties broken by `nonce`. */
   rank: number;
@@ -56,9 +57,10 @@ export function startedBy(trigger: string, requestedBy?: string): string {
   return safe(requestedBy.startsWith(`${trigger}:`) ? requestedBy : `${trigger}-${requestedBy}`, 40);
 }
 
-export function claimTag(c: Omit<ClaimTag, "tag" | "dropletId">): string {
+export function claimTag(c: Omit<ClaimTag, "tag">): string {
   return [
     "lifeboat-claim",
+    ...(c.dropletId !== undefined ? [c.dropletId] : []),
     c.rank,
     c.nonce,
     seconds(c.since),

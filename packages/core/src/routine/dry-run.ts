@@ -15,7 +15,7 @@ import { ownSnapshots } from "../retention/own-snapshots";
 import { snapshotName } from "../snapshot-name";
 import type { DropletOutcome } from "./backup-droplet";
 import { backupWindowPreview } from "./backup-window-preview";
-import { claimDroplet } from "./claim";
+import type { Claimed } from "./claim";
 import { type CopyPreview, previewCopies } from "./copy-preview";
 import { messageOf, nowOf, type RoutineDeps } from "./deps";
 import type { RunBackups } from "./droplet-backups";
@@ -93,10 +93,10 @@ export async function previewDroplet(
   deps: RoutineDeps,
   run: PreviewRun,
   droplet: Droplet,
+  claimed: Claimed,
 ): Promise<DropletOutcome> {
   const { plan } = run;
-  // Step 0 read-only: a droplet another run holds would be skipped by a real run too.
-  const claimed = await claimDroplet(ctx, deps, { runId: run.runId, plan, droplet }, { by: "dry run", dryRun: true });
+  // Step 0 read-only (./claim.ts): a droplet another run holds would be skipped by a real run too.
   if (!claimed.won) {
     return { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: claimed.reason, phases: {} };
   }

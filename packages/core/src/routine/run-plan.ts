@@ -12,6 +12,7 @@ import { type RunOutcome, runOutcomeOf } from "../run-outcome";
 import { verifyFinishedFigures } from "../verify/finished-event";
 import type { VerifyReport } from "../verify/report";
 import { backupDroplet, type DropletOutcome } from "./backup-droplet";
+import { type Claimed, claimDroplets, retireRunClaim } from "./claim";
 import { startedBy } from "./claim-tag";
 import { emit, messageOf, nowOf, type RoutineDeps } from "./deps";
 import { type BackupsReconciled, reconcileBackups } from "./droplet-backups";
@@ -122,6 +123,12 @@ export async function runPlan(
     ...dry,
   });
   const startPinged = await pingStart(ctx, deps, plan, request, start.runId);
+  // Step 0 for every droplet at once (./claim.ts): one lifeboat run per droplet.
+  const claims = await claimDroplets(ctx, deps, { runId: start.runId, plan }, start.droplets, {
+    by: startedBy(request.trigger, request.requestedBy),
+    dryRun: !!request.dryRun,
+  });
+  const claimOf = (d: Droplet): Claimed => claims.verdicts[d.id] ?? { won: false, reason: `${d.name} was not claimed` };
   const snapshots = request.dryRun ? undefined : await listRunSnapshots(ctx, deps.api, plan.name, start.droplets);
   const { backups, reconciled } = await reconcileBackups(
     ctx,
@@ -136,7 +143,13 @@ export async function runPlan(
     start.droplets,
     (child, droplet) =>
       request.dryRun
-        ? previewDroplet(child, deps, { runId: start.runId, startedAt: start.at, plan, backups }, droplet)
+        ? previewDroplet(
+            child,
+            deps,
+            { runId: start.runId, startedAt: start.at, plan, backups },
+            droplet,
+            claimOf(droplet),
+          )
         : backupDroplet(
             child,
             deps,
@@ -150,6 +163,7 @@ export async function runPlan(
               backups,
             },
             droplet,
+            claimOf(droplet),
           ),
     { maxConcurrency: plan.concurrency, itemNamer: (d) => d.name },
   );
@@ -162,6 +176,13 @@ export async function runPlan(
         detail: item.error ? messageOf(item.error) : "did not finish",
         phases: {},
       },
+  );
+  // A droplet whose power-on failed keeps the run's claim: the watchdog's mark.
+  await retireRunClaim(
+    ctx,
+    deps,
+    claims,
+    droplets.filter((d) => d.phases["power on"] === "failed").map((d) => d.dropletId),
   );
   const verify = ctx.interrupted
     ? undefined
