@@ -151,6 +151,7 @@ export {
   busyMessage,
   type Claimed,
   claimDroplets,
+  type RunClaim,
 } from "./routine/claim";
 export {
   type ClaimTag,

@@ -7,11 +7,12 @@
 import {
   type Claimed,
   type ClaimTag,
-  claimDroplet,
+  claimDroplets,
   claimTag,
   type LifeboatEvent,
   parseClaimTag,
   type RoutineDeps,
+  type RunClaim,
   startedBy,
   validateConfig,
   watchdogRound,
@@ -135,27 +136,129 @@ describe("droplet claim in the routine (durable test runner)", () => {
     expect(world.sandbox.droplet(gitlab.id)).toMatchObject({ status: "active", tags: [] });
   });
 
-  it("the winner holds its claim while it works and releases it after the power-on", async () => {
+  it("the winner holds its claim while it works and releases it after the power-on; a claim of one droplet names it", async () => {
     const world = await makeWorld();
     const { gitlab } = seedGitlab(world.sandbox);
     await world.run({ trigger: "slack", requestedBy: "U0LIFEBOAT1" });
-    const assigned = world.sandbox.log.filter(
+    const log = world.sandbox.log;
+    const assigned = log.filter(
       (r) => r.operationId === "tags_assign_resources" && r.path.includes("lifeboat-claim%3A"),
     );
     expect(assigned).toHaveLength(1);
     const claim = parseClaimTag(decodeURIComponent(assigned[0]!.path.split("/")[3]!))!;
     expect(claim).toMatchObject({ dropletId: gitlab.id, plan: "weekly", by: "slack-U0LIFEBOAT1" });
-    expect(claim.until - claim.since).toBe(2.5 * HOUR); // maxDowntime 2h + 30 min
-    const released = world.sandbox.log.findIndex(
-      (r) => r.method === "DELETE" && r.path.endsWith(encodeURIComponent(claim.tag)),
-    );
-    const poweredOn = world.sandbox.log.findIndex(
+    expect(claim.until - claim.since).toBe(2.5 * HOUR); // one round: maxDowntime 2h + 30 min
+    const at = (match: (r: (typeof log)[number]) => boolean) => log.findIndex(match);
+    const poweredOn = at(
       (r) => r.operationId === "dropletActions_post" && (r.body as { type?: string }).type === "power_on",
     );
+    // Its release deletes it (one call): nothing is left for the run's end.
+    const deleted = log.filter(
+      (r) => r.operationId === "tags_delete" && r.path.endsWith(encodeURIComponent(claim.tag)),
+    );
+    expect(deleted).toHaveLength(1);
     expect(poweredOn).toBeGreaterThan(0);
-    expect(released).toBeGreaterThan(poweredOn);
+    expect(log.indexOf(deleted[0]!)).toBeGreaterThan(poweredOn);
+    expect(log.filter((r) => r.operationId === "tags_unassign_resources")).toEqual([]);
     expect(world.sandbox.droplet(gitlab.id)!.tags).toEqual([]);
+    expect(claimTagsOf(world.sandbox)).toEqual([]);
   });
+
+  it("a run of many droplets takes its claim off each after its power-on, and deletes it at the end", async () => {
+    const world = await makeWorld({ config: planInput({}, { droplets: [{ tag: "fleet" }] }) });
+    const fleet = Array.from({ length: 3 }, (_, i) => world.sandbox.addDroplet({ name: `web-${i}`, tags: ["fleet"] }));
+    await world.run();
+    const log = world.sandbox.log;
+    const claim = parseClaimTag(
+      String((log.filter((r) => r.operationId === "tags_create")[1]!.body as { name: string }).name),
+    )!;
+    expect(claim.dropletId).toBeUndefined(); // the run's claim: it names no droplet
+    expect(claim.until - claim.since).toBe(2 * 2.5 * HOUR); // 3 droplets, concurrency 2: two rounds
+    const at = (match: (r: (typeof log)[number]) => boolean) => log.findIndex(match);
+    for (const d of fleet) {
+      const poweredOn = at(
+        (r) =>
+          r.operationId === "dropletActions_post" &&
+          r.path.includes(`/droplets/${d.id}/`) &&
+          (r.body as { type?: string }).type === "power_on",
+      );
+      const untagged = at(
+        (r) =>
+          r.operationId === "tags_unassign_resources" &&
+          r.path.includes(encodeURIComponent(claim.tag)) &&
+          JSON.stringify(r.body).includes(`"${d.id}"`),
+      );
+      expect(poweredOn).toBeGreaterThan(0);
+      expect(untagged).toBeGreaterThan(poweredOn);
+    }
+    const deleted = at((r) => r.operationId === "tags_delete" && r.path.endsWith(encodeURIComponent(claim.tag)));
+    const lastUntag = log.findLastIndex((r) => r.operationId === "tags_unassign_resources");
+    expect(lastUntag).toBeGreaterThan(0);
+    expect(deleted).toBeGreaterThan(lastUntag);
+    for (const d of fleet) expect(world.sandbox.droplet(d.id)!.tags).toEqual(["fleet"]);
+    expect(claimTagsOf(world.sandbox)).toEqual([]);
+  });
+
+  it("a run claims all its droplets with a handful of calls, and one lost to another run is skipped while the others go on", async () => {
+    const world = await makeWorld({ config: planInput({ mode: "none" }, { droplets: [{ tag: "fleet" }] }) });
+    const fleet = Array.from({ length: 5 }, (_, i) => world.sandbox.addDroplet({ name: `web-${i}`, tags: ["fleet"] }));
+    const since = world.sandbox.clock.now() - 10 * 60_000;
+    const theirs = putClaim(world.sandbox, fleet[2]!, since, since + 2.5 * HOUR, "weekly-20260104T025000Z-cli");
+
+    const execution = await world.run();
+
+    const result = execution.getResult()!;
+    expect(result.droplets.map((d) => [d.droplet, d.outcome])).toEqual([
+      ["web-0", "succeeded"],
+      ["web-1", "succeeded"],
+      ["web-2", "skipped"],
+      ["web-3", "succeeded"],
+      ["web-4", "succeeded"],
+    ]);
+    const tagCalls = world.sandbox.log.filter((r) => r.operationId?.startsWith("tags_")).map((r) => r.operationId);
+    // doorway: create + assign claiming, create + assign claim, delete claiming; withdraw from web-2;
+    // a release per droplet won; the run's tag deleted at the end.
+    expect(tagCalls.filter((op) => op !== "tags_unassign_resources")).toEqual([
+      "tags_create",
+      "tags_assign_resources",
+      "tags_create",
+      "tags_assign_resources",
+      "tags_delete",
+      "tags_delete",
+    ]);
+    expect(tagCalls.filter((op) => op === "tags_unassign_resources")).toHaveLength(1 + 4);
+    expect(world.sandbox.droplet(fleet[2]!.id)!.tags).toEqual(["fleet", theirs]);
+    for (const d of fleet.filter((_, i) => i !== 2)) expect(world.sandbox.droplet(d.id)!.tags).toEqual(["fleet"]);
+    expect(claimTagsOf(world.sandbox)).toEqual([theirs]);
+  });
+
+  it("a droplet whose turn comes after the run's claim ended is claimed again on its own, and released with it", async () => {
+    // Two droplets one at a time, maxDowntime 2h: the run claims for 2 rounds (5 h). The first
+    // snapshot (300 GB, ~5 h) outlasts that, so the second droplet's turn comes after the claim ended.
+    const world = await makeWorld({ config: planInput({}, { concurrency: 1, droplets: [{ tag: "fleet" }] }) });
+    const fleet = [
+      world.sandbox.addDroplet({ name: "db-0", tags: ["fleet"], diskGb: 400, usedDiskGb: 300 }),
+      world.sandbox.addDroplet({ name: "db-1", tags: ["fleet"] }),
+    ];
+    const execution = await world.run();
+    expect(execution.getResult()?.droplets.map((d) => d.outcome)).toEqual(["succeeded", "succeeded"]);
+    const created = world.sandbox.log
+      .filter((r) => r.operationId === "tags_create")
+      .map((r) => parseClaimTag(String((r.body as { name: string }).name)))
+      .filter((c): c is ClaimTag => c !== undefined);
+    expect(created).toHaveLength(2);
+    const [run, own] = created;
+    expect(run!.dropletId).toBeUndefined();
+    expect(run!.until - run!.since).toBe(2 * 2.5 * HOUR);
+    // db-1's own claim: a new doorway (new nonce), made after the run's ended, naming db-1.
+    expect(own).toMatchObject({ dropletId: fleet[1]!.id });
+    expect(own!.nonce).not.toBe(run!.nonce);
+    expect(own!.since).toBeGreaterThanOrEqual(run!.until);
+    expect(powerOffs(world.sandbox)).toBe(2);
+    expect(claimTagsOf(world.sandbox)).toEqual([]);
+    expect(world.sandbox.state.tags.has(run!.tag)).toBe(false);
+    for (const d of fleet) expect(world.sandbox.droplet(d.id)).toMatchObject({ status: "active", tags: ["fleet"] });
+  }, 120_000);
 });
 
 describe("holding the claim until the power-off", () => {
@@ -181,7 +284,13 @@ describe("holding the claim until the power-off", () => {
     const execution = await running;
     expect(execution.getResult()?.outcome).toBe("succeeded");
     const [first, renewed] = claimsCreated(world.sandbox);
-    expect(renewed).toMatchObject({ nonce: first!.nonce, rank: first!.rank, since: first!.since });
+    // The run's claim had 1.5 h left, less than maxDowntime: the droplet got a claim of its own.
+    expect(renewed).toMatchObject({
+      nonce: first!.nonce,
+      rank: first!.rank,
+      since: first!.since,
+      dropletId: gitlab.id,
+    });
     expect(renewed!.until - first!.until).toBe(HOUR);
     const shutdownAt = world.sandbox.log.find(
       (r) => r.operationId === "dropletActions_post" && (r.body as { type?: string }).type === "shutdown",
@@ -212,8 +321,8 @@ describe("holding the claim until the power-off", () => {
   });
 });
 
-/** Claims one droplet from `n` starters at once (each its own process in real life) on one sandbox. */
-async function race(sandbox: Sandbox, droplet: SandboxDroplet, n: number, jitterMs: number): Promise<Claimed[]> {
+/** Claims droplets from several starters at once (each its own process in real life) on one sandbox: `each[i]` are starter i's. */
+async function race(sandbox: Sandbox, each: SandboxDroplet[][], jitterMs: number): Promise<RunClaim[]> {
   const config = validateConfig(planInput());
   const plan = config.plans[0]!;
   const time = {
@@ -222,7 +331,7 @@ async function race(sandbox: Sandbox, droplet: SandboxDroplet, n: number, jitter
     realMs: () => 0,
     sleep: (ms: number) => sandbox.clock.sleep(ms),
   };
-  const starters = Array.from({ length: n }, (_, i) => {
+  const starters = each.map((droplets, i) => {
     const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock: sandbox.clock });
     // Each call of each starter is held back a random moment of real time: every interleaving is fair game.
     const jittered = new Proxy(api, {
@@ -240,8 +349,11 @@ async function race(sandbox: Sandbox, droplet: SandboxDroplet, n: number, jitter
       events: { emit: async () => undefined },
       now: () => sandbox.clock.now(),
     };
-    const r = { runId: `weekly-20260104T030000Z-cli`, plan, droplet: { ...toDroplet(droplet) } };
-    return claimDroplet(new LocalSteps(time), deps, r, { by: `cli-starter${i}`, dryRun: false });
+    const run = { runId: `weekly-20260104T030000Z-cli${i}`, plan };
+    return claimDroplets(new LocalSteps(time), deps, run, droplets.map(toDroplet), {
+      by: `cli-starter${i}`,
+      dryRun: false,
+    });
   });
   return Promise.all(starters);
 }
@@ -258,20 +370,31 @@ const toDroplet = (d: SandboxDroplet) => ({
 });
 
 describe("droplet claim races (virtual time)", () => {
-  it("starters racing in the same virtual second: exactly one wins, every time; the losers leave no tag", async () => {
+  it("starters racing in the same virtual second over overlapping droplets: exactly one wins each droplet, every time; no loser's tag is left on it", async () => {
     const sandbox = await startSandbox();
     try {
       for (let trial = 0; trial < 12; trial++) {
-        const droplet = sandbox.addDroplet({ name: `web-${trial}` });
+        const droplets = Array.from({ length: 3 }, (_, i) => sandbox.addDroplet({ name: `web-${trial}-${i}` }));
+        const n = 2 + (trial % 3);
+        // Starter i claims every droplet but one (a different one for each), so each droplet is raced for.
+        const each = Array.from({ length: n }, (_, i) => droplets.filter((_, j) => j !== i % 3));
         const second = Math.floor(sandbox.clock.now() / 1000);
-        const outcomes = await race(sandbox, droplet, 2 + (trial % 3), 15);
-        const winners = outcomes.filter((o) => o.won);
-        expect(winners).toHaveLength(1);
-        const winner = winners[0] as Extract<Claimed, { won: true }>;
-        expect(Math.floor(winner.claim!.since / 1000)).toBe(second);
-        expect(sandbox.droplet(droplet.id)!.tags).toEqual([winner.claim!.tag]);
-        for (const o of outcomes.filter((x) => !x.won)) {
-          expect(o).toMatchObject({ won: false, holder: { by: winner.claim!.by } });
+        const outcomes = await race(sandbox, each, 15);
+        for (const d of droplets) {
+          const verdicts = outcomes.map((o) => o.verdicts[d.id]).filter((v): v is Claimed => v !== undefined);
+          const winners = verdicts.filter((v) => v.won) as Array<Extract<Claimed, { won: true }>>;
+          expect(winners).toHaveLength(1);
+          const winner = winners[0]!;
+          expect(Math.floor(winner.claim!.since / 1000)).toBe(second);
+          expect(sandbox.droplet(d.id)!.tags).toEqual([winner.claim!.tag]);
+          for (const v of verdicts.filter((x) => !x.won)) {
+            expect(v).toMatchObject({ won: false, holder: { by: winner.claim!.by } });
+          }
+        }
+        // A starter that won nothing deleted its tag; one that won keeps it on those droplets only.
+        for (const o of outcomes) {
+          const won = Object.values(o.verdicts).some((v) => v.won);
+          expect(o.claim !== undefined).toBe(won);
         }
       }
       await expectSpecCompliant(sandbox);
@@ -287,20 +410,22 @@ describe("droplet claim races (virtual time)", () => {
       let lateNonceFirst = 0;
       for (let trial = 0; trial < 40 && lateNonceFirst < 3; trial++) {
         const droplet = sandbox.addDroplet({ name: `db-${trial}` });
-        const [first] = await race(sandbox, droplet, 1, 0);
-        const [late] = await race(sandbox, droplet, 1, 0);
-        expect(first?.won).toBe(true);
-        expect(late).toMatchObject({ won: false });
-        const held = (first as Extract<Claimed, { won: true }>).claim as ClaimTag;
+        const [first] = await race(sandbox, [[droplet]], 0);
+        const before = sandbox.log.length;
+        const [late] = await race(sandbox, [[droplet]], 0);
+        const held = first!.verdicts[droplet.id] as Extract<Claimed, { won: true }>;
+        expect(held.won).toBe(true);
+        expect(late!.verdicts[droplet.id]).toMatchObject({ won: false });
         const lateTag = sandbox.log
+          .slice(before)
           .filter((r) => r.operationId === "tags_create")
           .map((r) => parseClaimTag(String((r.body as { name: string }).name)))
-          .filter((c): c is ClaimTag => c?.dropletId === droplet.id && c.nonce !== held.nonce)[0]!;
+          .filter((c): c is ClaimTag => c !== undefined)[0]!;
         // The case that breaks oldest-claim-wins: the same second and a tie-breaker that goes
         // first. The client's rate pacing can move the virtual clock past a second between the
         // two races; such a trial still checked who won above, but does not count as the case.
-        const sameSecond = Math.floor(lateTag.since / 1000) === Math.floor(held.since / 1000);
-        if (sameSecond && lateTag.nonce < held.nonce) lateNonceFirst++;
+        const sameSecond = Math.floor(lateTag.since / 1000) === Math.floor(held.claim!.since / 1000);
+        if (sameSecond && lateTag.nonce < held.claim!.nonce) lateNonceFirst++;
       }
       expect(lateNonceFirst).toBeGreaterThan(0);
     } finally {

@@ -17,7 +17,7 @@
 import type { Droplet, DropletSnapshot } from "../ports/digitalocean";
 import { approvalGate } from "./approval";
 import { clearOfBackupWindow } from "./backup-window";
-import { type Claimed, keepClaim, releaseClaim } from "./claim";
+import { type Claimed, claimForTurn, keepClaim, releaseClaim } from "./claim";
 import type { ClaimTag } from "./claim-tag";
 import { copySnapshot, type SnapshotCopies } from "./copy-snapshot";
 import type { RoutineDeps } from "./deps";
@@ -63,15 +63,16 @@ export async function backupDroplet(
   if (!claimed.won) {
     return { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: claimed.reason, phases: {} };
   }
-  const claim = new HeldClaim(ctx, deps, r, claimed.claim);
+  // The run claimed every droplet at its start: this one's turn may come after that claim ended.
+  const turn = claimed.claim
+    ? await claimForTurn(ctx, deps, r, claimed.claim, run.startedBy ?? "unknown")
+    : { held: true as const, claim: undefined };
+  if (!turn.held) {
+    return { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: turn.reason, phases: {} };
+  }
+  const claim = new HeldClaim(ctx, deps, r, turn.claim);
   let outcome: DropletOutcome | undefined;
   try {
-    // The run claimed every droplet at its start: this one's turn may come late in a long run.
-    const lostClaim = await claim.keep();
-    if (lostClaim) {
-      outcome = { droplet: droplet.name, dropletId: droplet.id, outcome: "skipped", detail: lostClaim, phases: {} };
-      return outcome;
-    }
     const listed = ownFromRunListing(run.snapshots, droplet.id, claimed.snapshotIds);
     outcome = await backupClaimed(ctx, deps, run, r, claim, listed);
   } finally {

@@ -255,6 +255,8 @@ async function doorway(
     const seen = await deps.api.listDropletsByTag(choosing);
     const now = nowOf(deps);
     const fields = {
+      // A claim of one droplet names it, so its release deletes it: no tag left to delete at the end.
+      ...(droplets.length === 1 ? { dropletId: ids[0] } : {}),
       rank: 1 + Math.max(0, ...seen.flatMap((d) => claimsOn(d, now, nonce).live.map((c) => c.rank))),
       nonce,
       since,
@@ -364,6 +366,26 @@ export async function keepClaim(
   );
 }
 
+/**
+ * When the droplet's turn comes: the run's claim, kept (`keepClaim`), or, when it ended before
+ * this turn (a long run) or was taken over meanwhile, the droplet claimed again on its own, like
+ * any starter would (the doorway, for this droplet alone).
+ */
+export async function claimForTurn(
+  ctx: DurableSteps,
+  deps: RoutineDeps,
+  r: DropletRun,
+  claim: ClaimTag,
+  by: string,
+): Promise<{ held: true; claim: ClaimTag } | { held: false; reason: string }> {
+  const kept = await keepClaim(ctx, deps, r, claim);
+  if (kept.held) return kept;
+  await releaseClaim(ctx, deps, r, claim); // what may be left of it on this droplet
+  const again = (await claimDroplets(ctx, deps, r, [r.droplet], { by, dryRun: false })).verdicts[r.droplet.id];
+  if (again?.won && again.claim) return { held: true, claim: again.claim };
+  return { held: false, reason: again && !again.won ? again.reason : kept.reason };
+}
+
 /** At the end of the droplet's run, always: takes the claim off the droplet (one call). Never throws: a claim left behind expires. */
 export async function releaseClaim(
   ctx: DurableSteps,
@@ -398,7 +420,8 @@ export async function retireRunClaim(
   keptBy: number[],
 ): Promise<void> {
   const { claim } = runClaim;
-  if (!claim || keptBy.length > 0) return;
+  // A claim that names its droplet went with that droplet's release.
+  if (!claim || claim.dropletId !== undefined || keptBy.length > 0) return;
   await ctx
     .step("retire claim", async () => {
       await deps.api.deleteTag(claim.tag).catch((error: unknown) => {
