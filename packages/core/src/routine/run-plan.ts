@@ -123,13 +123,14 @@ export async function runPlan(
     ...dry,
   });
   const startPinged = await pingStart(ctx, deps, plan, request, start.runId);
+  // Before the claim, whose read of each droplet's snapshot_ids tells whether this listing still holds for it.
+  const snapshots = request.dryRun ? undefined : await listRunSnapshots(ctx, deps.api, plan.name, start.droplets);
   // Step 0 for every droplet at once (./claim.ts): one lifeboat run per droplet.
   const claims = await claimDroplets(ctx, deps, { runId: start.runId, plan }, start.droplets, {
     by: startedBy(request.trigger, request.requestedBy),
     dryRun: !!request.dryRun,
   });
   const claimOf = (d: Droplet): Claimed => claims.verdicts[d.id] ?? { won: false, reason: `${d.name} was not claimed` };
-  const snapshots = request.dryRun ? undefined : await listRunSnapshots(ctx, deps.api, plan.name, start.droplets);
   const { backups, reconciled } = await reconcileBackups(
     ctx,
     deps,
