@@ -99,26 +99,6 @@ describe("snapshot time estimate and poll plan", () => {
     }
   });
 
-  it("with no earlier snapshot (size unknown), looks after a minute, then at intervals growing with the time taken", () => {
-    const estimate = estimateSnapshot({ diskGb: 50 }, []);
-    expect(firstSnapshotCheck(estimate)).toEqual({ seconds: 60 });
-    const plan = { delay: (e: number) => snapshotPollDelay(estimate, e), giveUpSeconds: 36_000 };
-    const looksAt = (n: number) => 60 + elapsedBefore(plan, n);
-    // Small snapshots are still seen within a minute.
-    expect([1, 2, 3, 4, 5].map(looksAt)).toEqual([60, 120, 180, 240, 300]);
-    // Any end is seen at most a quarter of its duration late (and a minute for small ones), never 5 min.
-    for (let end = 30; end <= 50 * 180; end += 7) {
-      let n = 1;
-      while (looksAt(n) < end) n++;
-      expect(looksAt(n) - end).toBeLessThanOrEqual(Math.min(300, Math.max(60, end * 0.25)));
-    }
-    // A 24 GB first snapshot at 59 s/GB (1416 s) costs 12 looks, where a look a minute cost 24.
-    let n = 1;
-    while (looksAt(n) < 24 * 59) n++;
-    expect(n).toBe(12);
-    expect(snapshotPollDelay(estimate, 50 * 180)).toEqual({ seconds: 300 });
-  });
-
   it("looks first at the fast end (50 s/GB), every 30 s up to 72 s/GB, then less often", () => {
     const estimate = estimateSnapshot({ diskGb: 50 }, [snap("b", 1, 25)]);
     expect(firstSnapshotCheck(estimate)).toEqual({ seconds: 1250 });

@@ -48,14 +48,31 @@ const PLAUSIBLE_SECONDS_PER_GB = { min: 20, max: 400 };
 const MEASURED_LATE = 1.1;
 const DENSE_POLL: Wait = { seconds: 30 };
 /**
- * A first snapshot (size unknown) is looked at after a minute, then every minute or a quarter
- * of the time it has taken so far, whichever is longer, up to every 5 min: it is seen at most
- * 25 % later than it ended (a 24-min snapshot in 12 looks, not 24), and a small one still
- * within a minute.
+ * A first snapshot (no earlier one: used disk anywhere up to the disk size) is looked at after
+ * 4 min, then each time after 45 % of the time it has taken so far, at most 10 min apart: at
+ * 4, 5.8, 8.4, 12.2, 17.6 and 25.6 min, then every 10 min. A first run's other calls are ~7
+ * per droplet and its target 14, so a 24 GB snapshot (~24 min at 59 s/GB) gets 6 looks (up to
+ * 63 s/GB), where a look every max(1 min, 25 % of the time taken) made 12–13. Six looks reach
+ * 25.6 min as 4 min × 1.45⁵: from 1 min they would need 91 % steps; from 6 min, 34 % steps,
+ * but a 2 GB snapshot would be seen 4 min late.
+ * An end is seen at most 45 % of its duration late and at most 10 min (past 22 min); one
+ * quicker than 4 min, at 4 min. Before → after (looks; how late), at 59 s/GB unless said, as
+ * test/unit/routine/first-snapshot-polls.test.ts computes them:
+ *   2 GB             2 → 1;    2 s → 122 s (103 %)
+ *   10 GB            9 → 4;  143 s → 140 s (24 %)
+ *   24 GB           12 → 6;   15 s → 118 s (8 %)
+ *   24 GB, 50 s/GB  12 → 6;  231 s → 334 s (28 %)
+ *   24 GB, 72 s/GB  13 → 7;    3 s → 406 s (23 %)
+ *   50 GB           18 → 9;  281 s → 384 s (13 %)
+ * That extra downtime is paid once per droplet: later runs know the size. Looking first at
+ * 4 min costs little: DigitalOcean's distribution images are ~2.3 GB, so even a fresh
+ * droplet's snapshot takes 2–3 min. The disk size bounds the end too (its GB at the slowest
+ * speed), but used disk is mostly well below it (the bench: 24 of 50 GB, a bound at 60 min),
+ * so that bound would save no look where the looks are.
  */
-const UNKNOWN_SIZE_POLL: Wait = { seconds: 60 };
-const UNKNOWN_SIZE_SHARE = 0.25;
-const UNKNOWN_SIZE_LONGEST_POLL: Wait = { seconds: 300 };
+const UNKNOWN_SIZE_FIRST_CHECK: Wait = { seconds: 240 };
+const UNKNOWN_SIZE_SHARE = 0.45;
+const UNKNOWN_SIZE_LONGEST_POLL: Wait = { seconds: 600 };
 
 /**
  * The expected snapshot duration of a droplet, from its newest earlier snapshot among
@@ -104,8 +121,8 @@ function measuredSpeed(
  */
 export function firstSnapshotCheck(estimate: SnapshotEstimate): Wait {
   // Without any earlier snapshot the used disk is unknown (anything up to the disk size):
-  // look every minute from the start rather than risk a long, needless downtime.
-  if (estimate.source === "disk-size") return { seconds: UNKNOWN_SIZE_POLL.seconds };
+  // growing intervals from a few minutes on (see UNKNOWN_SIZE_SHARE).
+  if (estimate.source === "disk-size") return { seconds: UNKNOWN_SIZE_FIRST_CHECK.seconds };
   if (estimate.speed === "measured") return { seconds: Math.max(30, Math.round(estimate.expectedSeconds)) };
   return { seconds: Math.max(30, Math.round(estimate.usedGb * SNAPSHOT_FASTEST_SECONDS_PER_GB)) };
 }
@@ -120,8 +137,9 @@ export function firstSnapshotCheck(estimate: SnapshotEstimate): Wait {
 export function snapshotPollDelay(estimate: SnapshotEstimate, elapsedSinceFirstCheck: number): Wait {
   const first = firstSnapshotCheck(estimate).seconds;
   if (estimate.source === "disk-size") {
-    const share = Math.round((first + elapsedSinceFirstCheck) * UNKNOWN_SIZE_SHARE);
-    return { seconds: Math.min(UNKNOWN_SIZE_LONGEST_POLL.seconds, Math.max(UNKNOWN_SIZE_POLL.seconds, share)) };
+    // Rounded down, so no end is seen later than the share of its duration.
+    const share = Math.floor((first + elapsedSinceFirstCheck) * UNKNOWN_SIZE_SHARE);
+    return { seconds: Math.min(UNKNOWN_SIZE_LONGEST_POLL.seconds, share) };
   }
   // Measured: dense just around the expected end; past it, this snapshot is slower than the
   // last one, and the typical range's dense polling takes over.
