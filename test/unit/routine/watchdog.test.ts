@@ -7,7 +7,6 @@
  */
 import {
   claimTag,
-  type LifeboatConfig,
   type LifeboatEvent,
   offMarkerTag,
   validateConfig,
@@ -69,21 +68,17 @@ async function fleet(names: string[]) {
     return tag;
   };
   /** One watchdog round at the clock's time, and the requests it made. */
-  const round = async (activeWithinMs?: number) => {
+  const round = async () => {
     const from = sandbox.log.length;
-    const report = await watchdogRound(
-      config as LifeboatConfig,
-      {
-        api,
-        events: { emit: async (e) => void events.push(e) },
-        now: () => clock.now(),
-        sleep: (ms) => clock.sleep(ms),
-      },
-      activeWithinMs,
-    );
+    const report = await watchdogRound(config, {
+      api,
+      events: { emit: async (e) => void events.push(e) },
+      now: () => clock.now(),
+      sleep: (ms) => clock.sleep(ms),
+    });
     return { report, requests: sandbox.log.slice(from) };
   };
-  return { sandbox, api, droplets, events, to, powerAction, runClaim, round };
+  return { sandbox, droplets, events, to, powerAction, runClaim, round };
 }
 
 const marked = (report: WatchdogReport, droplet: string) => report.marked.find((m) => m.droplet === droplet);
