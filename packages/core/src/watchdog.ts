@@ -1,14 +1,17 @@
 /**
  * The watchdog (functions/watchdog.ts runs it every 5 minutes): a droplet lifeboat left off
  * for longer than its plan's `maxDowntime` is powered on and `watchdog.recovered` emitted.
- * Lifeboat marks such a droplet with its claim (./routine/claim.ts: a droplet that is `off`
- * under a claim has been off since `claimLatestOffAt` at the latest); runs of earlier versions
- * tagged it with the powered-off tag (./routine/off-marker.ts), removed once it is active.
+ * Lifeboat's mark on such a droplet is its run's claim (./routine/claim.ts): a droplet that is
+ * `off` under a claim, live or expired, is lifeboat's to watch, and DigitalOcean dates its
+ * power-off (./watchdog-marks.ts: its newest power action, one call per such droplet, else the
+ * claim's start). Runs of earlier versions tagged it with the powered-off tag
+ * (./routine/off-marker.ts), which dates itself and is removed once the droplet is active.
  * It only ever touches droplets that carry one of those, and looks for them among the
  * droplets the config's plans select (DigitalOcean cannot list tags by prefix). A plan no
  * longer in the config gets the default 2h budget.
- * It also clears droplet claims that have expired — a crashed run's — once the droplet is
- * back on, and leaves live claims alone; and destroys stale restore-drill droplets
+ * It also clears claims that have expired — a crashed run's — from droplets back on, and
+ * leaves live claims alone: a run's claim tag is carried by all the run's droplets, so it
+ * stays on those still off and goes once none is; and destroys stale restore-drill droplets
  * (./drill/stale-drills.ts: only droplets tagged `lifeboat-drill`, never a plan's own).
  * Destroying one emits no event: the report (logged by the Lambda, printed by the CLI) says it.
  */
@@ -17,8 +20,8 @@ import { type DrillDropletSeen, destroyStaleDrills } from "./drill/stale-drills"
 import type { EventSink } from "./events";
 import type { Droplet, DropletApi } from "./ports/digitalocean";
 import { claimsOn } from "./routine/claim";
-import { appliesTo, parseClaimTag } from "./routine/claim-tag";
-import { parseOffMarker } from "./routine/off-marker";
+import { parseClaimingTag, parseClaimTag } from "./routine/claim-tag";
+import { type OffMark, offMarks } from "./watchdog-marks";
 
 const DEFAULT_MAX_DOWNTIME_SECONDS = 7200;
 
@@ -31,12 +34,19 @@ export interface WatchdogDeps {
 }
 
 export interface WatchdogReport {
-  /** Droplets seen carrying the tag, overdue or not. */
-  marked: Array<{ droplet: string; tag: string; offSinceSeconds: number; maxDowntimeSeconds: number }>;
+  /** Droplets seen off under lifeboat's mark, overdue or not, with what dated the power-off. */
+  marked: Array<{
+    droplet: string;
+    tag: string;
+    offSinceSeconds: number;
+    maxDowntimeSeconds: number;
+    /** e.g. `its shutdown at 2026-01-04T05:30:15.000Z`, or `its claim's start, … (no power action …)`. */
+    datedBy: string;
+  }>;
   recovered: string[];
   /** Overdue droplets not active yet (tag kept: the next round tries again), with why. */
   pending: string[];
-  /** Expired claim tags (and stale `claiming` tags) removed, as `droplet: tag`. */
+  /** Expired claim tags (and stale `claiming` tags) removed from a droplet, as `droplet: tag`. */
   cleared: string[];
   /** Droplets tagged `lifeboat-drill` seen, stale or not, with their age and limit. */
   drills: DrillDropletSeen[];
@@ -77,22 +87,30 @@ export async function watchdogRound(
     drillsDestroyed: [],
     drillEgressClosed: [],
   };
+  // Droplets on (or back on) whose expired claims may go, and droplets that keep theirs.
+  const clearable: Droplet[] = [];
+  const keepMarks = new Set<number>();
   for (const droplet of droplets.values()) {
     const pendingBefore = report.pending.length;
-    for (const { tag, plan, offSince, untag } of offMarks(droplet, budgets)) {
-      // A claim gives the latest moment the droplet can have gone off (renewal + 5 min): just after a
-      // renewal that moment is still ahead, and the droplet counts as off for 0 s, not a negative time.
+    let on = droplet.status !== "off";
+    let marks: OffMark[] = [];
+    try {
+      marks = await offMarks(droplet, deps.api);
+    } catch (error) {
+      report.pending.push(`${droplet.name}: could not date its power-off: ${messageOf(error)}`);
+    }
+    for (const { tag, plan, offSince, untag, datedBy } of marks) {
+      // A power-off dated a little ahead of this clock counts as off for 0 s, not a negative time.
       const offSinceSeconds = Math.max(0, Math.round((now() - offSince) / 1000));
       const maxDowntimeSeconds = budgets.get(plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
-      report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds });
+      report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds, datedBy });
       if (offSinceSeconds <= maxDowntimeSeconds) continue;
-      const why = await recover(deps, droplet, untag ? tag : undefined, activeWithinMs).catch(
-        (error: unknown) => `${error instanceof Error ? error.message : String(error)}`,
-      );
+      const why = await recover(deps, droplet, untag ? tag : undefined, activeWithinMs).catch(messageOf);
       if (why) {
         report.pending.push(`${droplet.name}: ${why}`);
         continue;
       }
+      on = true;
       report.recovered.push(droplet.name);
       await deps.events.emit({
         runId: `watchdog-${Math.floor(now() / 1000)}`,
@@ -107,8 +125,10 @@ export async function watchdogRound(
       if (!untag) break; // a claim is left in place: one power-on is enough
     }
     // A droplet still off keeps its claim until it is back on: no new run should start on it yet.
-    if (report.pending.length === pendingBefore) await clearExpiredClaims(deps, droplet, now(), report);
+    if (on && report.pending.length === pendingBefore) clearable.push(droplet);
+    else keepMarks.add(droplet.id);
   }
+  await clearExpiredClaims(deps, clearable, keepMarks, now(), report);
   const drills = await destroyStaleDrills(config, deps.api, now(), new Set(droplets.keys()));
   report.drills = drills.drills;
   report.drillsDestroyed = drills.destroyed;
@@ -118,45 +138,53 @@ export async function watchdogRound(
 }
 
 /**
- * What says lifeboat left this droplet off, and since when (ms): an off marker of an earlier
- * version (removed once the droplet is active), else, while the droplet is `off`, its newest
- * claim (the latest run that may have powered it off; kept, and cleared once expired).
+ * Removes the claims that stopped counting from these droplets; a live claim is never touched.
+ * An earlier version's tag names its one droplet: deleted. A run's tag may be carried by other
+ * droplets of the run, one of which may still be off (its mark): one listing of its droplets,
+ * then the tag is deleted if none of them is off, else removed from those that are on.
  */
-function offMarks(
-  droplet: Droplet,
-  budgets: ReadonlyMap<string, number>,
-): Array<{ tag: string; plan: string; offSince: number; untag: boolean }> {
-  const marks = [];
-  for (const tag of droplet.tags) {
-    const marker = parseOffMarker(tag);
-    if (marker?.dropletId === droplet.id) {
-      marks.push({ tag, plan: marker.plan, offSince: marker.since.getTime(), untag: true });
-    }
-  }
-  if (marks.length > 0 || droplet.status !== "off") return marks;
-  const newest = droplet.tags
-    .map(parseClaimTag)
-    .filter((c) => c && appliesTo(c, droplet.id))
-    .sort((a, b) => b!.until - a!.until)[0];
-  if (!newest) return marks;
-  const maxDowntime = budgets.get(newest.plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
-  return [{ tag: newest.tag, plan: newest.plan, offSince: newest.since, untag: false }];
-}
-
-/** Removes the claims on this droplet that stopped counting; a live claim is never touched. */
-async function clearExpiredClaims(deps: WatchdogDeps, droplet: Droplet, now: number, report: WatchdogReport) {
-  const seen = claimsOn(droplet, now);
-  for (const tag of [...seen.expired.map((c) => c.tag), ...seen.staleChoosing]) {
-    try {
-      await deps.api.deleteTag(tag);
-      report.cleared.push(`${droplet.name}: ${tag}`);
-    } catch (error) {
-      report.pending.push(
-        `${droplet.name}: removing ${tag} failed: ${error instanceof Error ? error.message : String(error)}`,
+async function clearExpiredClaims(
+  deps: WatchdogDeps,
+  droplets: Droplet[],
+  keepMarks: ReadonlySet<number>,
+  now: number,
+  report: WatchdogReport,
+) {
+  const runTags = new Set<string>();
+  for (const droplet of droplets) {
+    const seen = claimsOn(droplet, now);
+    for (const tag of [...seen.expired.map((c) => c.tag), ...seen.staleChoosing]) {
+      const ofOneDroplet = (parseClaimTag(tag) ?? parseClaimingTag(tag))?.dropletId !== undefined;
+      if (!ofOneDroplet) {
+        runTags.add(tag);
+        continue;
+      }
+      await deps.api.deleteTag(tag).then(
+        () => report.cleared.push(`${droplet.name}: ${tag}`),
+        (error) => report.pending.push(`${droplet.name}: removing ${tag} failed: ${messageOf(error)}`),
       );
     }
   }
+  for (const tag of runTags) {
+    try {
+      const carriers = await deps.api.listDropletsByTag(tag);
+      const isOn = (d: Droplet) => d.status !== "off" && !keepMarks.has(d.id);
+      const on = carriers.filter(isOn);
+      const onIds = on.map((d) => d.id);
+      // Gone already (a claimer cleared it meanwhile) is as good as removed.
+      if (on.length === carriers.length) await deps.api.deleteTag(tag).catch(unlessNotFound);
+      else await deps.api.untagDroplets(tag, onIds).catch(unlessNotFound);
+      for (const d of on) report.cleared.push(`${d.name}: ${tag}`);
+    } catch (error) {
+      report.pending.push(`removing ${tag} failed: ${messageOf(error)}`);
+    }
+  }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const unlessNotFound = (error: unknown) => {
+  if ((error as { status?: unknown } | undefined)?.status !== 404) throw error;
+};
 
 /** Powers on and removes `untag` if given; gives why not when the droplet is not active in time (the tag then stays). */
 async function recover(

@@ -111,7 +111,9 @@ describe("lifeboat watchdog --once", () => {
     const writesBefore = writes();
     const early = start(["--speed", String(speed), "watchdog", "--once"], env);
     expect(await early.exit, early.stderr()).toBe(0);
-    expect(early.stdout()).toMatch(/ssh: off for \d+s of its 7200s budget \(within budget: left alone\)/);
+    expect(early.stdout()).toMatch(
+      /ssh: off for \d+s of its 7200s budget \(within budget: left alone\); dated by its shutdown at \d{4}-\d\d-\d\dT/,
+    );
     expect(writes()).toBe(writesBefore);
     expect(sandbox.droplet(ssh.id)!.status).toBe("off");
 

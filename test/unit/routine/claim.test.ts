@@ -9,7 +9,6 @@ import {
   type ClaimTag,
   claimDroplets,
   claimTag,
-  type LifeboatEvent,
   parseClaimTag,
   type RoutineDeps,
   type RunClaim,
@@ -432,47 +431,6 @@ describe("droplet claim races (virtual time)", () => {
       await sandbox.close();
     }
   }, 60_000);
-});
-
-describe("the watchdog and claims", () => {
-  it("clears an expired claim and never touches a live one, nor a droplet without lifeboat's tags", async () => {
-    const sandbox = await startSandbox({ startAt: Date.parse("2026-01-04T06:00:00Z") });
-    try {
-      const clock = sandbox.clock;
-      const api = new DigitalOceanClient({ token: sandbox.token, endpoint: sandbox.url, clock });
-      const config = validateConfig({
-        plans: [
-          { ...(planInput().plans[0] as object), droplets: [{ name: "gitlab" }, { name: "drone" }, { name: "ssh" }] },
-        ],
-      } as never);
-      const gitlab = sandbox.addDroplet({ name: "gitlab" });
-      const drone = sandbox.addDroplet({ name: "drone" });
-      const ssh = sandbox.addDroplet({ name: "ssh", tags: ["production"] });
-      const now = clock.now();
-      const live = putClaim(sandbox, gitlab, now - HOUR, now + 1.5 * HOUR, "weekly-20260104T050000Z");
-      const expired = putClaim(sandbox, drone, now - 3 * HOUR, now - 0.5 * HOUR, "weekly-20260104T030000Z-cli");
-
-      const events: LifeboatEvent[] = [];
-      const report = await watchdogRound(config, {
-        api,
-        events: { emit: async (e) => void events.push(e) },
-        now: () => clock.now(),
-        sleep: (ms) => clock.sleep(ms),
-      });
-
-      expect(report.cleared).toEqual([`drone: ${expired}`]);
-      expect(sandbox.droplet(gitlab.id)!.tags).toEqual([live]);
-      expect(sandbox.state.tags.has(live)).toBe(true);
-      expect(sandbox.droplet(drone.id)!.tags).toEqual([]);
-      expect(sandbox.droplet(ssh.id)!.tags).toEqual(["production"]);
-      const writes = sandbox.log.filter((r) => r.method !== "GET");
-      expect(writes.map((r) => decodeURIComponent(r.path))).toEqual([`/v2/tags/${expired}`]);
-      expect(events).toEqual([]);
-      await expectSpecCompliant(sandbox);
-    } finally {
-      await sandbox.close();
-    }
-  }, 120_000);
 });
 
 describe("claim tags", () => {

@@ -63,7 +63,7 @@ async function round(ctx: CommandContext, json: boolean): Promise<WatchdogReport
   for (const m of report.marked) {
     const overdue = m.offSinceSeconds > m.maxDowntimeSeconds;
     ctx.say(
-      `  ${m.droplet}: off for ${m.offSinceSeconds}s of its ${m.maxDowntimeSeconds}s budget${overdue ? "" : " (within budget: left alone)"}`,
+      `  ${m.droplet}: off for ${m.offSinceSeconds}s of its ${m.maxDowntimeSeconds}s budget${overdue ? "" : " (within budget: left alone)"}; dated by ${m.datedBy}`,
     );
   }
   for (const d of report.recovered) ctx.say(`  ${d}: powered on`);

@@ -1,0 +1,71 @@
+/**
+ * What tells the watchdog (./watchdog.ts) that lifeboat left a droplet off, and since when.
+ *
+ * An off marker of an earlier version (./routine/off-marker.ts) carries its own time. A claim
+ * (./routine/claim-tag.ts) does not: a run's claim is made once at the run's start, for the
+ * whole run, and not renewed before each power-off. So a droplet that is `off` under a claim
+ * is dated by DigitalOcean: its newest completed power action (one call, made only for such a
+ * droplet). A `shutdown` or `power_off` dates it. With none among its recent actions, or a
+ * newest one after which it was on (it went off without an action, e.g. from inside), or one
+ * before the claim was made (it was off before lifeboat took it), the claim's `since` dates it:
+ * the earliest moment the droplet can have been lifeboat's to power on.
+ */
+import type { Droplet, DropletAction, DropletApi } from "./ports/digitalocean";
+import { appliesTo, type ClaimTag, parseClaimTag } from "./routine/claim-tag";
+import { parseOffMarker } from "./routine/off-marker";
+
+export interface OffMark {
+  tag: string;
+  plan: string;
+  /** ms since the epoch */
+  offSince: number;
+  /** Whether the tag goes once the droplet is active (an off marker); a claim stays until it expires. */
+  untag: boolean;
+  /** What dated `offSince`, for the report, e.g. `its shutdown at 2026-01-04T05:30:15.000Z`. */
+  datedBy: string;
+}
+
+const OFF_ACTIONS = new Set(["shutdown", "power_off"]);
+
+/**
+ * The off markers of this droplet, else, while it is `off`, its newest claim that applies to it
+ * (live or expired: the latest run that may have powered it off), dated as above.
+ */
+export async function offMarks(droplet: Droplet, api: Pick<DropletApi, "lastPowerAction">): Promise<OffMark[]> {
+  const marks: OffMark[] = [];
+  for (const tag of droplet.tags) {
+    const marker = parseOffMarker(tag);
+    if (marker?.dropletId === droplet.id) {
+      const offSince = marker.since.getTime();
+      marks.push({ tag, plan: marker.plan, offSince, untag: true, datedBy: `its off marker, ${iso(offSince)}` });
+    }
+  }
+  if (marks.length > 0 || droplet.status !== "off") return marks;
+  const newest = droplet.tags
+    .map(parseClaimTag)
+    .filter((c): c is ClaimTag => c !== undefined && appliesTo(c, droplet.id))
+    .sort((a, b) => b.until - a.until)[0];
+  if (!newest) return marks;
+  const dated = offSinceUnder(newest, await api.lastPowerAction(droplet.id));
+  return [{ tag: newest.tag, plan: newest.plan, untag: false, ...dated }];
+}
+
+/** When a droplet that is off under `claim` went off, given its newest completed power action. */
+function offSinceUnder(
+  claim: Pick<ClaimTag, "since">,
+  last: DropletAction | undefined,
+): { offSince: number; datedBy: string } {
+  const fromClaim = (why: string) => ({
+    offSince: claim.since,
+    datedBy: `its claim's start, ${iso(claim.since)} (${why})`,
+  });
+  if (!last) return fromClaim("no power action among its recent actions");
+  if (!OFF_ACTIONS.has(last.type))
+    return fromClaim(`its newest power action is a ${last.type}: it went off without one`);
+  const at = Date.parse(last.completedAt ?? last.startedAt);
+  if (!Number.isFinite(at)) return fromClaim(`its ${last.type} has no time`);
+  if (at < claim.since) return fromClaim(`its ${last.type} at ${iso(at)} came before the claim`);
+  return { offSince: at, datedBy: `its ${last.type} at ${iso(at)}` };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
