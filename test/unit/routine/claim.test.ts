@@ -198,6 +198,20 @@ describe("droplet claim in the routine (durable test runner)", () => {
     expect(claimTagsOf(world.sandbox)).toEqual([]);
   });
 
+  it("releases that failed: the run's end takes its claim off the droplets anyway", async () => {
+    const world = await makeWorld({ config: planInput({ mode: "none" }, { droplets: [{ tag: "fleet" }] }) });
+    const fleet = Array.from({ length: 2 }, (_, i) => world.sandbox.addDroplet({ name: `web-${i}`, tags: ["fleet"] }));
+    world.sandbox.inject({
+      operationId: "tags_unassign_resources",
+      fault: { kind: "status", status: 500 },
+      times: 1000,
+    });
+    const result = (await world.run()).getResult()!;
+    for (const d of result.droplets) expect(d.detail).toContain("releasing its claim failed");
+    expect(claimTagsOf(world.sandbox)).toEqual([]);
+    for (const d of fleet) expect(world.sandbox.droplet(d.id)!.tags).toEqual(["fleet"]);
+  }, 120_000);
+
   it("a run claims all its droplets with a handful of calls, and one lost to another run is skipped while the others go on", async () => {
     const world = await makeWorld({ config: planInput({ mode: "none" }, { droplets: [{ tag: "fleet" }] }) });
     const fleet = Array.from({ length: 5 }, (_, i) => world.sandbox.addDroplet({ name: `web-${i}`, tags: ["fleet"] }));

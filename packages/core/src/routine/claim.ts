@@ -410,8 +410,10 @@ export async function releaseClaim(
 }
 
 /**
- * At the run's end: deletes the run's tag, unless a droplet kept it (one that may still be off:
- * the watchdog's mark; the watchdog removes it once that droplet is on). Never throws.
+ * At the run's end: the run's tag comes off every droplet that still carries it and is on (a
+ * release that failed, a droplet whose work ended in an error), then goes, unless a droplet
+ * keeps it: one that is off or whose power-on failed (the watchdog's mark; the watchdog takes
+ * it off once that droplet is on). One listing and one or two calls per run. Never throws.
  */
 export async function retireRunClaim(
   ctx: DurableSteps,
@@ -421,12 +423,21 @@ export async function retireRunClaim(
 ): Promise<void> {
   const { claim } = runClaim;
   // A claim that names its droplet went with that droplet's release.
-  if (!claim || claim.dropletId !== undefined || keptBy.length > 0) return;
+  if (!claim || claim.dropletId !== undefined) return;
   await ctx
     .step("retire claim", async () => {
-      await deps.api.deleteTag(claim.tag).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+      const carrying = await deps.api.listDropletsByTag(claim.tag);
+      const keeping = carrying.filter((d) => d.status === "off" || keptBy.includes(d.id));
+      if (keeping.length === 0) {
+        await deps.api.deleteTag(claim.tag).catch((error: unknown) => {
+          if (!isNotFound(error)) throw error;
+        });
+      } else {
+        await deps.api.untagDroplets(
+          claim.tag,
+          carrying.filter((d) => !keeping.includes(d)).map((d) => d.id),
+        );
+      }
       return true;
     })
     .catch(() => undefined); // left behind, it expires
