@@ -5,10 +5,11 @@
  * (./routine/claim-tag.ts) does not: a run's claim is made once at the run's start, for the
  * whole run, and not renewed before each power-off. So a droplet that is `off` under a claim
  * is dated by DigitalOcean: its newest completed power action (one call, made only for such a
- * droplet). A `shutdown` or `power_off` dates it. With none among its recent actions, or a
- * newest one after which it was on (it went off without an action, e.g. from inside), or one
- * before the claim was made (it was off before lifeboat took it), the claim's `since` dates it:
- * the earliest moment the droplet can have been lifeboat's to power on.
+ * droplet). A `shutdown` or `power_off` made under the claim dates it: lifeboat powers off only
+ * with those, and only under its claim. Any other droplet off under a claim was not powered off
+ * by lifeboat and is left alone, said in the report: one with no power action among its recent
+ * actions, or whose newest one left it on (it went off from inside), or whose power-off came
+ * before the claim (it was off before lifeboat took it; the run powers it on after its snapshot).
  */
 import type { Droplet, DropletAction, DropletApi } from "./ports/digitalocean";
 import { appliesTo, type ClaimTag, parseClaimTag } from "./routine/claim-tag";
@@ -23,7 +24,12 @@ export interface OffMark {
   untag: boolean;
   /** What dated `offSince`, for the report, e.g. `its shutdown at 2026-01-04T05:30:15.000Z`. */
   datedBy: string;
+  /** False for a droplet off under a claim that lifeboat did not power off: never powered on by the watchdog. */
+  lifeboats: boolean;
 }
+
+/** DigitalOcean's clock and the claimer's may differ by this much: a power-off this close before the claim still counts. */
+const CLOCK_SKEW_MS = 60_000;
 
 const OFF_ACTIONS = new Set(["shutdown", "power_off"]);
 
@@ -37,7 +43,14 @@ export async function offMarks(droplet: Droplet, api: Pick<DropletApi, "lastPowe
     const marker = parseOffMarker(tag);
     if (marker?.dropletId === droplet.id) {
       const offSince = marker.since.getTime();
-      marks.push({ tag, plan: marker.plan, offSince, untag: true, datedBy: `its off marker, ${iso(offSince)}` });
+      marks.push({
+        tag,
+        plan: marker.plan,
+        offSince,
+        untag: true,
+        datedBy: `its off marker, ${iso(offSince)}`,
+        lifeboats: true,
+      });
     }
   }
   if (marks.length > 0 || droplet.status !== "off") return marks;
@@ -50,22 +63,23 @@ export async function offMarks(droplet: Droplet, api: Pick<DropletApi, "lastPowe
   return [{ tag: newest.tag, plan: newest.plan, untag: false, ...dated }];
 }
 
-/** When a droplet that is off under `claim` went off, given its newest completed power action. */
+/** When a droplet that is off under `claim` went off, given its newest completed power action, and whether lifeboat did it. */
 function offSinceUnder(
   claim: Pick<ClaimTag, "since">,
   last: DropletAction | undefined,
-): { offSince: number; datedBy: string } {
-  const fromClaim = (why: string) => ({
+): { offSince: number; datedBy: string; lifeboats: boolean } {
+  const notLifeboats = (why: string) => ({
     offSince: claim.since,
-    datedBy: `its claim's start, ${iso(claim.since)} (${why})`,
+    datedBy: `not powered off by lifeboat (${why}); its claim since ${iso(claim.since)}`,
+    lifeboats: false,
   });
-  if (!last) return fromClaim("no power action among its recent actions");
+  if (!last) return notLifeboats("no power action among its recent actions");
   if (!OFF_ACTIONS.has(last.type))
-    return fromClaim(`its newest power action is a ${last.type}: it went off without one`);
+    return notLifeboats(`its newest power action is a ${last.type}: it went off without one`);
   const at = Date.parse(last.completedAt ?? last.startedAt);
-  if (!Number.isFinite(at)) return fromClaim(`its ${last.type} has no time`);
-  if (at < claim.since) return fromClaim(`its ${last.type} at ${iso(at)} came before the claim`);
-  return { offSince: at, datedBy: `its ${last.type} at ${iso(at)}` };
+  if (!Number.isFinite(at)) return notLifeboats(`its ${last.type} has no time`);
+  if (at < claim.since - CLOCK_SKEW_MS) return notLifeboats(`its ${last.type} at ${iso(at)} came before the claim`);
+  return { offSince: at, datedBy: `its ${last.type} at ${iso(at)}`, lifeboats: true };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

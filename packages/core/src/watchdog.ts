@@ -40,8 +40,10 @@ export interface WatchdogReport {
     tag: string;
     offSinceSeconds: number;
     maxDowntimeSeconds: number;
-    /** e.g. `its shutdown at 2026-01-04T05:30:15.000Z`, or `its claim's start, … (no power action …)`. */
+    /** e.g. `its shutdown at 2026-01-04T05:30:15.000Z`, or `not powered off by lifeboat (…)`. */
     datedBy: string;
+    /** False for a droplet off under a claim that lifeboat did not power off: left alone. */
+    lifeboats: boolean;
   }>;
   recovered: string[];
   /** Overdue droplets not active yet (tag kept: the next round tries again), with why. */
@@ -99,12 +101,14 @@ export async function watchdogRound(
     } catch (error) {
       report.pending.push(`${droplet.name}: could not date its power-off: ${messageOf(error)}`);
     }
-    for (const { tag, plan, offSince, untag, datedBy } of marks) {
+    for (const { tag, plan, offSince, untag, datedBy, lifeboats } of marks) {
       // A power-off dated a little ahead of this clock counts as off for 0 s, not a negative time.
       const offSinceSeconds = Math.max(0, Math.round((now() - offSince) / 1000));
       const maxDowntimeSeconds = budgets.get(plan) ?? DEFAULT_MAX_DOWNTIME_SECONDS;
-      report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds, datedBy });
-      if (offSinceSeconds <= maxDowntimeSeconds) continue;
+      report.marked.push({ droplet: droplet.name, tag, offSinceSeconds, maxDowntimeSeconds, datedBy, lifeboats });
+      // Off, but not by lifeboat: its claim marks nothing for the watchdog, and may go once expired.
+      if (!lifeboats) on = true;
+      if (!lifeboats || offSinceSeconds <= maxDowntimeSeconds) continue;
       const why = await recover(deps, droplet, untag ? tag : undefined, activeWithinMs).catch(messageOf);
       if (why) {
         report.pending.push(`${droplet.name}: ${why}`);
@@ -138,7 +142,8 @@ export async function watchdogRound(
 }
 
 /**
- * Removes the claims that stopped counting from these droplets; a live claim is never touched.
+ * Removes the claims that stopped counting from these droplets (on, or off but not by lifeboat);
+ * a live claim is never touched.
  * An earlier version's tag names its one droplet: deleted. A run's tag may be carried by other
  * droplets of the run, one of which may still be off (its mark): one listing of its droplets,
  * then the tag is deleted if none of them is off, else removed from those that are on.
@@ -151,6 +156,7 @@ async function clearExpiredClaims(
   report: WatchdogReport,
 ) {
   const runTags = new Set<string>();
+  const clearable = new Set(droplets.map((d) => d.id)); // on, or off but not by lifeboat
   for (const droplet of droplets) {
     const seen = claimsOn(droplet, now);
     for (const tag of [...seen.expired.map((c) => c.tag), ...seen.staleChoosing]) {
@@ -168,13 +174,14 @@ async function clearExpiredClaims(
   for (const tag of runTags) {
     try {
       const carriers = await deps.api.listDropletsByTag(tag);
-      const isOn = (d: Droplet) => d.status !== "off" && !keepMarks.has(d.id);
-      const on = carriers.filter(isOn);
-      const onIds = on.map((d) => d.id);
+      // Carriers that keep no mark: on, or off but not by lifeboat.
+      const markless = (d: Droplet) => clearable.has(d.id) || (d.status !== "off" && !keepMarks.has(d.id));
+      const freed = carriers.filter(markless);
       // Gone already (a claimer cleared it meanwhile) is as good as removed.
-      if (on.length === carriers.length) await deps.api.deleteTag(tag).catch(unlessNotFound);
-      else await deps.api.untagDroplets(tag, onIds).catch(unlessNotFound);
-      for (const d of on) report.cleared.push(`${d.name}: ${tag}`);
+      const ids = freed.map((d) => d.id);
+      if (freed.length === carriers.length) await deps.api.deleteTag(tag).catch(unlessNotFound);
+      else await deps.api.untagDroplets(tag, ids).catch(unlessNotFound);
+      for (const d of freed) report.cleared.push(`${d.name}: ${tag}`);
     } catch (error) {
       report.pending.push(`removing ${tag} failed: ${messageOf(error)}`);
     }

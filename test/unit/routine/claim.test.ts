@@ -117,12 +117,15 @@ describe("droplet claim in the routine (durable test runner)", () => {
     const config = planInput({ mode: "none" });
     const world = await makeWorld({ config });
     const { gitlab } = seedGitlab(world.sandbox);
-    gitlab.status = "off";
-    const since = world.sandbox.clock.now() - 3 * HOUR;
+    const since = world.sandbox.clock.now() - 10 * 60_000;
     putClaim(world.sandbox, gitlab, since, since + 2.5 * HOUR, "weekly-20260104T000000Z-cli");
+    await world.api.shutdown(gitlab.id); // run A's power-off, under its claim
+    world.sandbox.advance(3 * HOUR);
+    expect(world.sandbox.droplet(gitlab.id)?.status).toBe("off");
 
+    const offsBefore = powerOffs(world.sandbox);
     await world.run(); // run B: wins, takes nothing (snapshots are off), releases its own claim
-    expect(powerOffs(world.sandbox)).toBe(0);
+    expect(powerOffs(world.sandbox)).toBe(offsBefore);
 
     const clock = world.sandbox.clock;
     const report = await watchdogRound(validateConfig(config), {

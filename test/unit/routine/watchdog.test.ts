@@ -165,6 +165,7 @@ describe("watchdog", () => {
       offSinceSeconds: 30 * 60,
       maxDowntimeSeconds: 7200,
       datedBy: `its shutdown at ${new Date(ROUND_AT - 30 * MIN).toISOString()}`,
+      lifeboats: true,
     });
     expect(actionLookups(requests)).toEqual([`/v2/droplets/${drone.id}/actions`]);
     await expectSpecCompliant(sandbox);
@@ -195,39 +196,44 @@ describe("watchdog", () => {
     await expectSpecCompliant(sandbox);
   }, 120_000);
 
-  it("without a power-off action, dates the power-off from the claim's start, and says so", async () => {
-    const { sandbox, droplets, powerAction, runClaim, to, round } = await fleet(["drone", "ssh", "gitlab"]);
-    const [drone, ssh, gitlab] = droplets as [SandboxDroplet, SandboxDroplet, SandboxDroplet];
-    // ssh: shut down 10 h ago, before the run that claimed it 1 h ago: lifeboat's only from the claim on.
+  it("leaves alone a droplet off under a claim that lifeboat did not power off, says why, and clears its claim once expired", async () => {
+    const { sandbox, droplets, powerAction, runClaim, to, round } = await fleet(["drone", "ssh", "gitlab", "web"]);
+    const [drone, ssh, gitlab, web] = droplets as [SandboxDroplet, SandboxDroplet, SandboxDroplet, SandboxDroplet];
+    // ssh: shut down 10 h ago, before the run that claimed it 3 h ago (its turn has not come yet).
     await powerAction(ssh, "shutdown", ROUND_AT - 10 * HOUR);
-    // drone: its newest power action is a power_on; it went off from inside later. Claimed 1 h ago.
+    // drone: its newest power action is a power_on; it went off from inside later.
     await powerAction(drone, "power_on", ROUND_AT - 4 * HOUR);
     drone.status = "off";
-    runClaim([drone, ssh], ROUND_AT - HOUR, ROUND_AT + 3 * HOUR);
-    // gitlab: no power action at all (went off from inside); claimed 2h30 ago: overdue.
+    const live = runClaim([drone, ssh], ROUND_AT - 3 * HOUR, ROUND_AT + 3 * HOUR);
+    // gitlab: no power action at all (went off from inside), under a claim that expired an hour ago,
+    // which web, on, carries too.
     gitlab.status = "off";
-    const gitlabClaim = runClaim([gitlab], ROUND_AT - 2.5 * HOUR, ROUND_AT + 3 * HOUR);
+    const expired = runClaim([gitlab, web], ROUND_AT - 6 * HOUR, ROUND_AT - HOUR);
     to(ROUND_AT);
 
-    const { report } = await round();
+    const { report, requests } = await round();
 
-    expect(report.recovered).toEqual(["gitlab"]);
-    expect(sandbox.droplet(drone.id)?.status).toBe("off");
-    expect(sandbox.droplet(ssh.id)?.status).toBe("off");
-    expect(marked(report, "gitlab")?.offSinceSeconds).toBe(2.5 * 3600);
-    expect(marked(report, "drone")?.offSinceSeconds).toBe(3600);
-    expect(marked(report, "ssh")?.offSinceSeconds).toBe(3600);
-    const since = (at: number) => `its claim's start, ${new Date(at).toISOString()}`;
+    // Each is off for longer than maxDowntime since its claim: the old rule powered them all on.
+    expect(report.recovered).toEqual([]);
+    for (const d of [drone, ssh, gitlab]) expect(sandbox.droplet(d.id)?.status).toBe("off");
+    expect(writes(requests).filter((w) => w.includes("/actions"))).toEqual([]);
     expect(marked(report, "gitlab")).toMatchObject({
-      tag: gitlabClaim,
-      datedBy: `${since(ROUND_AT - 2.5 * HOUR)} (no power action among its recent actions)`,
+      lifeboats: false,
+      datedBy: `not powered off by lifeboat (no power action among its recent actions); its claim since ${new Date(ROUND_AT - 6 * HOUR).toISOString()}`,
     });
-    expect(marked(report, "drone")?.datedBy).toBe(
-      `${since(ROUND_AT - HOUR)} (its newest power action is a power_on: it went off without one)`,
-    );
+    expect(marked(report, "drone")).toMatchObject({
+      lifeboats: false,
+      datedBy: expect.stringContaining("(its newest power action is a power_on: it went off without one)"),
+    });
     expect(marked(report, "ssh")?.datedBy).toMatch(
-      /\(its shutdown at 2026-01-03T20:00:\d\d\.000Z came before the claim\)$/,
+      /\(its shutdown at 2026-01-03T20:00:\d\d\.000Z came before the claim\)/,
     );
+    // The live claim stays (the run will come to ssh and drone); the expired one goes, off droplet or not.
+    expect(sandbox.droplet(drone.id)?.tags).toEqual([live]);
+    expect(sandbox.droplet(ssh.id)?.tags).toEqual([live]);
+    expect(sandbox.droplet(gitlab.id)?.tags).toEqual([]);
+    expect(sandbox.droplet(web.id)?.tags).toEqual([]);
+    expect(sandbox.state.tags.has(expired)).toBe(false);
     await expectSpecCompliant(sandbox);
   }, 120_000);
 

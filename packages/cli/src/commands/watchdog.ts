@@ -61,6 +61,10 @@ async function round(ctx: CommandContext, json: boolean): Promise<WatchdogReport
   }
   ctx.say(`Watchdog round at ${iso(new Date(now()))}:`);
   for (const m of report.marked) {
+    if (!m.lifeboats) {
+      ctx.say(`  ${m.droplet}: off, ${m.datedBy}: left alone`);
+      continue;
+    }
     const overdue = m.offSinceSeconds > m.maxDowntimeSeconds;
     ctx.say(
       `  ${m.droplet}: off for ${m.offSinceSeconds}s of its ${m.maxDowntimeSeconds}s budget${overdue ? "" : " (within budget: left alone)"}; dated by ${m.datedBy}`,
