@@ -11,9 +11,15 @@ import { delimiter, join } from "node:path";
 import { Duplex, PassThrough, type Transform } from "node:stream";
 import * as zlib from "node:zlib";
 
+/**
+ * zlib's default 16 KiB output chunks cost a stream callback each (2 GB of tar is 131,072 of
+ * them): with 256 KiB, `bench drill`'s verify read went from 73 to 122 MB/s.
+ */
+const DECODE_CHUNK_BYTES = 256 * 1024;
+
 export type ArchiveCompression = "zstd" | "gzip" | "none";
 
-type ZlibWithZstd = typeof zlib & { createZstdDecompress?: () => Transform };
+type ZlibWithZstd = typeof zlib & { createZstdDecompress?: (options?: { chunkSize?: number }) => Transform };
 
 function onPath(command: string): boolean {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
@@ -48,9 +54,9 @@ function zstdProcess(): Duplex {
  */
 export function decoderFor(compression: ArchiveCompression): { stream: Duplex } | { missing: string } {
   if (compression === "none") return { stream: new PassThrough() };
-  if (compression === "gzip") return { stream: zlib.createGunzip() };
+  if (compression === "gzip") return { stream: zlib.createGunzip({ chunkSize: DECODE_CHUNK_BYTES }) };
   const native = (zlib as ZlibWithZstd).createZstdDecompress;
-  if (native) return { stream: native() };
+  if (native) return { stream: native({ chunkSize: DECODE_CHUNK_BYTES }) };
   if (onPath("zstd")) return { stream: zstdProcess() };
   return {
     missing: `no zstd decoder here (Node ${process.versions.node} has none; Node ≥ 22.15 or the zstd command has one), so only its sha256 was checked`,
