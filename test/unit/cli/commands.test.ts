@@ -86,5 +86,5 @@ describe("lifeboat retention, list, cost, restore, --help", () => {
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).toMatch(/^Usage: lifeboat/);
     }
-  });
+  }, 120_000); // a CLI process per command, one after another
 });

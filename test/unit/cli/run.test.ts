@@ -103,7 +103,7 @@ describe("lifeboat run (built-in sandbox, no terminal)", () => {
     const config = lifeboat(["--config", "/nonexistent/lifeboat.config.ts", "run", "weekly"]);
     expect(config.code).toBe(2);
     expect(config.stderr).toContain("does not exist");
-  });
+  }, 120_000); // five CLI processes, one after another: ~30 s on a loaded 2-core machine
 
   it("refuses --speed against the real DigitalOcean API, before any request", () => {
     const r = lifeboat(
