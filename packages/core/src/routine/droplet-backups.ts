@@ -15,7 +15,7 @@ import type { Plan } from "../config/schema";
 import { type BackupsOwnerPlan, backupsOwner } from "../droplet-backups/owner";
 import { type BackupsChange, backupsChange, backupsStateText, stateAfter } from "../droplet-backups/reconcile";
 import type { KnownBackups } from "../droplet-backups/window";
-import type { BackupsOwnedElsewhere, BackupsReconciledChange } from "../events";
+import type { BackupsOwnedElsewhere, BackupsReconciledChange, EventOf } from "../events";
 import type { Droplet, DropletBackupPolicy } from "../ports/digitalocean";
 import { emit, messageOf, type RoutineDeps } from "./deps";
 import { type DurableSteps, runOnce } from "./durable";
@@ -30,16 +30,8 @@ export interface RunBackups {
   failed?: Record<string, string>;
 }
 
-/** The reconciliation as the run's result carries it (the event's fields). */
-export interface BackupsReconciled {
-  target: string;
-  changes: BackupsReconciledChange[];
-  unchanged: string[];
-  /** The droplets whose Backups another plan owns: read, not changed. Absent when none. */
-  ownedElsewhere?: BackupsOwnedElsewhere[];
-  error?: string;
-  dryRun?: true;
-}
+/** The reconciliation as the run's result carries it: the `backups.reconciled` event's own fields. */
+export type BackupsReconciled = Omit<EventOf<"backups.reconciled">, "type" | "runId" | "plan" | "droplet" | "at">;
 
 /** A policy action takes seconds: one look 15 s after they started usually sees them all done (one read each). */
 const FIRST_CHECK = { seconds: 15 };
