@@ -10,6 +10,8 @@ import {
   fleetCost,
   isKeptName,
   type LifeboatConfig,
+  listedSnapshot,
+  newestFirst,
   type Plan,
   type PriceList,
   planDroplets,
@@ -95,17 +97,10 @@ export function deployedBackend(deps: BackendDeps): SlackBackend {
     async listBackups(ref): Promise<DropletBackups> {
       const snapshots = (await droplets.listDropletSnapshots(ref.id))
         .filter((s) => s.name.startsWith("lifeboat-") || isKeptName(s.name, ref.name))
-        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
-        .map((s) => ({
-          id: s.id,
-          name: s.name,
-          createdAt: s.createdAt,
-          sizeGb: s.sizeGb,
-          regions: s.regions,
-          kind: isKeptName(s.name, ref.name) ? ("kept" as const) : ("snapshot" as const),
-        }));
+        .sort(newestFirst)
+        .map((s) => listedSnapshot(s, ref.name));
       const doBackups = (await droplets.listDropletBackups(ref.id))
-        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+        .sort(newestFirst)
         .map((b) => ({ id: b.id, name: b.name, createdAt: b.createdAt, sizeGb: b.sizeGb }));
       const catalog = await listRuns(archives, ref.name);
       return {

@@ -106,6 +106,7 @@ export {
   keepBackup,
   keptSnapshotName,
 } from "./kept-backup";
+export { listedSnapshot, newestFirst } from "./listed-snapshot";
 export type { ContainerEntry, VolumeEntry } from "./manifest-entries";
 export { planDroplets, selects, unknownDroplets } from "./plan-droplets";
 export { describePlan } from "./plan-summary";

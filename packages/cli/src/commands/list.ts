@@ -4,12 +4,12 @@
  * "backup"; `lifeboat keep` makes one a "kept" snapshot) and its archive runs in storage.
  */
 import type { Droplet, LifeboatConfig } from "@lifeboat/core";
-import { isKeptName, parseSnapshotName } from "@lifeboat/core";
+import { listedSnapshot, newestFirst, parseSnapshotName } from "@lifeboat/core";
 import { listRuns } from "@lifeboat/storage";
 import { openStorage } from "../environment";
 import { EXIT, writeJson } from "../output";
 import { table } from "../table";
-import { BadInput, type CommandContext, dropletsNamedOrPlanned, type GlobalOptions, iso, withContext } from "./context";
+import { dropletsNamedOrPlanned, type GlobalOptions, iso, withContext } from "./context";
 
 export async function listCommand(droplet: string | undefined, options: GlobalOptions) {
   return withContext(options, async (ctx) => {
@@ -17,20 +17,11 @@ export async function listCommand(droplet: string | undefined, options: GlobalOp
     const out = [];
     for (const d of await dropletsNamedOrPlanned(ctx, droplet)) {
       const snapshots = (await ctx.env.api.listDropletSnapshots(d.id))
-        .map((s) => ({
-          id: s.id,
-          name: s.name,
-          createdAt: s.createdAt,
-          sizeGb: s.sizeGb,
-          // Copies (snapshot.copyTo) are the same snapshot in more regions: one delete removes them all.
-          regions: s.regions,
-          plan: planOf(ctx.config, s.name, d),
-          kind: isKeptName(s.name, d.name) ? ("kept" as const) : ("snapshot" as const),
-        }))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        .map((s) => ({ ...listedSnapshot(s, d.name), plan: planOf(ctx.config, s.name, d) }))
+        .sort(newestFirst);
       const backups = (await ctx.env.api.listDropletBackups(d.id))
         .map((b) => ({ id: b.id, name: b.name, createdAt: b.createdAt, sizeGb: b.sizeGb, kind: "backup" as const }))
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        .sort(newestFirst);
       const catalog = await listRuns(sink, d.name);
       const archives = catalog.runs.map((r) => ({
         runId: r.runId,
