@@ -21,7 +21,7 @@ import {
   validateConfig,
   watchdogRound,
 } from "@lifeboat/core";
-import { DigitalOceanClient } from "@lifeboat/digitalocean";
+import type { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { drillShell, drillVolumeName } from "@lifeboat/remote";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { drillBackups, type S3Sink, type Sink, writeManifest } from "@lifeboat/storage";
@@ -31,6 +31,7 @@ import type { TimeBase } from "../../../packages/cli/src/run/time-base";
 import { harness, harnessDocker, missingServices } from "../../harness/context";
 import { type DrillSshd, parseDrillUserData, startDrillSshd } from "../../harness/drill-sshd";
 import { findBinary, freePort } from "../../harness/process";
+import { sandboxClient } from "../../unit/routine/world";
 import { s3SinkOf } from "../routine/job-world";
 
 const missing = missingServices("ssh", "docker", "s3");
@@ -131,13 +132,7 @@ describe.skipIf(missing)("lifeboat drill on a scratch droplet (second sshd)", ()
       const gitlab = sandbox.addDroplet({ name: "gitlab", diskGb: 25, usedDiskGb: 2, region: "fra1" });
       sandbox.state.addSnapshot(gitlab.id, snapshotName("weekly", "gitlab", new Date(START - 86_400_000)));
       o.prepare?.(sandbox);
-      const api = new DigitalOceanClient({
-        token: sandbox.token,
-        endpoint: sandbox.url,
-        clock: sandbox.clock,
-        retry: { baseDelayMs: 5, maxDelayMs: 50 },
-        pendingEvent: { pollMs: 50, timeoutMs: 500 },
-      });
+      const api = sandboxClient(sandbox);
       // Virtual time: every durable wait moves the sandbox's clock and takes no real time.
       const time: TimeBase = {
         now: () => sandbox.clock.now(),

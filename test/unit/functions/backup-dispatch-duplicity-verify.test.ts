@@ -8,10 +8,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import {
-  type BackupRunInput,
   type DropletHost,
   type EventOf,
   type LifeboatConfigInput,
@@ -19,13 +17,13 @@ import {
   type RoutineDeps,
   validateConfig,
 } from "@lifeboat/core";
-import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { LocalSink, storeVerifier } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BackupRunOutput, dispatchBackupRun } from "../../../functions/backup-dispatch";
+import type { BackupRunOutput } from "../../../functions/backup-dispatch";
 import { scriptedHost } from "../routine/job-host";
-import { withVirtualTime } from "../routine/virtual-time";
+import { sandboxClient } from "../routine/world";
+import { dispatchRunner } from "./dispatch-runner";
 
 const duplicity = { paths: ["/srv"], encryption: { type: "passphrase" } };
 const plan = (name: string, droplet: string, extra: Record<string, unknown>) => ({
@@ -94,13 +92,7 @@ describe("functions/backup-dispatch: a VerifyRequest runs duplicity verify on th
     dir = await mkdtemp(join(tmpdir(), "dispatch-dup-"));
     sandbox = await startSandbox({ startAt: Date.parse("2026-01-04T03:00:00Z") });
     for (const name of ["gitlab", "ci", "wiki"]) sandbox.addDroplet({ name, diskGb: 50, usedDiskGb: 10 });
-    const api = new DigitalOceanClient({
-      token: sandbox.token,
-      endpoint: sandbox.url,
-      clock: sandbox.clock,
-      retry: { baseDelayMs: 5, maxDelayMs: 50 },
-      pendingEvent: { pollMs: 50, timeoutMs: 500 },
-    });
+    const api = sandboxClient(sandbox);
     const hosts = Object.fromEntries(Object.entries(calls).map(([name, c]) => [name, verifyHost(c)]));
     const deps: RoutineDeps = {
       api,
@@ -110,21 +102,7 @@ describe("functions/backup-dispatch: a VerifyRequest runs duplicity verify on th
       // No entry for wiki: as a config without ssh.droplets["wiki"].
       hosts: (droplet) => hosts[droplet.name],
     };
-    runner = new LocalDurableTestRunner<BackupRunOutput>({
-      handlerFunction: withDurableExecution<BackupRunInput, BackupRunOutput>((request, ctx: DurableContext) =>
-        dispatchBackupRun(
-          withVirtualTime(ctx, (ms) => sandbox.advance(ms)),
-          request,
-          {
-            config,
-            routine: async () => deps,
-            drill: () => {
-              throw new Error("no drill in this test");
-            },
-          },
-        ),
-      ),
-    });
+    runner = dispatchRunner(sandbox, config, deps);
     // Lets the runner's fake clock move over skipped waits (see ../routine/world.ts).
     pending = setTimeout(() => undefined, 10 * 365 * 86_400_000);
   });

@@ -10,23 +10,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { type DurableContext, withDurableExecution } from "@aws/durable-execution-sdk-js";
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing";
 import {
-  type BackupRunInput,
   type EventOf,
   type LifeboatEvent,
   type RoutineDeps,
   type VerifyRunResult,
   validateConfig,
 } from "@lifeboat/core";
-import { DigitalOceanClient } from "@lifeboat/digitalocean";
 import { type Sandbox, startSandbox } from "@lifeboat/sandbox";
 import { LocalSink, runWriter, storeVerifier, writeManifest } from "@lifeboat/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BackupRunOutput, dispatchBackupRun } from "../../../functions/backup-dispatch";
-import { withVirtualTime } from "../routine/virtual-time";
-import { planInput, seedGitlab } from "../routine/world";
+import type { BackupRunOutput } from "../../../functions/backup-dispatch";
+import { planInput, sandboxClient, seedGitlab } from "../routine/world";
+import { dispatchRunner } from "./dispatch-runner";
 
 describe("functions/backup-dispatch: what backup-run does with its input", () => {
   let dir: string;
@@ -62,13 +59,7 @@ describe("functions/backup-dispatch: what backup-run does with its input", () =>
 
     sandbox = await startSandbox({ startAt: Date.parse("2026-01-04T03:00:00Z") });
     seedGitlab(sandbox);
-    const api = new DigitalOceanClient({
-      token: sandbox.token,
-      endpoint: sandbox.url,
-      clock: sandbox.clock,
-      retry: { baseDelayMs: 5, maxDelayMs: 50 },
-      pendingEvent: { pollMs: 50, timeoutMs: 500 },
-    });
+    const api = sandboxClient(sandbox);
     const deps: RoutineDeps = {
       api,
       events: { emit: async (e) => void events.push(e) },
@@ -76,21 +67,7 @@ describe("functions/backup-dispatch: what backup-run does with its input", () =>
       verifyStore: storeVerifier(sink),
     };
     const config = validateConfig(planInput());
-    runner = new LocalDurableTestRunner<BackupRunOutput>({
-      handlerFunction: withDurableExecution<BackupRunInput, BackupRunOutput>((request, ctx: DurableContext) =>
-        dispatchBackupRun(
-          withVirtualTime(ctx, (ms) => sandbox.advance(ms)),
-          request,
-          {
-            config,
-            routine: async () => deps,
-            drill: () => {
-              throw new Error("no drill in this test");
-            },
-          },
-        ),
-      ),
-    });
+    runner = dispatchRunner(sandbox, config, deps);
     // Lets the runner's fake clock move over skipped waits (see ../routine/world.ts).
     pending = setTimeout(() => undefined, 10 * 365 * 86_400_000);
   });

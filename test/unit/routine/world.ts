@@ -100,18 +100,23 @@ export function worldsClosedAfterEach(): (options?: WorldOptions) => Promise<Wor
   };
 }
 
-export async function makeWorld(options: WorldOptions = {}): Promise<World> {
-  const sandbox = await startSandbox({
-    startAt: options.startAt ?? Date.parse("2026-01-04T03:00:00Z"),
-    timings: options.timings,
-  });
-  const api = new DigitalOceanClient({
+/** A client of the sandbox on its virtual clock, with retries and pending-event waits short enough for tests. */
+export function sandboxClient(sandbox: Sandbox): DigitalOceanClient {
+  return new DigitalOceanClient({
     token: sandbox.token,
     endpoint: sandbox.url,
     clock: sandbox.clock,
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
     pendingEvent: { pollMs: 50, timeoutMs: 500 },
   });
+}
+
+export async function makeWorld(options: WorldOptions = {}): Promise<World> {
+  const sandbox = await startSandbox({
+    startAt: options.startAt ?? Date.parse("2026-01-04T03:00:00Z"),
+    timings: options.timings,
+  });
+  const api = sandboxClient(sandbox);
   const events: LifeboatEvent[] = [];
   const config = validateConfig(options.config ?? planInput());
   const routineApi = options.wrapApi ? options.wrapApi(api, sandbox) : api;
