@@ -32,12 +32,14 @@ export interface OffMark {
 const CLOCK_SKEW_MS = 60_000;
 
 const OFF_ACTIONS = new Set(["shutdown", "power_off"]);
+/** The actions after which a droplet is off (OFF_ACTIONS) or on (the others): its newest dates its state. */
+const POWER_ACTIONS = [...OFF_ACTIONS, "power_on", "reboot", "power_cycle"];
 
 /**
  * The off markers of this droplet, else, while it is `off`, its newest claim that applies to it
  * (live or expired: the latest run that may have powered it off), dated as above.
  */
-export async function offMarks(droplet: Droplet, api: Pick<DropletApi, "lastPowerAction">): Promise<OffMark[]> {
+export async function offMarks(droplet: Droplet, api: Pick<DropletApi, "lastCompletedAction">): Promise<OffMark[]> {
   const marks: OffMark[] = [];
   for (const tag of droplet.tags) {
     const marker = parseOffMarker(tag);
@@ -59,7 +61,7 @@ export async function offMarks(droplet: Droplet, api: Pick<DropletApi, "lastPowe
     .filter((c): c is ClaimTag => c !== undefined && appliesTo(c, droplet.id))
     .sort((a, b) => b.until - a.until)[0];
   if (!newest) return marks;
-  const dated = offSinceUnder(newest, await api.lastPowerAction(droplet.id));
+  const dated = offSinceUnder(newest, await api.lastCompletedAction(droplet.id, POWER_ACTIONS));
   return [{ tag: newest.tag, plan: newest.plan, untag: false, ...dated }];
 }
 

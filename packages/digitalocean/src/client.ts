@@ -84,8 +84,6 @@ const PER_PAGE = 200;
 const TAG_RESOURCES_PER_REQUEST = 50;
 /** An action found after a failed POST counts as ours if it started this close to our try. */
 const RECOVERY_WINDOW_MS = 120_000;
-/** The actions after which a droplet is off (shutdown, power_off) or on (the others). */
-const POWER_ACTIONS = new Set(["shutdown", "power_off", "power_on", "reboot", "power_cycle"]);
 
 // biome-ignore lint/suspicious/noExplicitAny: DO JSON; mapping.ts gives it lifeboat's types
 type Json = any;
@@ -245,13 +243,8 @@ export class DigitalOceanClient implements DropletApi {
     return action;
   }
 
-  async lastCompletedAction(dropletId: number, type: string): Promise<DropletAction | undefined> {
-    const found = await this.recentAction(dropletId, (a) => a.type === type && a.status === "completed");
-    return found ? toAction(found) : undefined;
-  }
-
-  async lastPowerAction(dropletId: number): Promise<DropletAction | undefined> {
-    const found = await this.recentAction(dropletId, (a) => POWER_ACTIONS.has(a.type) && a.status === "completed");
+  async lastCompletedAction(dropletId: number, types: readonly string[]): Promise<DropletAction | undefined> {
+    const found = await this.recentAction(dropletId, (a) => types.includes(a.type) && a.status === "completed");
     return found ? toAction(found) : undefined;
   }
 

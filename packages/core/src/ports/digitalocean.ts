@@ -165,14 +165,8 @@ export interface DropletApi {
   powerOn(dropletId: number): Promise<DropletAction>;
   snapshot(dropletId: number, name: string): Promise<DropletAction>;
   getAction(actionId: number): Promise<DropletAction>;
-  /** The newest completed action of `type` among the droplet's recent actions (one call), if any. */
-  lastCompletedAction(dropletId: number, type: string): Promise<DropletAction | undefined>;
-  /**
-   * The newest completed power action among the droplet's recent actions (one call: the first
-   * page, newest first), if any: `shutdown` or `power_off`, after which it was off, or
-   * `power_on`, `reboot` or `power_cycle`, after which it was on. Dates when an off droplet went off.
-   */
-  lastPowerAction(dropletId: number): Promise<DropletAction | undefined>;
+  /** The newest completed action of one of `types` among the droplet's recent actions (one call: the first page, newest first), if any. */
+  lastCompletedAction(dropletId: number, types: readonly string[]): Promise<DropletAction | undefined>;
   /** One page (`page` from 1) of the account's actions, newest first, and whether more follow. */
   listActions(page: number): Promise<{ actions: DropletAction[]; more: boolean }>;
   /** One droplet's snapshots (every page). */

@@ -199,7 +199,7 @@ export async function estimateFrom(
   knownLastAction?: Pick<DropletAction, "startedAt" | "completedAt">,
 ): Promise<{ own: DropletSnapshot[]; estimate: SnapshotEstimate }> {
   const lastAction =
-    knownLastAction ?? (own.length > 0 ? await api.lastCompletedAction(droplet.id, "snapshot") : undefined);
+    knownLastAction ?? (own.length > 0 ? await api.lastCompletedAction(droplet.id, ["snapshot"]) : undefined);
   return { own, estimate: estimateSnapshot(droplet, own, lastAction) };
 }
 
