@@ -156,7 +156,7 @@ export async function claimDroplets(
     async () => {
       const now = nowOf(deps);
       const carrying = new Map((await deps.api.listDropletsByTag(mine.tag)).map((d) => [d.id, d]));
-      const check: Check = { verdicts: {}, cleared: [], undecided: 0 };
+      const check: Check = { verdicts: {}, cleared: [] };
       for (const { id } of droplets) {
         const droplet = carrying.get(id);
         if (!droplet) {
@@ -164,10 +164,7 @@ export async function claimDroplets(
           continue;
         }
         const seen = claimsOn(droplet, now, nonce);
-        if (seen.choosing.length > 0) {
-          check.undecided++;
-          continue;
-        }
+        if (seen.choosing.length > 0) continue; // undecided: looked at again
         const first = [...seen.live, mine].sort(claimOrder)[0]!;
         if (first.nonce !== nonce) {
           check.verdicts[id] = { won: false, reason: "", holder: holderOf(first) };
@@ -181,7 +178,7 @@ export async function claimDroplets(
         const snapshotIds = droplet.snapshotIds;
         check.verdicts[id] = { won: true, ...(snapshotIds ? { snapshotIds } : {}) };
       }
-      return { done: check.undecided === 0, value: check };
+      return { done: droplets.every((d) => d.id in check.verdicts), value: check };
     },
     { delay: () => CHECK_POLL, giveUpSeconds: CLAIMING_TTL_SECONDS + 60, maxErrors: 5 },
   );
@@ -217,7 +214,6 @@ export async function claimDroplets(
 interface Check {
   verdicts: Record<number, { won: boolean; reason?: string; holder?: Holder; snapshotIds?: string[] }>;
   cleared: string[];
-  undecided: number;
 }
 
 async function lost(ctx: DurableSteps, deps: RoutineDeps, run: RunOf, d: Droplet, holder: Holder): Promise<Claimed> {
